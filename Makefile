@@ -1,0 +1,40 @@
+# Oversight: `make run` to try it, `make test` to check it. Everything else is a step of those two.
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: run test test-sqlite test-postgres lint bench assets clean
+
+$(STAMP): pyproject.toml
+	@python=$$(bin/find-python) || exit 1; \
+	  [ -x $(BIN)/python ] || $$python -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+run: $(STAMP)
+	$(BIN)/oversight migrate --no-input
+	$(BIN)/oversight demo --if-empty
+	OVERSIGHT_DEBUG=1 $(BIN)/oversight runserver 127.0.0.1:8000
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+test-sqlite: $(STAMP)
+	DATABASE_URL= $(BIN)/pytest -n 2 -q
+
+test-postgres: $(STAMP)
+	@bin/require-postgres "$(POSTGRES_URL)"
+	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest -n 2 -q
+
+test: lint test-sqlite test-postgres
+
+bench: $(STAMP)
+	$(BIN)/python bench/engine_bench.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

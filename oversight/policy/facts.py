@@ -1,0 +1,121 @@
+"""The facts the obligations engine reasons about.
+
+These mirror the supervision data set (DATA.md) one row type each, already parsed and typed. The
+engine never sees Django: the web app and the CSV reader both build these and hand them over.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+STAFF_CATEGORIES = (
+    "case_holder",
+    "conference_chair",
+    "non_case_holder",
+    "support_staff",
+    "manager",
+)
+CASE_STATUSES = (
+    "child_in_need",
+    "child_protection",
+    "care_proceedings",
+    "looked_after",
+    "permanence_plan",
+    "care_leaver",
+    "short_breaks",
+    "adoption_support",
+)
+SESSION_TYPES = (
+    "individual",
+    "case_discussion",
+    "management_oversight",
+    "group",
+    "practice_observation",
+    "conference_chair",
+)
+CASE_EVENTS = ("legal_planning", "closure", "transfer", "child_protection")
+
+
+@dataclass(frozen=True, slots=True)
+class Staff:
+    staff_id: str
+    category: str
+    start_date: dt.date
+    end_date: dt.date | None = None
+    team: str | None = None
+    asye_start: dt.date | None = None
+    name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class LineManagement:
+    """Who supervised whom, and when: a change of supervisor is a new row, so history is kept."""
+
+    staff_id: str
+    manager_id: str
+    start_date: dt.date
+    end_date: dt.date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    case_id: str
+    open_date: dt.date
+    close_date: dt.date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Allocation:
+    case_id: str
+    worker_id: str
+    start_date: dt.date
+    end_date: dt.date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CaseStatus:
+    case_id: str
+    status: str
+    start_date: dt.date
+    end_date: dt.date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CaseEvent:
+    case_id: str
+    event: str
+    date: dt.date
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    session_id: str
+    type: str
+    date: dt.date
+    supervisor_id: str | None = None
+    supervisee_id: str | None = None
+    team: str | None = None
+    duration_minutes: int | None = None
+    recorded_date: dt.date | None = None
+    case_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Agreement:
+    staff_id: str
+    supervisor_id: str
+    signed_date: dt.date
+    frequency: str | None = None  # a period such as "14d" or "1m"
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    staff: tuple[Staff, ...] = ()
+    line_management: tuple[LineManagement, ...] = ()
+    cases: tuple[Case, ...] = ()
+    allocations: tuple[Allocation, ...] = ()
+    case_statuses: tuple[CaseStatus, ...] = ()
+    case_events: tuple[CaseEvent, ...] = ()
+    sessions: tuple[Session, ...] = ()
+    agreements: tuple[Agreement, ...] = ()
