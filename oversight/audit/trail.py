@@ -1,0 +1,332 @@
+"""Recording to, checking and exporting the audit trail.
+
+Call `audit()` explicitly in every operation that shows, hands out or changes a record, inside the
+same transaction as the change, so the entry commits or rolls back with it. Signals are not used:
+they fire for fixture loads and migrations, miss queryset updates, and cannot know who looked or
+why. Writers of the trail queue behind one lock until their transaction ends, so call `audit()`
+as the last step of the operation's transaction rather than the first.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import ipaddress
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from django.conf import settings
+from django.db import models
+from django.http import HttpRequest
+from django.utils import timezone
+
+from oversight.audit.models import (
+    ACTION_MAX_LENGTH,
+    ACTOR_LABEL_MAX_LENGTH,
+    GENESIS_HASH,
+    OBJECT_ID_MAX_LENGTH,
+    OBJECT_LABEL_MAX_LENGTH,
+    OBJECT_TYPE_MAX_LENGTH,
+    AppendOnlyError,
+    AuditEvent,
+    normalise_detail,
+)
+
+__all__ = [
+    "AppendOnlyError",
+    "AuditEvent",
+    "BrokenEntry",
+    "VerifyResult",
+    "audit",
+    "changes",
+    "client_ip",
+    "verify_chain",
+    "write_csv",
+]
+
+# The actions the app records; others are allowed if they are short snake_case words.
+ACTIONS = (
+    "view",
+    "download",
+    "create",
+    "change",
+    "transition",
+    "export",
+    "delete",
+    "sign_in",
+    "sign_out",
+)
+_ACTION = re.compile(r"[a-z][a-z0-9_]*\Z")
+
+SYSTEM_ACTOR = "system"
+ANONYMOUS_ACTOR = "anonymous"
+
+
+class _User(Protocol):
+    pk: Any
+    is_authenticated: bool
+
+    def get_username(self) -> str: ...
+
+
+def _now() -> dt.datetime:
+    # One place for the clock, so tests can write entries at times they choose.
+    return timezone.now()
+
+
+# Writing ---------------------------------------------------------------------------------------
+
+
+def audit(
+    actor: _User | None,
+    action: str,
+    obj: models.Model | None = None,
+    *,
+    request: HttpRequest | None = None,
+    detail: Mapping[str, Any] | None = None,
+    object_type: str | None = None,
+    object_id: str | int | None = None,
+    object_label: str | None = None,
+) -> AuditEvent:
+    """Append one entry to the trail and return it.
+
+    `actor` is the signed-in user, or None for the system (an anonymous user counts as nobody).
+    `obj` is the record concerned, if it is a model instance; the object_* arguments name a
+    record that is not one, or override what `obj` gives. `detail` is JSON-able: for a change,
+    `changes(before, after)`; for a transition, {"from": ..., "to": ..., "why": ...}.
+    """
+    if not _ACTION.match(action) or len(action) > ACTION_MAX_LENGTH:
+        raise ValueError(
+            f"An audit action is a short snake_case word such as 'view', not {action!r}"
+        )
+    user, actor_label = _actor(actor)
+
+    if obj is not None:
+        if obj.pk is None:
+            # An unsaved object has no identity to record: audit creations after saving and
+            # deletions before deleting, inside the same transaction.
+            raise ValueError(f"Cannot audit an unsaved {obj._meta.label}")
+        object_type = obj._meta.label_lower if object_type is None else object_type
+        object_id = obj.pk if object_id is None else object_id
+        object_label = str(obj) if object_label is None else object_label
+    object_type = object_type or ""
+    object_id = "" if object_id is None else str(object_id)
+    if len(object_type) > OBJECT_TYPE_MAX_LENGTH or len(object_id) > OBJECT_ID_MAX_LENGTH:
+        # Truncating an identifier would point the entry at the wrong record.
+        raise ValueError("The object type or id is too long to record")
+
+    return AuditEvent.objects._append(
+        clock=_now,
+        actor=user,
+        actor_label=actor_label,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        object_label=_shorten(object_label or "", OBJECT_LABEL_MAX_LENGTH),
+        detail=normalise_detail(detail),
+        ip_address=client_ip(request) if request is not None else None,
+    )
+
+
+def changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """The fields that differ, as {field: {"before": old, "after": new}}, for a "change" entry."""
+    return {
+        name: {"before": before.get(name), "after": after.get(name)}
+        for name in sorted(before.keys() | after.keys())
+        if before.get(name) != after.get(name)
+    }
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The address the request came from.
+
+    X-Forwarded-For is any client's to write, so it is read only when the setting
+    AUDIT_TRUST_X_FORWARDED_FOR says a proxy of ours sets it; then the right-most address is the
+    one our proxy saw, and anything to its left is the client's own claim.
+    """
+    if getattr(settings, "AUDIT_TRUST_X_FORWARDED_FOR", False):
+        hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        if hops and (forwarded := _ip(hops[-1])):
+            return forwarded
+    return _ip(request.META.get("REMOTE_ADDR"))
+
+
+def _ip(value: str | None) -> str | None:
+    try:
+        address = ipaddress.ip_address((value or "").strip())
+    except ValueError:
+        return None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        return str(address.ipv4_mapped)
+    return str(address)
+
+
+def _actor(actor: _User | None) -> tuple[_User | None, str]:
+    if actor is None:
+        return None, SYSTEM_ACTOR
+    if not actor.is_authenticated:
+        return None, ANONYMOUS_ACTOR
+    if actor.pk is None:
+        raise ValueError("Cannot audit an action by an unsaved user")
+    return actor, _shorten(actor.get_username(), ACTOR_LABEL_MAX_LENGTH)
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# Verifying -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BrokenEntry:
+    id: int
+    at: dt.datetime
+    action: str
+    object_type: str
+    object_id: str
+    object_label: str
+    problem: str
+
+    def describe_object(self) -> str:
+        if not self.object_type and not self.object_id:
+            return "no object"
+        label = f' "{self.object_label}"' if self.object_label else ""
+        return f"{self.object_type} {self.object_id}".strip() + label
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    entries: int  # entries checked: all of them if intact, up to the broken one if not
+    last_hash: str | None  # the last good hash: keep it elsewhere to notice entries cut off the end
+    broken: BrokenEntry | None = None
+
+    @property
+    def intact(self) -> bool:
+        return self.broken is None
+
+    def __bool__(self) -> bool:
+        return self.intact
+
+    @property
+    def message(self) -> str:
+        if self.broken is None:
+            return (
+                f"Audit trail intact: {self.entries} entries, last hash {self.last_hash or 'none'}"
+            )
+        b = self.broken
+        at = timezone.localtime(b.at).isoformat(sep=" ", timespec="seconds")
+        return (
+            f"Audit trail broken at entry #{b.id} ({at}, {b.action}, {b.describe_object()}): "
+            f"{b.problem}"
+        )
+
+
+def verify_chain(chunk_size: int = 2000) -> VerifyResult:
+    """Walk the whole trail in id order and report the first entry that breaks the chain.
+
+    Streams the rows, so memory stays flat however long the trail is. The chain cannot show
+    entries removed from the very end: compare `last_hash` with one recorded earlier for that.
+    """
+    expected_previous = GENESIS_HASH
+    previous_id: int | None = None
+    count = 0
+    for event in AuditEvent.objects.order_by("pk").iterator(chunk_size=chunk_size):
+        count += 1
+        problem = _problem(event, expected_previous, previous_id)
+        if problem:
+            return VerifyResult(
+                entries=count,
+                last_hash=None if previous_id is None else expected_previous,
+                broken=BrokenEntry(
+                    id=event.pk,
+                    at=event.at,
+                    action=event.action,
+                    object_type=event.object_type,
+                    object_id=event.object_id,
+                    object_label=event.object_label,
+                    problem=problem,
+                ),
+            )
+        expected_previous, previous_id = event.hash, event.pk
+    return VerifyResult(entries=count, last_hash=None if previous_id is None else expected_previous)
+
+
+def _problem(event: AuditEvent, expected_previous: str, previous_id: int | None) -> str | None:
+    try:
+        content_matches = event.compute_hash() == event.hash
+    except (TypeError, ValueError) as error:
+        return f"its content can no longer be read ({error}): it was changed after it was written"
+    if not content_matches:
+        return "its content no longer matches its hash: it was changed after it was written"
+    if event.previous_hash == expected_previous:
+        return None
+    if previous_id is None:
+        return (
+            "it is the first entry left but does not start the chain: "
+            "the entries before it were deleted"
+        )
+    return (
+        f"its previous hash {event.previous_hash[:12]}… is not the hash of entry #{previous_id} "
+        f"({expected_previous[:12]}…): entries between them were deleted, or this one was "
+        "inserted"
+    )
+
+
+# Exporting -------------------------------------------------------------------------------------
+
+CSV_COLUMNS = (
+    "id",
+    "at",
+    "actor",
+    "actor_id",
+    "action",
+    "object_type",
+    "object_id",
+    "object_label",
+    "ip_address",
+    "detail",
+    "previous_hash",
+    "hash",
+)
+
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection); tab and
+# carriage return are on OWASP's list too.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: object) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+def write_csv(events: Iterable[AuditEvent], stream: Any) -> int:
+    """Write entries as CSV to a text stream, every cell safe to open in a spreadsheet."""
+    writer = csv.writer(stream)
+    writer.writerow(CSV_COLUMNS)
+    count = 0
+    for event in events:
+        writer.writerow(
+            [
+                spreadsheet_safe(cell)
+                for cell in (
+                    event.pk,
+                    timezone.localtime(event.at).isoformat(timespec="microseconds"),
+                    event.actor_label,
+                    event.actor_id,
+                    event.action,
+                    event.object_type,
+                    event.object_id,
+                    event.object_label,
+                    event.ip_address,
+                    json.dumps(event.detail, sort_keys=True, ensure_ascii=False),
+                    event.previous_hash,
+                    event.hash,
+                )
+            ]
+        )
+        count += 1
+    return count

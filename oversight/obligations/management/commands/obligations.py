@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+
+from oversight.obligations.facts_from_db import load_facts
+from oversight.obligations.scope import scope_for_staff, scope_for_team
+from oversight.organisation.models import Staff, Team
+from oversight.policy.engine import compute_obligations
+from oversight.policy.loader import PolicyError, load_policy
+from oversight.policy.report import write_csv, write_table
+from oversight.policy.working_days import CalendarRangeError
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise CommandError(
+            f"--as-of '{text}' is not a date: write it as YYYY-MM-DD", returncode=2
+        ) from None
+
+
+class Command(BaseCommand):
+    help = (
+        "Every supervision obligation on a date: what is due, when, under which rule, and what is "
+        "overdue. CSV (for spreadsheets and other systems) or a table (for people)."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--policy",
+            help="bedford, newham or the path to a council's policy file "
+            "(default: the OVERSIGHT_POLICY setting)",
+        )
+        parser.add_argument("--as-of", type=str, help="YYYY-MM-DD (default: today)")
+        parser.add_argument("--format", choices=["csv", "table"], default="csv")
+        parser.add_argument("--team", help="only this team (its name)")
+        parser.add_argument("--staff", help="only this member of staff (their staff ID)")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        as_of = _date(options["as_of"]) if options["as_of"] else timezone.localdate()
+        try:
+            policy = load_policy(options["policy"] or settings.OVERSIGHT_POLICY)
+        except PolicyError as error:
+            raise CommandError(str(error), returncode=2) from None
+
+        scope = None
+        if options["team"]:
+            team = Team.objects.filter(name=options["team"]).first()
+            if team is None:
+                raise CommandError(
+                    f"--team: there is no team called '{options['team']}'", returncode=2
+                )
+            scope = scope_for_team(team, as_of)
+        if options["staff"]:
+            staff = Staff.objects.filter(staff_id=options["staff"]).first()
+            if staff is None:
+                raise CommandError(
+                    f"--staff: there is no member of staff with ID '{options['staff']}'",
+                    returncode=2,
+                )
+            staff_scope = scope_for_staff([staff], as_of)
+            scope = staff_scope if scope is None else type(scope)(scope.subjects & staff_scope.subjects)
+
+        try:
+            obligations = compute_obligations(policy, load_facts(), as_of)
+        except CalendarRangeError as error:
+            raise CommandError(str(error), returncode=2) from None
+        if scope is not None:
+            obligations = scope.keep(obligations)
+        writer = write_csv if options["format"] == "csv" else write_table
+        text = io.StringIO()
+        writer(obligations, text)
+        self.stdout.write(text.getvalue(), ending="")

@@ -1,0 +1,470 @@
+"""The audit trail: what an entry records, the hash chain, tamper detection and the command."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import os
+import threading
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.contrib.admin.sites import site
+from django.contrib.auth.models import AnonymousUser
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.db.models import ProtectedError
+from django.test import RequestFactory
+
+from oversight.audit import trail
+from oversight.audit.models import GENESIS_HASH
+from oversight.audit.trail import (
+    AppendOnlyError,
+    AuditEvent,
+    audit,
+    changes,
+    verify_chain,
+)
+from tests.factories import SessionFactory, StaffFactory, UserFactory
+
+UTC = dt.UTC
+LONDON = ZoneInfo("Europe/London")
+
+pytestmark = pytest.mark.django_db
+
+
+class Clock:
+    """Hands out explicit times, one second apart unless told otherwise."""
+
+    def __init__(self, start: dt.datetime) -> None:
+        self.next = start
+
+    def __call__(self) -> dt.datetime:
+        now = self.next
+        self.next += dt.timedelta(seconds=1)
+        return now
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    clock = Clock(dt.datetime(2025, 3, 4, 9, 30, 0, 123456, tzinfo=UTC))
+    monkeypatch.setattr(trail, "_now", clock)
+    return clock
+
+
+@pytest.fixture
+def three_entries(clock: Clock) -> list[AuditEvent]:
+    user = UserFactory(username="amara.okafor")
+    session = SessionFactory(date=dt.date(2025, 3, 3))
+    return [
+        audit(user, "view", session),
+        audit(user, "change", session, detail={"notes": {"before": "a", "after": "b"}}),
+        audit(user, "download", session),
+    ]
+
+
+def run_sql(sql: str, params: list[object]) -> None:
+    table = connection.ops.quote_name(AuditEvent._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(sql.replace("{table}", table), params)
+
+
+def verify_command() -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        call_command("audit", "verify", stdout=out, stderr=err)
+    except SystemExit as exit_:
+        return int(exit_.code or 0), out.getvalue(), err.getvalue()
+    return 0, out.getvalue(), err.getvalue()
+
+
+def export_command(*args: str) -> list[dict[str, str]]:
+    out = io.StringIO()
+    call_command("audit", "export", *args, stdout=out)
+    return list(csv.DictReader(io.StringIO(out.getvalue())))
+
+
+# What an entry records ---------------------------------------------------------------------------
+
+
+def test_it_records_actor_action_object_ip_and_detail(clock: Clock) -> None:
+    user = UserFactory(username="amara.okafor")
+    session = SessionFactory(date=dt.date(2025, 3, 3), session_id="OV-0000000001")
+    request = RequestFactory().get("/sessions/1/", REMOTE_ADDR="203.0.113.7")
+
+    event = audit(
+        user,
+        "transition",
+        session,
+        request=request,
+        detail={"from": "draft", "to": "signed", "why": "Agreed in supervision"},
+    )
+
+    stored = AuditEvent.objects.get(pk=event.pk)
+    assert stored.at == dt.datetime(2025, 3, 4, 9, 30, 0, 123456, tzinfo=UTC)
+    assert stored.actor == user
+    assert stored.actor_label == "amara.okafor"
+    assert stored.action == "transition"
+    assert stored.object_type == "supervision.session"
+    assert stored.object_id == str(session.pk)
+    assert stored.object_label == "One-to-one supervision on 2025-03-03 (OV-0000000001)"
+    assert stored.detail == {"from": "draft", "to": "signed", "why": "Agreed in supervision"}
+    assert stored.ip_address == "203.0.113.7"
+
+
+def test_it_keeps_the_username_at_the_time(clock: Clock) -> None:
+    user = UserFactory(username="j.smith")
+    event = audit(user, "sign_in", user)
+    user.username = "j.smith-jones"
+    user.save()
+
+    assert AuditEvent.objects.get(pk=event.pk).actor_label == "j.smith"
+
+
+def test_it_records_system_and_anonymous_actions_without_an_actor(clock: Clock) -> None:
+    system = audit(None, "export", object_type="dataset", object_id="2025-03", object_label="Set")
+    anonymous = audit(AnonymousUser(), "sign_in", detail={"username": "nobody", "ok": False})
+
+    assert (system.actor, system.actor_label, system.object_type) == (None, "system", "dataset")
+    assert (anonymous.actor, anonymous.actor_label) == (None, "anonymous")
+    assert anonymous.object_type == anonymous.object_id == ""
+
+
+def test_it_stores_dates_and_decimals_in_detail_as_text(clock: Clock) -> None:
+    staff = StaffFactory()
+    event = audit(
+        None,
+        "change",
+        staff,
+        detail=changes(
+            {"start_date": dt.date(2024, 1, 8), "fte": Decimal("0.8"), "name": "A"},
+            {"start_date": dt.date(2024, 2, 1), "fte": Decimal("0.8"), "name": "A"},
+        ),
+    )
+
+    assert AuditEvent.objects.get(pk=event.pk).detail == {
+        "start_date": {"before": "2024-01-08", "after": "2024-02-01"}
+    }
+
+
+def test_it_ignores_x_forwarded_for_unless_told_to_trust_it(clock: Clock, settings) -> None:
+    request = RequestFactory().get(
+        "/", REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="198.51.100.1, 192.0.2.44"
+    )
+
+    assert audit(None, "view", request=request).ip_address == "10.0.0.5"
+    settings.AUDIT_TRUST_X_FORWARDED_FOR = True
+    # The right-most address is the one our proxy added; the left-most is the client's claim.
+    assert audit(None, "view", request=request).ip_address == "192.0.2.44"
+
+
+def test_it_refuses_what_it_cannot_record(clock: Clock) -> None:
+    with pytest.raises(ValueError, match="short snake_case word"):
+        audit(None, "View Record")
+    with pytest.raises(ValueError, match="unsaved"):
+        audit(None, "create", StaffFactory.build())
+    with pytest.raises(ValueError, match="Out of range float"):
+        audit(None, "view", detail={"score": float("nan")})
+    assert not AuditEvent.objects.exists()
+
+
+def test_it_finds_entries_by_actor_object_time_and_action(clock: Clock) -> None:
+    amara, ben = UserFactory(username="amara"), UserFactory(username="ben")
+    first, second = SessionFactory(), SessionFactory()
+    clock.next = dt.datetime(2025, 6, 30, 22, 59, 59, tzinfo=UTC)  # 23:59:59 on 30 June in BST
+    late_june = audit(amara, "view", first)
+    clock.next = dt.datetime(2025, 6, 30, 23, 0, 0, tzinfo=UTC)  # 00:00:00 on 1 July in BST
+    first_july = audit(ben, "change", first)
+    clock.next = dt.datetime(2025, 7, 1, 22, 59, 59, tzinfo=UTC)
+    last_july = audit(amara, "view", second)
+
+    assert list(AuditEvent.objects.by_actor(amara)) == [late_june, last_july]
+    assert list(AuditEvent.objects.about(first)) == [late_june, first_july]
+    assert list(AuditEvent.objects.of_action("change")) == [first_july]
+    assert list(AuditEvent.objects.between(dt.date(2025, 7, 1), dt.date(2025, 7, 1))) == [
+        first_july,
+        last_july,
+    ]
+    assert list(
+        AuditEvent.objects.between(
+            dt.datetime(2025, 6, 30, 23, 0, tzinfo=UTC),
+            dt.datetime(2025, 7, 1, 22, 59, 59, tzinfo=UTC),
+        )
+    ) == [first_july]
+    assert list(AuditEvent.objects.between(None, dt.date(2025, 6, 30))) == [late_june]
+
+
+# The chain ---------------------------------------------------------------------------------------
+
+
+def test_it_links_each_entry_to_the_one_before(three_entries: list[AuditEvent]) -> None:
+    stored = list(AuditEvent.objects.order_by("pk"))
+
+    assert stored[0].previous_hash == GENESIS_HASH
+    assert [event.previous_hash for event in stored[1:]] == [event.hash for event in stored[:-1]]
+    assert len({event.hash for event in stored}) == 3
+    assert all(event.hash == event.compute_hash() for event in stored)
+
+
+def test_it_hashes_the_same_after_the_database_reads_it_back(clock: Clock) -> None:
+    awkward = {
+        "zeta": 1,
+        "alpha": {"nested": [3, 2, 1], "b": None, "a": True},
+        "text": "Child's name: Zoë Ó'Brien — “quoted” \\ back\nslash",
+        "numbers": [0.1, -0.0, 1e16, 2.5e-8, 12345678901234567890, Decimal("12.50")],
+        "when": dt.datetime(2025, 3, 30, 3, 30, tzinfo=LONDON),
+        "pair": ("a", "b"),
+    }
+    event = audit(
+        None,
+        "change",
+        detail=awkward,
+        object_type="supervision.session",
+        object_id="OV-ÄÖ",
+        object_label="Ünïcode label",
+        request=RequestFactory().get("/", REMOTE_ADDR="2001:0DB8:0000:0000:0000:0000:0000:0001"),
+    )
+    mapped = audit(None, "view", request=RequestFactory().get("/", REMOTE_ADDR="::ffff:192.0.2.1"))
+
+    stored = AuditEvent.objects.get(pk=event.pk)
+    assert stored.hash == event.hash == stored.compute_hash()
+    assert stored.ip_address == "2001:db8::1"
+    assert AuditEvent.objects.get(pk=mapped.pk).ip_address == "192.0.2.1"
+    assert verify_chain().intact
+
+
+def test_it_chains_past_a_rolled_back_operation(clock: Clock) -> None:
+    kept = audit(None, "view", object_type="t", object_id="1")
+
+    def failing_operation() -> None:
+        with transaction.atomic():
+            audit(None, "change", object_type="t", object_id="1")
+            raise RuntimeError("the operation failed, so its entry goes too")
+
+    with pytest.raises(RuntimeError):
+        failing_operation()
+    after = audit(None, "view", object_type="t", object_id="1")
+
+    assert list(AuditEvent.objects.values_list("pk", flat=True)) == [kept.pk, after.pk]
+    assert after.previous_hash == kept.hash
+    assert verify_chain().intact
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    "postgres" not in os.environ.get("DATABASE_URL", ""),
+    reason="SQLite's in-memory test database cannot be shared between threads; "
+    "SQLite serialises writers itself",
+)
+def test_it_keeps_one_chain_under_concurrent_writers() -> None:
+    errors: list[BaseException] = []
+
+    def write(worker: int) -> None:
+        try:
+            for n in range(10):
+                audit(None, "view", object_type="test.concurrency", object_id=f"{worker}-{n}")
+        except BaseException as error:  # handed to the main thread to report
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=write, args=(worker,)) for worker in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    result = verify_chain()
+    assert result.intact, result.message
+    assert result.entries == 80
+
+
+# Verifying ---------------------------------------------------------------------------------------
+
+
+def test_it_verifies_an_untouched_trail(three_entries: list[AuditEvent]) -> None:
+    result = verify_chain(chunk_size=2)
+
+    assert result.intact
+    assert result.entries == 3
+    assert result.last_hash == three_entries[-1].hash
+    assert result.message == f"Audit trail intact: 3 entries, last hash {three_entries[-1].hash}"
+
+
+def test_it_verifies_an_empty_trail() -> None:
+    assert verify_chain().message == "Audit trail intact: 0 entries, last hash none"
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [("action", "'view'"), ("detail", """'{"notes": {"before": "a", "after": "forged"}}'""")],
+)
+def test_it_detects_an_entry_edited_in_the_database(
+    three_entries: list[AuditEvent], column: str, value: str
+) -> None:
+    edited = three_entries[1]
+    run_sql(f"UPDATE {{table}} SET {column} = {value} WHERE id = %s", [edited.pk])
+
+    result = verify_chain()
+
+    assert not result.intact
+    assert result.broken is not None
+    assert result.broken.id == edited.pk
+    assert "no longer matches its hash" in result.broken.problem
+    assert result.message.startswith(f"Audit trail broken at entry #{edited.pk} (2025-03-04 ")
+
+
+def test_it_detects_a_deleted_entry_at_the_entry_after_the_gap(
+    three_entries: list[AuditEvent],
+) -> None:
+    first, deleted, after = three_entries
+    run_sql("DELETE FROM {table} WHERE id = %s", [deleted.pk])
+
+    result = verify_chain()
+
+    assert result.broken is not None
+    assert result.broken.id == after.pk
+    assert f"is not the hash of entry #{first.pk}" in result.broken.problem
+    assert result.last_hash == first.hash
+
+
+def test_it_detects_a_deleted_first_entry(three_entries: list[AuditEvent]) -> None:
+    run_sql("DELETE FROM {table} WHERE id = %s", [three_entries[0].pk])
+
+    result = verify_chain()
+
+    assert result.broken is not None
+    assert result.broken.id == three_entries[1].pk
+    assert "the entries before it were deleted" in result.broken.problem
+
+
+def test_it_detects_an_entry_whose_hash_was_recomputed_at_the_next_entry(
+    three_entries: list[AuditEvent],
+) -> None:
+    # Someone who edits an entry and re-seals it still breaks the link to its successor.
+    edited = AuditEvent.objects.get(pk=three_entries[0].pk)
+    edited.action = "view_list"
+    run_sql(
+        "UPDATE {table} SET action = %s, hash = %s WHERE id = %s",
+        ["view_list", edited.compute_hash(), edited.pk],
+    )
+
+    result = verify_chain()
+
+    assert result.broken is not None
+    assert result.broken.id == three_entries[1].pk
+
+
+# Append-only -------------------------------------------------------------------------------------
+
+
+def test_it_refuses_to_change_or_delete_entries_through_the_orm(
+    three_entries: list[AuditEvent],
+) -> None:
+    event = AuditEvent.objects.get(pk=three_entries[0].pk)
+    event.action = "delete"
+
+    with pytest.raises(AppendOnlyError, match=f"changing audit entry #{event.pk}"):
+        event.save()
+    with pytest.raises(AppendOnlyError, match=f"deleting audit entry #{event.pk}"):
+        event.delete()
+    with pytest.raises(AppendOnlyError, match="updating entries"):
+        AuditEvent.objects.filter(pk=event.pk).update(action="delete")
+    with pytest.raises(AppendOnlyError, match="deleting entries"):
+        AuditEvent.objects.filter(pk=event.pk).delete()
+    with pytest.raises(AppendOnlyError, match="updating entries"):
+        AuditEvent.objects.bulk_update([event], ["action"])
+    assert verify_chain().intact
+
+
+def test_it_refuses_entries_written_round_the_chain(clock: Clock) -> None:
+    with pytest.raises(AppendOnlyError, match="built by hand"):
+        AuditEvent.objects.create(at=clock(), action="view", previous_hash="0", hash="0")
+    with pytest.raises(AppendOnlyError, match="bulk-creating"):
+        AuditEvent.objects.bulk_create([AuditEvent(at=clock(), action="view")])
+    assert not AuditEvent.objects.exists()
+
+
+def test_it_keeps_users_who_appear_in_the_trail(clock: Clock) -> None:
+    user = UserFactory()
+    audit(user, "sign_in", user)
+
+    with pytest.raises(ProtectedError):
+        user.delete()
+
+
+def test_it_offers_no_way_to_add_change_or_delete_in_the_admin(clock: Clock) -> None:
+    admin = site._registry[AuditEvent]
+    request = RequestFactory().get("/admin/audit/auditevent/")
+    request.user = UserFactory(is_superuser=True, is_staff=True)
+    event = audit(request.user, "view")
+
+    assert not admin.has_add_permission(request)
+    assert not admin.has_change_permission(request, event)
+    assert not admin.has_delete_permission(request, event)
+    assert AuditEvent._meta.default_permissions == ("view",)
+
+
+# The command -------------------------------------------------------------------------------------
+
+
+def test_it_exits_0_and_says_intact(three_entries: list[AuditEvent]) -> None:
+    code, out, err = verify_command()
+
+    assert code == 0
+    assert out == f"Audit trail intact: 3 entries, last hash {three_entries[-1].hash}\n"
+    assert err == ""
+
+
+def test_it_exits_1_and_names_the_broken_entry(three_entries: list[AuditEvent]) -> None:
+    edited = three_entries[1]
+    run_sql("UPDATE {table} SET action = 'view' WHERE id = %s", [edited.pk])
+
+    code, out, err = verify_command()
+
+    assert code == 1
+    assert out == ""
+    assert err == (
+        f"Audit trail broken at entry #{edited.pk} (2025-03-04 09:30:01+00:00, view, "
+        f'supervision.session {edited.object_id} "{edited.object_label}"): '
+        "its content no longer matches its hash: it was changed after it was written\n"
+    )
+
+
+def test_it_exports_csv_with_formulas_neutralised(clock: Clock) -> None:
+    user = UserFactory(username="@evil")
+    audit(user, "view", object_type="x", object_id="-1", object_label="=cmd|' /C calc'!A0")
+
+    rows = export_command()
+
+    assert rows[0]["actor"] == "'@evil"
+    assert rows[0]["object_id"] == "'-1"
+    assert rows[0]["object_label"] == "'=cmd|' /C calc'!A0"
+    assert rows[0]["at"] == "2025-03-04T09:30:00.123456+00:00"
+    assert rows[0]["hash"] == AuditEvent.objects.get(action="view").hash
+
+
+def test_it_exports_only_the_days_and_actor_asked_for(clock: Clock) -> None:
+    amara, ben = UserFactory(username="amara"), UserFactory(username="ben")
+    for day, user in [(3, amara), (4, amara), (4, ben), (5, amara)]:
+        clock.next = dt.datetime(2025, 3, day, 12, 0, tzinfo=UTC)
+        audit(user, "view", object_type="t", object_id=str(day))
+
+    rows = export_command("--from", "2025-03-04", "--to", "2025-03-05", "--actor", "amara")
+
+    assert [(row["actor"], row["object_id"]) for row in rows] == [("amara", "4"), ("amara", "5")]
+
+
+def test_it_records_the_export_itself(clock: Clock) -> None:
+    audit(None, "view", object_type="t", object_id="1")
+
+    export_command("--from", "2025-03-04")
+
+    export = AuditEvent.objects.of_action("export").get()
+    assert export.actor is None
+    assert export.detail["from"] == "2025-03-04"
+    assert export.detail["entries"] == 1
+    assert verify_chain().intact
