@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "oversight.organisation",
     "oversight.cases",
     "oversight.supervision",
+    "oversight.records",
     "oversight.dataset",
     "oversight.demo",
     "oversight.obligations",
