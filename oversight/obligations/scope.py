@@ -10,7 +10,6 @@ from django.db.models import Q
 
 from oversight.cases.models import Allocation
 from oversight.organisation.models import Staff, Team
-from oversight.policy.engine import Obligation
 from oversight.supervision.models import Session
 
 
@@ -19,9 +18,6 @@ class Scope:
     """The subjects a report covers, as (subject_type, subject_id) pairs."""
 
     subjects: frozenset[tuple[str, str]]
-
-    def keep(self, obligations: Iterable[Obligation]) -> list[Obligation]:
-        return [o for o in obligations if (o.subject_type, o.subject_id) in self.subjects]
 
 
 def scope_for_staff(staff: Iterable[Staff], as_of: dt.date, teams: Iterable[Team] = ()) -> Scope:

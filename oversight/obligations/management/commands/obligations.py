@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from oversight.obligations.facts_from_db import load_facts
-from oversight.obligations.scope import scope_for_staff, scope_for_team
+from oversight.obligations.scope import Scope, scope_for_staff, scope_for_team
 from oversight.organisation.models import Staff, Team
 from oversight.policy.engine import compute_obligations
 from oversight.policy.loader import PolicyError, load_policy
@@ -66,14 +66,14 @@ class Command(BaseCommand):
                     returncode=2,
                 )
             staff_scope = scope_for_staff([staff], as_of)
-            scope = staff_scope if scope is None else type(scope)(scope.subjects & staff_scope.subjects)
+            scope = staff_scope if scope is None else Scope(scope.subjects & staff_scope.subjects)
 
         try:
-            obligations = compute_obligations(policy, load_facts(), as_of)
+            obligations = compute_obligations(
+                policy, load_facts(), as_of, subjects=scope.subjects if scope else None
+            )
         except CalendarRangeError as error:
             raise CommandError(str(error), returncode=2) from None
-        if scope is not None:
-            obligations = scope.keep(obligations)
         writer = write_csv if options["format"] == "csv" else write_table
         text = io.StringIO()
         writer(obligations, text)
