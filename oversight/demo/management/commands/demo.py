@@ -1,0 +1,105 @@
+"""`oversight demo`: load an invented council to try Oversight with, and say how to sign in."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+
+from oversight.demo.generate import (
+    PASSWORD,
+    SIGN_IN_URL,
+    SIZES,
+    generate,
+    sign_in_details,
+    what_the_database_holds,
+)
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise CommandError(
+            f"--as-of '{text}' is not a date: write it as YYYY-MM-DD", returncode=2
+        ) from None
+
+
+class Command(BaseCommand):
+    help = (
+        "Load an invented demo council (staff, children's cases and years of supervision history) "
+        "into an empty database, and print the demo accounts to sign in with."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--seed", type=int, default=1, help="the same seed gives the same council"
+        )
+        parser.add_argument(
+            "--size",
+            choices=list(SIZES),
+            default="small",
+            help="small (default): 150 staff, 2,000 children; large: 1,500 staff, 15,000 open",
+        )
+        parser.add_argument(
+            "--as-of", help="YYYY-MM-DD: the day the history runs up to (default: today)"
+        )
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="leave a database that already holds data as it is, instead of refusing",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        as_of = _date(options["as_of"]) if options["as_of"] else timezone.localdate()
+        holds = what_the_database_holds()
+        if holds is not None:
+            if options["if_empty"]:
+                self.stdout.write(
+                    f"The database already holds {holds}: the demo council was not loaded."
+                )
+                self._sign_in()
+                return
+            raise CommandError(
+                f"the database already holds {holds}; the demo council is only loaded into an "
+                "empty database, so that it never mixes with another council's data. Point "
+                "OVERSIGHT_DATA_DIR or DATABASE_URL at a new database and run `oversight migrate` "
+                "first, or add --if-empty to leave this database as it is.",
+                returncode=2,
+            )
+        started = time.perf_counter()
+        made = generate(seed=options["seed"], size=options["size"], as_of=as_of)
+        seconds = time.perf_counter() - started
+        self.stdout.write(
+            f"Loaded the {options['size']} demo council (seed {options['seed']}, history up to "
+            f"{as_of:%d %b %Y}) in {seconds:.1f} s:"
+        )
+        self.stdout.write("  " + ", ".join(f"{count:,} {what}" for what, count in made.items()))
+        self._sign_in()
+
+    def _sign_in(self) -> None:
+        accounts = sign_in_details()
+        if not accounts:
+            self.stdout.write("This database holds none of the demo's accounts.")
+            return
+        self.stdout.write("")
+        self.stdout.write(f"Sign in at {SIGN_IN_URL} with one of these accounts:")
+        self.stdout.write("")
+        header = ("Username", "Password", "Name", "Role", "Team or service")
+        rows = [header] + [(a.username, PASSWORD, a.name, a.role, a.where or "-") for a in accounts]
+        widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+        for n, row in enumerate(rows):
+            self.stdout.write(
+                "  "
+                + "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+            )
+            if n == 0:
+                self.stdout.write("  " + "  ".join("-" * w for w in widths))
+        self.stdout.write("")
+        self.stdout.write(
+            "These are demo accounts for an invented council only: never use them, or this "
+            "password, with real data."
+        )
