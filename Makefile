@@ -36,5 +36,8 @@ test: lint test-sqlite test-postgres
 bench: $(STAMP)
 	$(BIN)/python bench/engine_bench.py
 
+assets:
+	bin/build-assets
+
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
