@@ -50,11 +50,13 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "rules",
     "oversight.audit",
     "oversight.organisation",
     "oversight.cases",
     "oversight.supervision",
     "oversight.records",
+    "oversight.access",
     "oversight.dataset",
     "oversight.demo",
     "oversight.obligations",
@@ -103,6 +105,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # turn instead of failing with "database is locked" (the audit trail's chain depends on it).
     DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Object permissions come from the organisation (oversight.access), not from stored grants.
+AUTHENTICATION_BACKENDS = [
+    "rules.permissions.ObjectPermissionBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

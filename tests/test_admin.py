@@ -59,3 +59,12 @@ def test_it_keeps_the_admin_from_a_social_worker(client) -> None:
 
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def test_it_keeps_supervision_records_out_of_business_supports_admin(client) -> None:
+    support = UserFactory(is_staff=True)
+    support.groups.add(Group.objects.get(name="Business support"))
+    client.force_login(support)
+
+    assert client.get("/admin/supervision/session/").status_code == 403
+    assert client.get("/admin/supervision/agreement/").status_code == 403

@@ -58,3 +58,16 @@ def test_it_signs_a_demo_user_in_with_the_sign_in_form(client) -> None:
 
     assert response.redirect_chain[-1][0] == "/"
     assert "My work" in response.content.decode()
+
+
+def test_it_shows_when_each_supervisees_supervision_is_due_from_the_engine(client) -> None:
+    manager = StaffFactory(category="manager", user=UserFactory())
+    LineManagementFactory(manager=manager, staff__name="Never Supervised")
+    client.force_login(manager.user)
+
+    page = client.get("/").content.decode()
+
+    # Started in January 2024 and never supervised: the engine says overdue under bedford 2.1.
+    assert "Never Supervised" in page
+    assert "Overdue" in page
+    assert "5 February 2024" in page or "5 Feb 2024" in page

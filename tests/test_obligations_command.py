@@ -47,7 +47,9 @@ def test_it_writes_csv_with_the_rule_and_explanation_after_the_six_columns() -> 
         "rule",
         "explanation",
     ]
-    c04 = next(r for r in rows if r["subject_id"] == "C04" and r["obligation"] == "case_supervision")
+    c04 = next(
+        r for r in rows if r["subject_id"] == "C04" and r["obligation"] == "case_supervision"
+    )
     assert c04["rule"] == "bedford 3.1.2"
     assert c04["status"] == "overdue"
     assert "Child protection plan" in c04["explanation"]

@@ -1,11 +1,13 @@
-"""Business support correct organisation and case data through the admin: give their group the rights."""
+"""Business support correct organisation and case data through the admin: give their group the rights.
+
+Supervision sessions and agreements are left out on purpose: business support read no records.
+"""
 
 from django.db import migrations
 
 MODELS = {
     "organisation": ["service", "team", "staff", "linemanagement"],
     "cases": ["case", "allocation", "casestatus", "caseevent", "siblinggroup"],
-    "supervision": ["session", "sessioncase", "agreement"],
 }
 
 

@@ -1,0 +1,255 @@
+"""Queries that start from what the user may see.
+
+Everything here is computed from the organisation on a given day: line management rows active on
+the day, allocations active on the day, deputising arrangements covering the day, and the user's
+groups. Nothing is granted by storing a row against a user, so a change of supervisor, a transfer
+of a case or the end of a period of cover changes access by itself.
+
+The one expensive step is the management chain (everyone below the user, transitively). It is
+found level by level with one query per level over LineManagement, at most MAX_DEPTH levels, and
+kept on the user object for that day so a page that checks many objects does it once. Call
+`forget(user)` after changing the organisation within the same request (tests do).
+
+Superusers get nothing here. Django's `PermissionsMixin.has_perm` answers True for an active
+superuser before asking any backend, so `user.has_perm(...)` must not be used for object checks;
+use these functions, the predicates in `oversight.access.predicates`, or in templates
+`{% test_rule "supervision.view_session" user session as ok %}`, which do not short-circuit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Q
+from django.utils import timezone
+
+from oversight.access.models import Delegation
+from oversight.cases.models import Allocation, Case, CaseQuerySet
+from oversight.organisation.models import LineManagement, Staff, StaffQuerySet
+from oversight.supervision.models import Agreement, Session, SessionQuerySet
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+BUSINESS_SUPPORT = "Business support"
+HR = "HR"
+QUALITY_ASSURANCE = "Quality assurance"
+ROLE_GROUPS = frozenset({BUSINESS_SUPPORT, HR, QUALITY_ASSURANCE})
+
+# Deeper than any council's structure (director, head, service manager, team manager, senior
+# practitioner, worker); the limit is there so bad data (a loop) cannot run away.
+MAX_DEPTH = 10
+
+_CACHE_ATTR = "_oversight_access_cache"
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+@dataclass(frozen=True)
+class Access:
+    """What one user may reach on one day, computed once and reused by every check.
+
+    `acting_as` is the user's own staff member plus every manager they deputise for on the day;
+    `managed` is everyone below those people in line management (not the people themselves: a
+    deputy stands in for a manager's management duties, not for their personal file).
+    """
+
+    day: dt.date
+    staff: Staff | None = None
+    groups: frozenset[str] = frozenset()
+    acting_as: frozenset[int] = frozenset()
+    managed: frozenset[int] = frozenset()
+    deputising_for: frozenset[int] = frozenset()
+
+    @property
+    def staff_pk(self) -> int | None:
+        return self.staff.pk if self.staff is not None else None
+
+    @property
+    def is_qa(self) -> bool:
+        return QUALITY_ASSURANCE in self.groups
+
+    @property
+    def is_hr(self) -> bool:
+        return HR in self.groups
+
+    @property
+    def is_business_support(self) -> bool:
+        return BUSINESS_SUPPORT in self.groups
+
+    def manages(self, staff: Staff | None) -> bool:
+        return staff is not None and staff.pk in self.managed and _active(staff, self.day)
+
+    def is_self(self, staff: Staff | None) -> bool:
+        return staff is not None and self.staff is not None and staff.pk == self.staff.pk
+
+
+def _active(staff: Staff, day: dt.date) -> bool:
+    return staff.start_date <= day and (staff.end_date is None or staff.end_date >= day)
+
+
+def _staff_of(user: Any) -> Staff | None:
+    try:
+        staff = user.staff
+    except Staff.DoesNotExist:
+        return None
+    return staff if isinstance(staff, Staff) else None
+
+
+def chain_below(roots: set[int], day: dt.date, max_depth: int = MAX_DEPTH) -> set[int]:
+    """Everyone below `roots` in line management active on `day`, to `max_depth` levels.
+
+    One query per level; a loop in the data stops because people already found are not visited
+    again.
+    """
+    found: set[int] = set()
+    seen = set(roots)
+    frontier = set(roots)
+    for _ in range(max_depth):
+        if not frontier:
+            break
+        below = set(
+            LineManagement.objects.active_on(day)
+            .filter(manager_id__in=frontier)
+            .values_list("staff_id", flat=True)
+        )
+        frontier = below - seen
+        seen |= frontier
+        found |= below
+    return found
+
+
+def access_for(user: Any, day: dt.date | None = None) -> Access:
+    """The user's reach on `day` (today if not given), cached on the user object per day."""
+    day = day or today()
+    if user is None or not getattr(user, "is_authenticated", False):
+        return Access(day=day)
+    if not user.is_active or user.is_superuser:
+        # Running the system is not a reason to read supervision; see the module docstring.
+        return Access(day=day)
+    cache: dict[dt.date, Access] = getattr(user, _CACHE_ATTR, None) or {}
+    if day in cache:
+        return cache[day]
+
+    groups = frozenset(user.groups.filter(name__in=ROLE_GROUPS).values_list("name", flat=True))
+    staff = _staff_of(user)
+    if staff is None or not _active(staff, day):
+        # A leaver's account (or one not linked to a member of staff) has no line role.
+        access = Access(day=day, groups=groups)
+    else:
+        deputising_for = frozenset(
+            Delegation.objects.active_on(day)
+            .filter(deputy=staff)
+            .values_list("from_manager_id", flat=True)
+        )
+        acting_as = frozenset({staff.pk, *deputising_for})
+        access = Access(
+            day=day,
+            staff=staff,
+            groups=groups,
+            acting_as=acting_as,
+            managed=frozenset(chain_below(set(acting_as), day)),
+            deputising_for=deputising_for,
+        )
+    cache[day] = access
+    setattr(user, _CACHE_ATTR, cache)
+    return access
+
+
+def forget(user: Any) -> None:
+    """Drop the cached reach (after changing line management or delegations mid-request)."""
+    if user is not None and hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+# Querysets ------------------------------------------------------------------------------------
+#
+# Each returns a lazy queryset whose filter holds the already computed pks, so listing costs one
+# query on top of computing the reach (which is cached).
+
+
+def _managed_active(access: Access) -> StaffQuerySet:
+    return Staff.objects.filter(pk__in=access.managed).active_on(access.day)
+
+
+def _line_staff_q(access: Access, prefix: str = "") -> Q:
+    """Staff the user reaches through line management: themselves and who they manage."""
+    if access.staff is None:
+        return Q(pk__in=[])
+    return Q(**{f"{prefix}pk": access.staff.pk}) | Q(
+        **{f"{prefix}pk__in": _managed_active(access).values("pk")}
+    )
+
+
+def visible_staff(user: Any, day: dt.date | None = None) -> StaffQuerySet:
+    """People whose supervision overview the user may open."""
+    access = access_for(user, day)
+    if access.is_qa:
+        return Staff.objects.all()
+    q = _line_staff_q(access)
+    if access.is_business_support:
+        # Business support create files and add to them, so they need to find anyone not yet
+        # gone, including new starters before their first day.
+        q |= Q(end_date__isnull=True) | Q(end_date__gte=access.day)
+    if access.is_hr:
+        q |= Q(end_date__lt=access.day)
+    return Staff.objects.filter(q)
+
+
+def visible_files(user: Any, day: dt.date | None = None) -> StaffQuerySet:
+    """People whose supervision file (and so their agreements) the user may read."""
+    access = access_for(user, day)
+    if access.is_qa:
+        return Staff.objects.all()
+    q = _line_staff_q(access)
+    if access.is_hr:
+        q |= Q(end_date__lt=access.day)
+    return Staff.objects.filter(q)
+
+
+def visible_agreements(user: Any, day: dt.date | None = None) -> QuerySet[Agreement]:
+    """Agreements are section 2 of the supervision file (N 11.3): they follow the file."""
+    access = access_for(user, day)
+    if access.is_qa:
+        return Agreement.objects.all()
+    return Agreement.objects.filter(staff__in=visible_files(user, access.day).values("pk"))
+
+
+def _sessions_q(access: Access) -> Q:
+    if access.staff is None:
+        return Q(pk__in=[])
+    managed = _managed_active(access).values("pk")
+    one_to_one = Q(supervisee=access.staff) | Q(supervisee__in=managed)
+    # A group has no supervisee: it belongs to whoever led it, the managers above them, and the
+    # team that met.
+    led = Q(supervisor__in=access.acting_as) | Q(supervisor__in=managed)
+    if access.staff.team_id is not None:
+        led |= Q(team_id=access.staff.team_id)
+    return one_to_one | (Q(supervisee__isnull=True) & led)
+
+
+def visible_sessions(user: Any, day: dt.date | None = None) -> SessionQuerySet:
+    """Sessions (and so records) the user may read."""
+    access = access_for(user, day)
+    if access.is_qa:
+        return Session.objects.all()
+    return Session.objects.filter(_sessions_q(access))
+
+
+def visible_cases(user: Any, day: dt.date | None = None) -> CaseQuerySet:
+    """Children's cases (and their case notes) the user may see: by allocation on the day."""
+    access = access_for(user, day)
+    if access.is_qa:
+        return Case.objects.all()
+    if access.staff is None:
+        return Case.objects.none()
+    workers = _line_staff_q(access)
+    return Case.objects.filter(
+        pk__in=Allocation.objects.active_on(access.day)
+        .filter(worker__in=Staff.objects.filter(workers).values("pk"))
+        .values("case")
+    )
