@@ -28,6 +28,11 @@ def load_facts(
     staff_qs = Staff.objects.all() if staff is None else staff
     case_qs = Case.objects.all() if cases is None else cases
 
+    if not whole:
+        # Their line managers come too, so explanations can name them; callers narrowing the facts
+        # pass the engine `subjects=` to keep the managers' own (partial) obligations out.
+        managers = LineManagement.objects.filter(staff__in=staff_qs).values("manager")
+        staff_qs = Staff.objects.filter(Q(pk__in=staff_qs.values("pk")) | Q(pk__in=managers))
     staff_rows = list(
         staff_qs.values_list(
             "pk",
@@ -52,11 +57,14 @@ def load_facts(
 
     sessions = Session.objects.all()
     if not whole:
-        sessions = sessions.filter(
-            Q(supervisee__in=staff_pks)
-            | Q(pk__in=SessionCase.objects.filter(case__in=case_pks).values("session"))
-            | Q(type="group", team__staff__in=staff_pks)
-        ).distinct()
+        # Three narrow indexed lookups beat one OR across joins (which scans every session).
+        teams = staff_qs.exclude(team=None).values("team")
+        session_pks = {
+            *Session.objects.filter(supervisee__in=staff_pks).values_list("pk", flat=True),
+            *SessionCase.objects.filter(case__in=case_pks).values_list("session", flat=True),
+            *Session.objects.filter(type="group", team__in=teams).values_list("pk", flat=True),
+        }
+        sessions = sessions.filter(pk__in=session_pks)
     session_rows = list(
         sessions.values_list(
             "pk",

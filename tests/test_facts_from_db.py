@@ -1,0 +1,45 @@
+"""Facts loaded from the database give the engine the same answers as the data set they hold."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from oversight.cases.models import Case
+from oversight.dataset.importer import import_folder
+from oversight.dataset.reader import read_dataset, to_facts
+from oversight.obligations.facts_from_db import load_facts
+from oversight.organisation.models import Staff
+from oversight.policy.engine import compute_obligations
+from oversight.policy.loader import load_policy
+from tests.paths import conformance_folders
+
+pytestmark = pytest.mark.django_db
+AS_OF = dt.date(2025, 4, 25)
+
+
+@pytest.mark.parametrize("folder", conformance_folders(), ids=lambda p: p.name)
+def test_it_loads_the_same_facts_the_data_set_holds(folder) -> None:
+    import_folder(folder, changed_on=dt.date(2026, 1, 5))
+    policy = load_policy("bedford")
+
+    from_database = compute_obligations(policy, load_facts(), AS_OF)
+    from_files = compute_obligations(policy, to_facts(read_dataset(folder)), AS_OF)
+
+    assert sorted(from_database, key=repr) == sorted(from_files, key=repr)
+
+
+def test_it_gives_one_workers_obligations_from_just_their_facts() -> None:
+    import_folder(conformance_folders()[2], changed_on=dt.date(2026, 1, 5))
+    policy = load_policy("bedford")
+    worker = Staff.objects.get(staff_id="S02")
+    caseload = Case.objects.allocated_to(worker, AS_OF)
+    subjects = {("staff", "S02"), *(("case", c.case_id) for c in caseload)}
+
+    narrowed = load_facts(staff=Staff.objects.filter(pk=worker.pk), cases=caseload)
+
+    assert compute_obligations(policy, narrowed, AS_OF, subjects=subjects) == (
+        compute_obligations(policy, load_facts(), AS_OF, subjects=subjects)
+    )
+    assert {c.case_id for c in narrowed.cases} == {"C01", "C02", "C05"}
