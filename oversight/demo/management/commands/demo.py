@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from oversight.command_arguments import as_of_date
 from oversight.demo.generate import (
     PASSWORD,
     SIGN_IN_URL,
@@ -17,15 +17,6 @@ from oversight.demo.generate import (
     sign_in_details,
     what_the_database_holds,
 )
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise CommandError(
-            f"--as-of '{text}' is not a date: write it as YYYY-MM-DD", returncode=2
-        ) from None
 
 
 class Command(BaseCommand):
@@ -54,7 +45,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        as_of = _date(options["as_of"]) if options["as_of"] else timezone.localdate()
+        as_of = as_of_date(options["as_of"]) if options["as_of"] else timezone.localdate()
         holds = what_the_database_holds()
         if holds is not None:
             if options["if_empty"]:

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import datetime as dt
 import io
 from typing import Any
 
@@ -8,6 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from oversight.command_arguments import as_of_date
 from oversight.obligations.facts_from_db import load_facts
 from oversight.obligations.scope import Scope, scope_for_staff, scope_for_team
 from oversight.organisation.models import Staff, Team
@@ -15,15 +15,6 @@ from oversight.policy.engine import compute_obligations
 from oversight.policy.loader import PolicyError, load_policy
 from oversight.policy.report import write_csv, write_table
 from oversight.policy.working_days import CalendarRangeError
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise CommandError(
-            f"--as-of '{text}' is not a date: write it as YYYY-MM-DD", returncode=2
-        ) from None
 
 
 class Command(BaseCommand):
@@ -44,7 +35,7 @@ class Command(BaseCommand):
         parser.add_argument("--staff", help="only this member of staff (their staff ID)")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        as_of = _date(options["as_of"]) if options["as_of"] else timezone.localdate()
+        as_of = as_of_date(options["as_of"]) if options["as_of"] else timezone.localdate()
         try:
             policy = load_policy(options["policy"] or settings.OVERSIGHT_POLICY)
         except PolicyError as error:
