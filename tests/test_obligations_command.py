@@ -5,6 +5,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -111,3 +114,19 @@ def test_it_refuses_an_unknown_team_staff_or_date() -> None:
         with pytest.raises(CommandError, match=message) as raised:
             obligations("--policy", "bedford", "--as-of", AS_OF, *args)
         assert raised.value.returncode == 2
+
+
+def test_it_asks_for_migrate_first_on_a_database_that_is_not_set_up(tmp_path: Path) -> None:
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'new.sqlite3'}"}
+    oversight = Path(sys.executable).parent / "oversight"
+
+    result = subprocess.run(
+        [oversight, "obligations", "--policy", "bedford", "--as-of", AS_OF],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "run `oversight migrate` first" in result.stderr

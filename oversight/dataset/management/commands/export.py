@@ -5,6 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from oversight.commands import require_migrated_database
 from oversight.dataset.exporter import export_folder
 
 
@@ -15,5 +16,6 @@ class Command(BaseCommand):
         parser.add_argument("folder", type=Path)
 
     def handle(self, *args: Any, folder: Path, **options: Any) -> None:
+        require_migrated_database()
         for name, count in export_folder(folder).items():
             self.stdout.write(f"{name}: {count} rows")

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
+from oversight.commands import require_migrated_database
 from oversight.dataset.importer import import_folder
 from oversight.dataset.reader import DataSetError
 
@@ -27,6 +28,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, folder: Path, changed_on: dt.date | None, **options: Any) -> None:
+        require_migrated_database()
         try:
             summary = import_folder(folder, changed_on=changed_on or timezone.localdate())
         except DataSetError as error:

@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from oversight.command_arguments import as_of_date
+from oversight.commands import as_of_date, require_migrated_database
 from oversight.demo.generate import (
     PASSWORD,
     SIGN_IN_URL,
@@ -45,6 +45,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        require_migrated_database()
         as_of = as_of_date(options["as_of"]) if options["as_of"] else timezone.localdate()
         holds = what_the_database_holds()
         if holds is not None:

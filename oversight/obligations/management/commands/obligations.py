@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from oversight.command_arguments import as_of_date
+from oversight.commands import as_of_date, require_migrated_database
 from oversight.obligations.facts_from_db import load_facts
 from oversight.obligations.scope import Scope, scope_for_staff, scope_for_team
 from oversight.organisation.models import Staff, Team
@@ -35,6 +35,7 @@ class Command(BaseCommand):
         parser.add_argument("--staff", help="only this member of staff (their staff ID)")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        require_migrated_database()
         as_of = as_of_date(options["as_of"]) if options["as_of"] else timezone.localdate()
         try:
             policy = load_policy(options["policy"] or settings.OVERSIGHT_POLICY)
