@@ -291,3 +291,23 @@ def test_the_command_exits_2_with_every_problem_and_no_traceback(
     assert "cases.csv:2: open_date: 'yesterday' is not a date" in result.stderr
     assert "allocations.csv:3: worker_id: unknown staff id 'S99'" in result.stderr
     assert "2 problem(s)" in result.stderr
+
+
+def test_it_keeps_the_completed_date_of_a_record_written_in_oversight(dataset_copy) -> None:
+    from oversight.records.models import Record
+    from tests.factories import UserFactory
+
+    folder = dataset_copy()
+    edit_csv(folder / "sessions.csv", 11, "recorded_date", "")  # X10: not yet recorded
+    import_folder(folder, changed_on=CHANGED_ON)
+    session = Session.objects.get(session_id="X10")
+    session.supervisor.user = UserFactory()
+    session.supervisor.save()
+    Record.objects.get(pk=session.pk).send_to_worker(
+        by=session.supervisor.user, on=dt.date(2025, 4, 20)
+    )
+    edit_csv(folder / "sessions.csv", 11, "recorded_date", "2025-04-30")
+
+    import_folder(folder, changed_on=CHANGED_ON)
+
+    assert Session.objects.get(session_id="X10").recorded_date == dt.date(2025, 4, 20)

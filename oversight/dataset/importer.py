@@ -18,6 +18,7 @@ from django.db import models, transaction
 from oversight.cases.models import Allocation, Case, CaseEvent, CaseStatus
 from oversight.dataset.reader import DataSet, Row, read_dataset
 from oversight.organisation.models import LineManagement, Staff, Team
+from oversight.records.models import RecordTransition
 from oversight.supervision.models import Agreement, Session, SessionCase
 
 
@@ -143,6 +144,11 @@ def _write(dataset: DataSet, changed_on: dt.date) -> ImportSummary:
         existing_key=lambda e: (e.case_id, e.event, e.date),
         values=lambda r: {"case_id": cases[r["case_id"]], "event": r["event"], "date": r["date"]},
     )
+    # A record written in Oversight has its own completed date (set when it was sent); an export
+    # from another system must not overwrite it.
+    recorded_here = set(
+        RecordTransition.objects.values_list("session__session_id", flat=True).distinct()
+    )
     _upsert(
         summary,
         "sessions",
@@ -158,7 +164,7 @@ def _write(dataset: DataSet, changed_on: dt.date) -> ImportSummary:
             "supervisee_id": staff[r["supervisee_id"]] if r["supervisee_id"] else None,
             "team_id": teams[r["team"]].pk if r["team"] else None,
             "duration_minutes": r["duration_minutes"],
-            "recorded_date": r["recorded_date"],
+            **({} if r["session_id"] in recorded_here else {"recorded_date": r["recorded_date"]}),
         },
     )
     sessions = dict(Session.objects.values_list("session_id", "pk"))
