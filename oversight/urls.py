@@ -6,6 +6,10 @@ from django.urls import path
 
 from oversight.web import views
 
+admin.site.site_header = "Oversight administration"
+admin.site.site_title = "Oversight administration"
+admin.site.index_title = "Correct organisation and case data"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("sign-in/", auth_views.LoginView.as_view(), name="login"),

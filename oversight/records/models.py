@@ -395,6 +395,23 @@ def _discussed(session_id: int, case_id: int) -> None:
     SessionCase.objects.get_or_create(session_id=session_id, case_id=case_id)
 
 
+class ChildNote(RecordContent):
+    """A note about one child in a record: writing it marks the child as discussed."""
+
+    kind = "note"  # how the note is named in lists, e.g. "Case supervision note"
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.kind} for {self.case}, {self.session.date}"  # type: ignore[attr-defined]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            _discussed(self.session_id, self.case_id)  # type: ignore[attr-defined]
+
+
 # Professional (non-case) supervision: N Appendix 8 ----------------------------------------------
 
 
@@ -501,8 +518,10 @@ def _non_negotiable(label: str) -> models.CharField:
     )
 
 
-class CaseNote(RecordContent):
+class CaseNote(ChildNote):
     """The record of one child's case discussed in supervision, in Newham's PPF format."""
+
+    kind = "Case supervision note"
 
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="case_notes")
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="case_notes")
@@ -594,14 +613,6 @@ class CaseNote(RecordContent):
         constraints = [
             models.UniqueConstraint(fields=["session", "case"], name="one_case_note_per_child")
         ]
-
-    def __str__(self) -> str:
-        return f"Case supervision note for {self.case}, {self.session.date}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        with transaction.atomic():
-            super().save(*args, **kwargs)
-            _discussed(self.session_id, self.case_id)
 
     def copy_to_siblings(
         self, *, by: AbstractBaseUser, with_actions: bool = True
@@ -831,8 +842,10 @@ class AgendaItem(RecordContent):
 # The other kinds of supervision ----------------------------------------------------------------
 
 
-class OversightNote(RecordContent):
+class OversightNote(ChildNote):
     """A management oversight or ad hoc case discussion: the decision and why (B 1.2, N 3.1)."""
+
+    kind = "Management oversight"
 
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="oversight_notes")
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="oversight_notes")
@@ -853,14 +866,6 @@ class OversightNote(RecordContent):
         constraints = [
             models.UniqueConstraint(fields=["session", "case"], name="one_oversight_note_per_child")
         ]
-
-    def __str__(self) -> str:
-        return f"Management oversight for {self.case}, {self.session.date}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        with transaction.atomic():
-            super().save(*args, **kwargs)
-            _discussed(self.session_id, self.case_id)
 
 
 class GroupRecord(RecordContent):
@@ -963,8 +968,10 @@ class PracticeObservation(RecordContent):
         return f"Practice observation ({self.get_setting_display()}), {self.session}"
 
 
-class ChairReview(RecordContent):
+class ChairReview(ChildNote):
     """A conference chair's dedicated supervision before the 9-month review conference (B 4)."""
+
+    kind = "Conference chair review"
 
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="chair_reviews")
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="chair_reviews")
@@ -1017,14 +1024,6 @@ class ChairReview(RecordContent):
         constraints = [
             models.UniqueConstraint(fields=["session", "case"], name="one_chair_review_per_child")
         ]
-
-    def __str__(self) -> str:
-        return f"Conference chair review for {self.case}, {self.session.date}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        with transaction.atomic():
-            super().save(*args, **kwargs)
-            _discussed(self.session_id, self.case_id)
 
 
 # After the record: addenda and disagreements -------------------------------------------------
