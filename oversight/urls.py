@@ -1,8 +1,9 @@
+"""Every address Oversight answers, by area; each area's own urls.py lists its pages."""
+
 from __future__ import annotations
 
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from oversight.web import views
 
@@ -12,7 +13,12 @@ admin.site.index_title = "Correct organisation and case data"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("sign-in/", auth_views.LoginView.as_view(), name="login"),
-    path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("oversight.accounts.urls")),
+    path("", include("oversight.web.mywork.urls")),
+    path("agreements/", include("oversight.web.agreements.urls")),
+    path("records/", include("oversight.web.records.urls")),
+    path("files/", include("oversight.web.files.urls")),
+    path("people/", include("oversight.web.people.urls")),
+    path("audit/", include("oversight.web.audit_trail.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -43,3 +43,21 @@ def test_it_gives_one_workers_obligations_from_just_their_facts() -> None:
         compute_obligations(policy, load_facts(), AS_OF, subjects=subjects)
     )
     assert {c.case_id for c in narrowed.cases} == {"C01", "C02", "C05"}
+
+
+def test_it_lists_a_workers_obligations_most_urgent_first(settings) -> None:
+    from oversight.obligations.live import worker_obligations
+
+    settings.OVERSIGHT_POLICY = "bedford"
+    import_folder(conformance_folders()[2], changed_on=dt.date(2026, 1, 5))
+
+    found = worker_obligations(Staff.objects.get(staff_id="S01"), AS_OF)
+
+    assert {(o.subject_type, o.subject_id) for o in found} == {
+        ("staff", "S01"),
+        ("case", "C03"),
+        ("case", "C04"),
+    }
+    statuses = [o.status for o in found]
+    assert statuses == sorted(statuses, key=["overdue", "due_soon", "ok", "met_late", "met"].index)
+    assert found[0].status == "overdue"

@@ -41,3 +41,16 @@ def staff_obligations(staff: Iterable[Staff], as_of: dt.date) -> dict[str, list[
     ):
         found[obligation.subject_id].append(obligation)
     return found
+
+
+def worker_obligations(worker: Staff, as_of: dt.date) -> list[Obligation]:
+    """A worker's own obligations and their caseload's, most urgent first (by due date)."""
+    caseload = Case.objects.allocated_to(worker, as_of)
+    facts = load_facts(staff=Staff.objects.filter(pk=worker.pk), cases=caseload)
+    subjects = {("staff", worker.staff_id), *(("case", c.case_id) for c in facts.cases)}
+    found = compute_obligations(council_policy(), facts, as_of, subjects=subjects)
+    return sorted(found, key=lambda o: (URGENCY[o.status], o.due_date))
+
+
+# Overdue first, then what falls due soonest; done items last.
+URGENCY = {"overdue": 0, "due_soon": 1, "ok": 2, "met_late": 3, "met": 4}
