@@ -61,3 +61,17 @@ def test_it_lists_a_workers_obligations_most_urgent_first(settings) -> None:
     statuses = [o.status for o in found]
     assert statuses == sorted(statuses, key=["overdue", "due_soon", "ok", "met_late", "met"].index)
     assert found[0].status == "overdue"
+
+
+def test_it_leaves_an_agreement_that_is_still_being_agreed_out_of_the_facts() -> None:
+    from oversight.supervision.models import Agreement
+
+    import_folder(conformance_folders()[0], changed_on=dt.date(2026, 1, 5))
+    s05 = Staff.objects.get(staff_id="S05")
+    Agreement.objects.create(
+        staff=s05, supervisor=s05.line_manager_on(dt.date(2025, 6, 30)), frequency="7d"
+    )
+
+    agreements = [a for a in load_facts().agreements if a.staff_id == "S05"]
+
+    assert agreements == []

@@ -59,9 +59,9 @@ def export_folder(folder: Path) -> dict[str, int]:
         "session_cases.csv": SessionCase.objects.order_by(
             "session__session_id", "case__case_id"
         ).values_list("session__session_id", "case__case_id"),
-        "agreements.csv": Agreement.objects.order_by(
-            "staff__staff_id", "signed_date", "supervisor__staff_id"
-        ).values_list("staff__staff_id", "supervisor__staff_id", "signed_date", "frequency"),
+        "agreements.csv": Agreement.objects.signed()
+        .order_by("staff__staff_id", "signed_date", "supervisor__staff_id")
+        .values_list("staff__staff_id", "supervisor__staff_id", "signed_date", "frequency"),
         "case_events.csv": CaseEvent.objects.order_by("case__case_id", "date", "event").values_list(
             "case__case_id", "event", "date"
         ),

@@ -144,7 +144,7 @@ def load_facts(
         agreements=tuple(
             facts.Agreement(staff_id, supervisor_id, signed, frequency or None)
             for staff_id, supervisor_id, signed, frequency in for_staff(
-                Agreement.objects.all()
+                Agreement.objects.signed()
             ).values_list("staff__staff_id", "supervisor__staff_id", "signed_date", "frequency")
         ),
     )

@@ -48,6 +48,10 @@ class Session(models.Model):
         max_length=30, choices=[(t, SESSION_TYPE_LABELS[t]) for t in SESSION_TYPES]
     )
     date = models.DateField()
+    start_time = models.TimeField(null=True, blank=True)
+    location = models.CharField(
+        "place", max_length=200, blank=True, help_text="For example, meeting room 2, or online."
+    )
     supervisor = models.ForeignKey(
         Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="sessions_led"
     )
@@ -99,6 +103,11 @@ class SessionCase(models.Model):
         return f"{self.case} in {self.session}"
 
 
+class AgreementQuerySet(models.QuerySet["Agreement"]):
+    def signed(self) -> AgreementQuerySet:
+        return self.filter(signed_date__isnull=False)
+
+
 class Agreement(models.Model):
     """A supervision agreement signed by a supervisee and their supervisor (N 6, B Appendix A)."""
 
@@ -106,12 +115,31 @@ class Agreement(models.Model):
     supervisor = models.ForeignKey(
         Staff, on_delete=models.PROTECT, related_name="agreements_as_supervisor"
     )
-    signed_date = models.DateField()
+    signed_date = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The day both people had confirmed it; empty while it is still being agreed.",
+    )
     frequency = models.CharField(
         max_length=10,
         blank=True,
         help_text="Agreed frequency as a period, e.g. 14d or 1m; blank to follow the policy.",
     )
+    # The terms of N Appendix 1 and B Appendix A. Imported agreements carry none of them.
+    session_length = models.CharField(
+        "length of sessions", max_length=100, blank=True, help_text="For example, 90 minutes."
+    )
+    location = models.CharField("where supervision takes place", max_length=200, blank=True)
+    recording = models.TextField("responsibility for recording", blank=True)
+    confidentiality = models.TextField("extent of confidentiality", blank=True)
+    agenda_setting = models.TextField("how the agenda is set", blank=True)
+    mediating_difficulties = models.TextField("process for mediating difficulties", blank=True)
+    other_issues = models.TextField("other issues", blank=True)
+    # Each person's confirmation is their signature, with the time they gave it.
+    supervisor_confirmed_at = models.DateTimeField(null=True, blank=True)
+    supervisee_confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AgreementQuerySet.as_manager()
 
     class Meta:
         ordering = ["staff", "-signed_date"]
@@ -122,4 +150,5 @@ class Agreement(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Agreement between {self.staff.name} and {self.supervisor.name}, {self.signed_date}"
+        signed = f"signed {self.signed_date}" if self.signed_date else "not yet signed"
+        return f"Agreement between {self.staff.name} and {self.supervisor.name}, {signed}"
