@@ -65,6 +65,8 @@ class Command(BaseCommand):
         started = time.perf_counter()
         made = generate(seed=options["seed"], size=options["size"], as_of=as_of)
         seconds = time.perf_counter() - started
+        if options["verbosity"] == 0:
+            return
         self.stdout.write(
             f"Loaded the {options['size']} demo council (seed {options['seed']}, history up to "
             f"{as_of:%d %b %Y}) in {seconds:.1f} s:"
