@@ -54,7 +54,9 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture
 def context(browser: Browser) -> Iterator[BrowserContext]:
-    context = browser.new_context(locale="en-GB", timezone_id="Europe/London")
+    # axe is injected as an inline script, which the app's Content Security Policy rightly refuses;
+    # the policy itself is tested without a browser (tests/test_sign_in_security.py).
+    context = browser.new_context(locale="en-GB", timezone_id="Europe/London", bypass_csp=True)
     context.set_default_timeout(10_000)
     yield context
     context.close()
@@ -68,7 +70,7 @@ def page(context: BrowserContext) -> Page:
 @pytest.fixture
 def no_js_page(browser: Browser) -> Iterator[Page]:
     """A page in a context with JavaScript switched off, as some users (and proxies) have it."""
-    context = browser.new_context(java_script_enabled=False, locale="en-GB")
+    context = browser.new_context(java_script_enabled=False, locale="en-GB", bypass_csp=True)
     context.set_default_timeout(10_000)
     yield context.new_page()
     context.close()
