@@ -1,0 +1,153 @@
+"""The pages My work leads to: a child's page with their chronology, open actions, and a team."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import F
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from oversight.access.predicates import can_view_case, require
+from oversight.access.queries import access_for, visible_cases
+from oversight.audit.trail import audit
+from oversight.cases.models import Allocation, Case, CaseStatus
+from oversight.obligations.team_view import (
+    CaseDue,
+    case_obligations,
+    caseloads,
+    obligation_label,
+)
+from oversight.organisation.models import Staff, Team
+from oversight.policy.engine import Obligation
+from oversight.policy.explain import CATEGORY_WORDS
+from oversight.records.models import Action
+from oversight.records.queries import chronology
+from oversight.web.mywork import chronology as entries
+from oversight.web.mywork.links import record_url
+
+
+def child(request: HttpRequest, case_id: str) -> HttpResponse:
+    today = timezone.localdate()
+    case = get_object_or_404(Case, case_id=case_id)
+    require(
+        can_view_case(request.user, case, today),
+        "You can open a child's page only while the child is allocated to you or to someone "
+        "you manage.",
+    )
+    siblings = list(case.siblings().order_by("case_id"))
+    visible_siblings = set(
+        visible_cases(request.user, today)
+        .filter(pk__in=[s.pk for s in siblings])
+        .values_list("pk", flat=True)
+    )
+    context = {
+        "case": case,
+        "today": today,
+        "statuses": CaseStatus.objects.active_on(today).filter(case=case).order_by("start_date"),
+        "allocations": Allocation.objects.active_on(today)
+        .filter(case=case)
+        .select_related("worker__team")
+        .order_by("-start_date"),
+        "obligations": [Labelled(obligation_label(o), o) for o in case_obligations(case, today)],
+        "siblings": [(s, s.pk in visible_siblings) for s in siblings],
+        "chronology": entries.present(chronology(case, viewer=request.user), today),
+    }
+    audit(request.user, "view", case, request=request, detail={"page": "child"})
+    return render(request, "mywork/child.html", context)
+
+
+@dataclass(frozen=True)
+class Labelled:
+    label: str
+    obligation: Obligation
+
+
+def actions(request: HttpRequest) -> HttpResponse:
+    """Open actions the person owns and, for a manager, those their supervisees own."""
+    today = timezone.localdate()
+    staff = access_for(request.user, today).staff
+    if staff is None:
+        return render(request, "mywork/actions.html", {"staff": None})
+    supervisees = list(staff.supervisees_on(today))
+    found = list(
+        Action.objects.open()
+        .filter(owner__in=[staff, *supervisees])
+        .in_shared_records()
+        .select_related("owner", "case", "session")
+        .order_by(F("due_date").asc(nulls_last=True), "pk")
+    )
+    for action in found:
+        action.link = record_url(action.session_id)
+        action.overdue = action.due_date is not None and action.due_date < today
+    mine = [a for a in found if a.owner_id == staff.pk]
+    theirs = [a for a in found if a.owner_id != staff.pk]
+    audit(
+        request.user,
+        "view",
+        object_type="records.action",
+        object_label=f"Open actions of {staff.name} and their supervisees",
+        request=request,
+        detail={"actions": [a.pk for a in found]},
+    )
+    return render(
+        request,
+        "mywork/actions.html",
+        {
+            "staff": staff,
+            "mine": mine,
+            "theirs": theirs,
+            "has_supervisees": bool(supervisees),
+            "overdue": sum(1 for a in found if a.overdue),
+        },
+    )
+
+
+@dataclass(frozen=True)
+class Member:
+    person: Staff
+    supervision: Obligation | None
+    overdue: list[Labelled | CaseDue]
+
+    @property
+    def role(self) -> str:
+        return str(CATEGORY_WORDS.get(self.person.category) or self.person.get_category_display())
+
+
+def team(request: HttpRequest, pk: int) -> HttpResponse:
+    """Each member of a team the user manages someone in, and what is overdue for them."""
+    today = timezone.localdate()
+    the_team = get_object_or_404(Team.objects.select_related("service"), pk=pk)
+    members = list(_visible_members(request, the_team, today))
+    loads = caseloads(members, today)
+    rows = []
+    for person in members:
+        overdue: list[Labelled | CaseDue] = [
+            Labelled(obligation_label(o), o)
+            for o in loads.own.get(person.pk, ())
+            if o.status == "overdue"
+        ]
+        overdue += [d for d in loads.cases.get(person.pk, ()) if d.obligation.status == "overdue"]
+        rows.append(Member(person, loads.supervision_of(person), overdue))
+    audit(
+        request.user,
+        "view",
+        the_team,
+        request=request,
+        detail={"page": "team", "staff": [m.staff_id for m in members]},
+    )
+    return render(request, "mywork/team.html", {"team": the_team, "members": rows, "today": today})
+
+
+def _visible_members(request: HttpRequest, the_team: Team, day: dt.date) -> list[Staff]:
+    access = access_for(request.user, day)
+    members = Staff.objects.in_team(the_team).active_on(day).order_by("name")
+    if not access.is_qa:
+        members = members.filter(pk__in=access.managed)
+    found = list(members)
+    if not found:
+        raise PermissionDenied("You can see a team's page only if you manage someone in it.")
+    return found

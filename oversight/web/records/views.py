@@ -1,0 +1,442 @@
+"""Reading supervision records and moving them through the workflow.
+
+The record page (`records:detail`) shows a record of any type: its contents come from a template
+per type (`records/content/<type>.html`), written by whichever area writes that type. The moves
+(send, agree, return), addenda and disagreements are posted from that page; any problem is shown
+back on it with everything typed kept.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template import TemplateDoesNotExist
+from django.template.loader import select_template
+from django.urls import NoReverseMatch, reverse
+from django.utils.text import capfirst
+from django.views.decorators.http import require_POST
+
+from oversight.access.queries import visible_sessions
+from oversight.audit.trail import audit
+from oversight.records.models import (
+    Action,
+    ActionUpdate,
+    CaseNote,
+    Disagreement,
+    LearningActivity,
+    ProfessionalRecord,
+    Record,
+)
+from oversight.records.workflow import (
+    EDITABLE_STATES,
+    LOCKED_STATES,
+    NotAllowed,
+    ReasonRequired,
+    Role,
+    State,
+    WorkflowError,
+    staff_of,
+)
+from oversight.supervision.models import SESSION_TYPE_LABELS, Session
+from oversight.web.records.access import WRITTEN_HERE, bookable_supervisees, viewable_record
+from oversight.web.records.forms import (
+    AddendumForm,
+    DisagreementForm,
+    EscalateForm,
+    ResolveForm,
+    ReturnForm,
+)
+from oversight.web.templatetags.govuk import govuk_error_list
+
+STATE_TAGS = {
+    State.DRAFT: "govuk-tag--grey",
+    State.SENT: "",
+    State.RETURNED: "govuk-tag--orange",
+    State.AGREED: "govuk-tag--green",
+    State.IMPORTED: "govuk-tag--grey",
+}
+STATE_NAMES = {
+    State.DRAFT: "Draft",
+    State.SENT: "Sent to worker",
+    State.RETURNED: "Returned",
+    State.AGREED: "Agreed",
+    State.IMPORTED: "Recorded elsewhere",
+}
+
+FILTERS = {
+    "all": "All records",
+    "to-write": "Mine to write",
+    "waiting": "Waiting for me",
+    "agreed": "Agreed",
+}
+PAGE_SIZE = 25
+
+
+def record_list(request: HttpRequest) -> HttpResponse:
+    """The records the user may see, filtered to what they have to do."""
+    me = staff_of(request.user)
+    show = request.GET.get("show", "all")
+    if show not in FILTERS:
+        show = "all"
+    records = Record.objects.filter(pk__in=visible_sessions(request.user).values("pk"))
+    if show == "to-write":
+        records = records.in_state(State.DRAFT, State.RETURNED).filter(supervisor=me)
+    elif show == "waiting":
+        records = records.awaiting_agreement(me) if me else records.none()
+    elif show == "agreed":
+        records = records.agreed()
+    records = records.select_related("supervisor", "supervisee", "team").order_by("-date", "-pk")
+    page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "records/list.html",
+        {
+            "page": page,
+            "rows": [_row(r) for r in page.object_list],
+            "show": show,
+            "filters": FILTERS.items(),
+            "can_book": bool(bookable_supervisees(request.user)),
+        },
+    )
+
+
+def _row(record: Record) -> dict[str, Any]:
+    return {
+        "record": record,
+        "type_label": SESSION_TYPE_LABELS.get(record.type, record.type),
+        "state_name": STATE_NAMES.get(record.state, record.state),
+        "state_tag": STATE_TAGS.get(record.state, ""),
+    }
+
+
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    record = viewable_record(request.user, pk)
+    return render_detail(request, record)
+
+
+def render_detail(
+    request: HttpRequest,
+    record: Record,
+    *,
+    bound: dict[str, Any] | None = None,
+    problem: str = "",
+) -> HttpResponse:
+    """The record page, with any form that failed (`bound`) or a move's problem shown back."""
+    bound = bound or {}
+    me = staff_of(request.user)
+    role = record.role_of(me)
+    state = record.state
+    failed = next((f for f in bound.values() if f.errors), None)
+    error_list = govuk_error_list(failed) if failed is not None else []
+    if problem:
+        error_list = [{"text": problem, "href": ""}, *error_list]
+
+    moves = record.allowed_moves(request.user)
+    context: dict[str, Any] = {
+        "session": record,
+        "record": record,
+        "role": role,
+        "state_name": STATE_NAMES.get(state, state),
+        "state_tag": STATE_TAGS.get(state, ""),
+        "type_label": SESSION_TYPE_LABELS.get(record.type, record.type),
+        "content_template": _content_template(
+            "management_oversight" if _written_as_oversight(record) else record.type
+        ),
+        "show_content": _may_read_contents(record, role),
+        "edit_url": _edit_url(record) if record.can_edit(request.user) else None,
+        "locked": state in LOCKED_STATES,
+        "can_send": any(m.name == "send_to_worker" for m in moves),
+        "can_agree": any(m.name == "agree" for m in moves),
+        "can_return": any(m.name == "return_to_supervisor" for m in moves),
+        "return_form": bound.get("return") or ReturnForm(),
+        "history": list(record.history()),
+        "addenda": list(record.addenda.select_related("author", "case").order_by("on", "id")),
+        "can_add_addendum": state in LOCKED_STATES and role == Role.SUPERVISOR,
+        "addendum_form": bound.get("addendum") or AddendumForm(cases=record.cases.all()),
+        "disagreements": _disagreements(record, me, role, bound),
+        "can_disagree": role is not None and not record.is_self_supervised(),
+        "disagreement_form": bound.get("disagreement") or DisagreementForm(),
+        "agenda": list(record.agenda_items.select_related("added_by")),
+        "can_add_agenda": role is not None and state in EDITABLE_STATES,
+        "error_list": error_list,
+        "form": failed,
+        **record_contents(record),
+    }
+    # Every showing of a record is a view of it, including a page shown back with an error.
+    audit_record(request, "view", record)
+    return render(request, "records/detail.html", context)
+
+
+def audit_record(
+    request: HttpRequest, action: str, record: Record, detail: dict[str, Any] | None = None
+) -> None:
+    # A record is its session: entries are filed under the session, as the workflow files them,
+    # so one record's trail is in one place.
+    audit(
+        request.user,
+        action,
+        record,
+        request=request,
+        detail=detail,
+        object_type=Session._meta.label_lower,
+    )
+
+
+def _content_template(session_type: str) -> str:
+    # Each area writes the content template of its own record types; until one exists, the page
+    # still works and shows a plain summary rather than failing.
+    try:
+        chosen = select_template(
+            [f"records/content/{session_type}.html", "records/content/generic.html"]
+        )
+    except TemplateDoesNotExist:
+        return "records/content/generic.html"
+    return str(chosen.template.name)
+
+
+def _written_as_oversight(record: Record) -> bool:
+    # An ad hoc case discussion can be written either way: as PPF notes here, or as a decision and
+    # rationale on the oversight form. Its content shows, and is edited, the way it was written.
+    return record.type == "case_discussion" and record.oversight_notes.exists()
+
+
+def _edit_url(record: Record) -> str | None:
+    if record.type in WRITTEN_HERE and not _written_as_oversight(record):
+        return reverse("records:edit", args=[record.pk])
+    try:
+        return reverse("other_records:edit", args=[record.pk])
+    except NoReverseMatch:
+        return None
+
+
+def _may_read_contents(record: Record, role: Role | None) -> bool:
+    """A draft is its author's until sent; a returned record is being corrected by them."""
+    if role == Role.SUPERVISOR:
+        return True
+    if record.state == State.DRAFT:
+        return False
+    if record.state == State.RETURNED:
+        return role == Role.SUPERVISEE
+    return True
+
+
+def record_contents(record: Record) -> dict[str, Any]:
+    """What the one-to-one and case discussion content templates show."""
+    professional = ProfessionalRecord.objects.filter(session=record).first()
+    actions = Action.objects.filter(session=record).with_status().select_related("owner", "case")
+    reviews = ActionUpdate.objects.filter(session=record).select_related(
+        "action__owner", "action__case", "action__session"
+    )
+    notes = {n.case_id: n for n in CaseNote.objects.filter(session=record)}
+    children = []
+    for case in record.cases.order_by("case_id"):
+        note = notes.get(case.pk)
+        children.append(
+            {
+                "case": case,
+                "note": note,
+                "non_negotiables": _non_negotiables(note) if note else [],
+                "actions": [a for a in actions if a.case_id == case.pk],
+                "reviews": [r for r in reviews if r.action.case_id == case.pk],
+            }
+        )
+    return {
+        "professional": professional,
+        "professional_topics": _topics(professional) if professional else [],
+        "learning": list(
+            LearningActivity.objects.filter(professional_record=professional)
+            if professional
+            else []
+        ),
+        "professional_actions": [a for a in actions if a.case_id is None],
+        "professional_reviews": [r for r in reviews if r.action.case_id is None],
+        "children": children,
+    }
+
+
+def _topics(professional: ProfessionalRecord) -> list[tuple[str, str]]:
+    return [
+        (capfirst(str(ProfessionalRecord._meta.get_field(name).verbose_name)), text)
+        for name in ProfessionalRecord.TOPICS
+        if (text := getattr(professional, name))
+    ]
+
+
+def _non_negotiables(note: CaseNote) -> list[dict[str, str]]:
+    rows = []
+    for answer, comment in CaseNote.NON_NEGOTIABLES:
+        field = CaseNote._meta.get_field(answer)
+        rows.append(
+            {
+                "label": capfirst(str(field.verbose_name)),
+                "answer": getattr(note, f"get_{answer}_display")() or "Not checked",
+                "comment": getattr(note, comment),
+            }
+        )
+    return rows
+
+
+def _disagreements(
+    record: Record, me: Any, role: Role | None, bound: dict[str, Any]
+) -> list[dict[str, Any]]:
+    rows = []
+    for d in record.disagreements.select_related("raised_by", "escalated_to", "resolved_by"):
+        party = role is not None
+        can_escalate = party and d.status == "open"
+        if d.status == "escalated":
+            can_resolve = me is not None and me.pk == d.escalated_to_id
+        else:
+            can_resolve = party and d.status == "open"
+        rows.append(
+            {
+                "disagreement": d,
+                "can_escalate": can_escalate,
+                "can_resolve": can_resolve,
+                "escalate_form": bound.get(f"escalate-{d.pk}")
+                or EscalateForm(prefix=f"escalate-{d.pk}"),
+                "resolve_form": bound.get(f"resolve-{d.pk}")
+                or ResolveForm(prefix=f"resolve-{d.pk}"),
+            }
+        )
+    return rows
+
+
+# The moves ---------------------------------------------------------------------------------------
+
+
+@require_POST
+def send(request: HttpRequest, pk: int) -> HttpResponse:
+    record = viewable_record(request.user, pk)
+    try:
+        record.send_to_worker(by=request.user)
+    except NotAllowed:
+        raise
+    except WorkflowError as problem:
+        return render_detail(request, record, problem=str(problem))
+    worker = record.supervisee.name if record.supervisee else "the group's attendees"
+    messages.success(request, f"Record sent to {worker} to agree")
+    return redirect("records:detail", pk=record.pk)
+
+
+@require_POST
+def agree(request: HttpRequest, pk: int) -> HttpResponse:
+    record = viewable_record(request.user, pk)
+    try:
+        record.agree(by=request.user)
+    except NotAllowed:
+        raise
+    except WorkflowError as problem:
+        return render_detail(request, record, problem=str(problem))
+    messages.success(request, "You agreed the record")
+    return redirect("records:detail", pk=record.pk)
+
+
+@require_POST
+def return_to_supervisor(request: HttpRequest, pk: int) -> HttpResponse:
+    record = viewable_record(request.user, pk)
+    form = ReturnForm(request.POST)
+    if form.is_valid():
+        try:
+            record.return_to_supervisor(by=request.user, reason=form.cleaned_data["reason"])
+        except NotAllowed:
+            raise
+        except ReasonRequired as problem:
+            form.add_error("reason", str(problem))
+        except WorkflowError as problem:
+            return render_detail(request, record, bound={"return": form}, problem=str(problem))
+        else:
+            supervisor = record.supervisor.name if record.supervisor else "the supervisor"
+            messages.success(request, f"Record returned to {supervisor} to correct")
+            return redirect("records:detail", pk=record.pk)
+    return render_detail(request, record, bound={"return": form})
+
+
+# After the record ------------------------------------------------------------------------------
+
+
+@require_POST
+def add_addendum(request: HttpRequest, pk: int) -> HttpResponse:
+    record = viewable_record(request.user, pk)
+    form = AddendumForm(request.POST, cases=record.cases.all())
+    if form.is_valid():
+        try:
+            record.add_addendum(
+                by=request.user, text=form.cleaned_data["text"], case=form.cleaned_data["case"]
+            )
+        except NotAllowed:
+            raise
+        except ReasonRequired as problem:
+            form.add_error("text", str(problem))
+        except WorkflowError as problem:
+            return render_detail(request, record, bound={"addendum": form}, problem=str(problem))
+        else:
+            messages.success(request, "Addendum added to the record")
+            return redirect("records:detail", pk=record.pk)
+    return render_detail(request, record, bound={"addendum": form})
+
+
+@require_POST
+def add_disagreement(request: HttpRequest, pk: int) -> HttpResponse:
+    record = viewable_record(request.user, pk)
+    form = DisagreementForm(request.POST)
+    if form.is_valid():
+        try:
+            record.record_disagreement(
+                by=request.user,
+                what=form.cleaned_data["what"],
+                proposed_resolution=form.cleaned_data["proposed_resolution"],
+            )
+        except NotAllowed:
+            raise
+        except ReasonRequired as problem:
+            form.add_error("what", str(problem))
+        else:
+            messages.success(request, "Disagreement recorded")
+            return redirect("records:detail", pk=record.pk)
+    return render_detail(request, record, bound={"disagreement": form})
+
+
+def _disagreement(request: HttpRequest, pk: int, number: int) -> tuple[Record, Disagreement]:
+    record = viewable_record(request.user, pk)
+    return record, get_object_or_404(Disagreement, pk=number, session_id=record.pk)
+
+
+@require_POST
+def escalate_disagreement(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    record, disagreement = _disagreement(request, pk, number)
+    key = f"escalate-{disagreement.pk}"
+    form = EscalateForm(request.POST, prefix=key)
+    if form.is_valid():
+        try:
+            disagreement.escalate(by=request.user, meeting_date=form.cleaned_data["meeting_date"])
+        except NotAllowed:
+            raise
+        except WorkflowError as problem:
+            form.add_error("meeting_date", str(problem))
+        else:
+            manager = disagreement.escalated_to.name if disagreement.escalated_to else ""
+            messages.success(request, f"Disagreement escalated to a meeting with {manager}")
+            return redirect("records:detail", pk=record.pk)
+    return render_detail(request, record, bound={key: form})
+
+
+@require_POST
+def resolve_disagreement(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    record, disagreement = _disagreement(request, pk, number)
+    key = f"resolve-{disagreement.pk}"
+    form = ResolveForm(request.POST, prefix=key)
+    if form.is_valid():
+        try:
+            disagreement.resolve(by=request.user, outcome=form.cleaned_data["outcome"])
+        except NotAllowed:
+            raise
+        except WorkflowError as problem:
+            form.add_error("outcome", str(problem))
+        else:
+            messages.success(request, "Outcome of the disagreement recorded")
+            return redirect("records:detail", pk=record.pk)
+    return render_detail(request, record, bound={key: form})

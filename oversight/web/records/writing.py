@@ -1,0 +1,535 @@
+"""Booking a one-to-one and writing its record: the professional part and a note per child.
+
+Only the supervisor writes, and only while the record is a draft or returned to them. Every page
+saves as a draft: nothing is sent until the supervisor sends it from the record page. A page with
+a problem anywhere saves nothing and shows back everything typed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.forms import BaseModelFormSet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from oversight.access.predicates import require
+from oversight.audit.trail import audit
+from oversight.cases.models import Case
+from oversight.obligations.live import URGENCY, worker_obligations
+from oversight.organisation.models import Staff
+from oversight.policy.engine import Obligation
+from oversight.records.models import (
+    Action,
+    ActionUpdate,
+    CaseNote,
+    LearningActivity,
+    ProfessionalRecord,
+    Record,
+    ensure_editable,
+)
+from oversight.records.queries import previous_actions
+from oversight.records.workflow import (
+    NotAllowed,
+    ReasonRequired,
+    RecordLocked,
+    State,
+    WorkflowError,
+    long_date,
+    require_staff,
+    staff_of,
+)
+from oversight.supervision.models import Session, SessionCase
+from oversight.web.records.access import (
+    bookable_supervisees,
+    can_book_supervision,
+    viewable_record,
+    writable_record,
+)
+from oversight.web.records.forms import (
+    KIND_HINTS,
+    AgendaItemForm,
+    BookSessionForm,
+    CaseNoteForm,
+    ChooseCasesForm,
+    LearningFormSet,
+    ProfessionalForm,
+    ReviewActionForm,
+    action_formset,
+)
+from oversight.web.records.views import audit_record
+
+OBLIGATION_NAMES = {
+    "case_supervision": "Case supervision",
+    "case_oversight": "Case oversight",
+    "initial_case_discussion": "Initial case discussion",
+    "decision_discussion": "Decision discussion",
+    "conference_chair_review": "Conference chair review",
+}
+DONE = frozenset({"met", "met_late"})
+
+
+# Booking ---------------------------------------------------------------------------------------
+
+
+def book(request: HttpRequest) -> HttpResponse:
+    """Book a one-to-one (or a case discussion) with someone the user supervises."""
+    staff_id = request.GET.get("supervisee", "").strip()
+    if not staff_id:
+        people = bookable_supervisees(request.user)
+        return render(request, "records/choose_supervisee.html", {"people": people})
+    supervisee = get_object_or_404(Staff, staff_id=staff_id)
+    require(
+        can_book_supervision(request.user, supervisee),
+        "You can book supervision only with people you line manage, or whose manager you are "
+        "covering for.",
+    )
+    supervisor = require_staff(request.user, "book supervision")
+    form = BookSessionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        with transaction.atomic():
+            session = Session.objects.create(
+                type=data["kind"],
+                date=data["date"],
+                start_time=data["start_time"],
+                duration_minutes=data["duration_minutes"],
+                location=data["location"],
+                supervisor=supervisor,
+                supervisee=supervisee,
+            )
+            audit(request.user, "create", session, request=request)
+        messages.success(
+            request,
+            f"Session with {supervisee.name} booked for {long_date(session.date)}. You can "
+            "both add to the agenda.",
+        )
+        return redirect("records:detail", pk=session.pk)
+    return render(
+        request,
+        "records/book.html",
+        {"form": form, "supervisee": supervisee, "kind_hints": KIND_HINTS},
+    )
+
+
+# The agenda ------------------------------------------------------------------------------------
+
+
+def agenda(request: HttpRequest, pk: int) -> HttpResponse:
+    """Either party adds what they want to discuss, before the record is sent."""
+    record = viewable_record(request.user, pk)
+    party = record.role_of(staff_of(request.user)) is not None
+    form = AgendaItemForm(request.POST or None)
+    if request.method == "POST":
+        if not party:
+            raise PermissionDenied("Only the supervisor or the supervisee can add to the agenda.")
+        if form.is_valid():
+            try:
+                record.add_agenda_item(by=request.user, text=form.cleaned_data["text"])
+            except NotAllowed:
+                raise
+            except ReasonRequired as problem:
+                form.add_error("text", str(problem))
+            except WorkflowError as problem:
+                form.add_error(None, f"{problem} The agenda can no longer be added to.")
+            else:
+                messages.success(request, "Added to the agenda")
+                return redirect("records:agenda", pk=record.pk)
+    audit_record(request, "view", record, {"page": "agenda"})
+    return render(
+        request,
+        "records/agenda.html",
+        {
+            "record": record,
+            "form": form,
+            "items": list(record.agenda_items.select_related("added_by")),
+            "can_add": party and record.state in (State.DRAFT, State.RETURNED),
+        },
+    )
+
+
+# Writing the record ------------------------------------------------------------------------------
+
+
+def locked(request: HttpRequest, record: Record) -> HttpResponse:
+    """The page an author sees on trying to change a record that is no longer with them."""
+    if record.is_self_supervised():
+        raise PermissionDenied(
+            "This session names the same person as supervisor and supervisee, so it cannot be "
+            "written here."
+        )
+    reasons = {
+        State.AGREED: "This record has been agreed and cannot be changed. To correct it or add "
+        "to it, add an addendum.",
+        State.SENT: "This record is with the worker to agree and cannot be changed now. They "
+        "can return it to you to correct.",
+        State.IMPORTED: "This record was written in the council's own system and cannot be "
+        "changed here. To correct it or add to it, add an addendum.",
+    }
+    message = reasons.get(record.state, "This record cannot be changed.")
+    return render(
+        request, "records/locked.html", {"record": record, "message": message}, status=403
+    )
+
+
+def _writing(request: HttpRequest, pk: int) -> tuple[Record, HttpResponse | None]:
+    record = writable_record(request.user, pk)
+    if not record.can_edit(request.user):
+        return record, locked(request, record)
+    return record, None
+
+
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """What there is to write, part by part, and sending it."""
+    record, refused = _writing(request, pk)
+    if refused:
+        return refused
+    notes = set(CaseNote.objects.filter(session=record).values_list("case_id", flat=True))
+    children = [
+        {"case": case, "written": case.pk in notes} for case in record.cases.order_by("case_id")
+    ]
+    professional = ProfessionalRecord.objects.filter(session=record).first()
+    audit_record(request, "view", record, {"page": "edit"})
+    return render(
+        request,
+        "records/edit.html",
+        {
+            "record": record,
+            "professional": professional,
+            "children": children,
+            "agenda": list(record.agenda_items.select_related("added_by")),
+        },
+    )
+
+
+def _people(record: Record) -> list[Staff]:
+    return [p for p in (record.supervisee, record.supervisor) if p is not None]
+
+
+def _review_forms(
+    request: HttpRequest, record: Record, actions: list[Action]
+) -> list[tuple[Action, ReviewActionForm]]:
+    """A form per action from the previous supervision, to mark achieved or not."""
+    reviewed_here = {
+        u.action_id: u for u in ActionUpdate.objects.filter(session=record).order_by("on", "id")
+    }
+    rows = []
+    for action in actions:
+        here = reviewed_here.get(action.pk)
+        initial = {"status": action.status, "comment": here.comment if here else ""}
+        data = request.POST if request.method == "POST" else None
+        rows.append((action, ReviewActionForm(data, initial=initial, prefix=f"review-{action.pk}")))
+    return rows
+
+
+def _save_reviews(
+    request: HttpRequest, record: Record, rows: list[tuple[Action, ReviewActionForm]]
+) -> None:
+    for action, form in rows:
+        if form.has_changed():
+            action.mark(
+                form.cleaned_data["status"],
+                by=request.user,
+                in_session=record,
+                comment=form.cleaned_data["comment"],
+            )
+
+
+def _save_actions(formset: BaseModelFormSet, record: Record, case: Case | None) -> None:
+    for action in formset.save(commit=False):
+        action.session = record
+        action.case = case
+        action.save()
+    for gone in formset.deleted_objects:
+        gone.delete()
+
+
+def _saved(request: HttpRequest, record: Record, here: str, **kwargs: Any) -> HttpResponse:
+    messages.success(request, "Draft saved")
+    if "save_and_return" in request.POST:
+        return redirect("records:edit", pk=record.pk)
+    return redirect(here, pk=record.pk, **kwargs)
+
+
+def professional(request: HttpRequest, pk: int) -> HttpResponse:
+    """The non-case part of a one-to-one (N Appendix 8)."""
+    record, refused = _writing(request, pk)
+    if refused:
+        return refused
+    if record.type != "individual":
+        raise Http404("A case discussion has no professional supervision part.")
+    instance = ProfessionalRecord.objects.filter(session=record).first() or ProfessionalRecord(
+        session=record
+    )
+    data = request.POST if request.method == "POST" else None
+    form = ProfessionalForm(data, instance=instance)
+    people = _people(record)
+    actions = action_formset(professional=True)(
+        data,
+        queryset=Action.objects.filter(session=record, case__isnull=True),
+        prefix="actions",
+        form_kwargs={"people": people},
+        initial=[{"owner": record.supervisee_id}],
+    )
+    learning = LearningFormSet(
+        data,
+        queryset=LearningActivity.objects.filter(professional_record__session=record)
+        if instance.pk
+        else LearningActivity.objects.none(),
+        prefix="learning",
+    )
+    previous = [a for a in previous_actions(record) if a.case_id is None]
+    reviews = _review_forms(request, record, previous)
+
+    if request.method == "POST":
+        valid = [form.is_valid(), actions.is_valid(), learning.is_valid()]
+        valid += [f.is_valid() for _, f in reviews]
+        if all(valid):
+            try:
+                with transaction.atomic():
+                    saved = form.save(commit=False)
+                    saved.session = record
+                    saved.next_session_at = form.next_session_at()
+                    saved.save()
+                    for activity in learning.save(commit=False):
+                        activity.professional_record = saved
+                        activity.save()
+                    for gone in learning.deleted_objects:
+                        gone.delete()
+                    _save_actions(actions, record, None)
+                    _save_reviews(request, record, reviews)
+                    audit_record(request, "change", record, {"part": "professional"})
+            except RecordLocked:
+                return locked(request, Record.of(record))
+            return _saved(request, record, "records:professional")
+
+    audit_record(request, "view", record, {"page": "professional"})
+    return render(
+        request,
+        "records/professional.html",
+        {
+            "record": record,
+            "form": form,
+            "actions": actions,
+            "learning": learning,
+            "reviews": reviews,
+            "error_list": _errors(form, actions, learning, *(f for _, f in reviews)),
+        },
+    )
+
+
+def _errors(*forms_and_sets: Any) -> list[dict[str, str]]:
+    """One error summary for a page of several forms and formsets."""
+    from oversight.web.templatetags.govuk import govuk_error_list
+
+    items: list[dict[str, str]] = []
+    for thing in forms_and_sets:
+        if isinstance(thing, BaseModelFormSet):
+            items.extend({"text": str(e), "href": ""} for e in thing.non_form_errors())
+            for form in thing.forms:
+                if form.is_bound and form.errors:
+                    items.extend(govuk_error_list(form))
+        elif thing.is_bound and thing.errors:
+            items.extend(govuk_error_list(thing))
+    return items
+
+
+# Choosing the children -------------------------------------------------------------------------
+
+
+def _caseload(record: Record) -> list[dict[str, Any]]:
+    """The supervisee's cases on the session date, most urgent first, with what is due."""
+    assert record.supervisee is not None
+    cases = {
+        c.pk: c
+        for c in Case.objects.allocated_to(record.supervisee, record.date)
+        | Case.objects.filter(session_cases__session=record)
+    }
+    due: dict[str, list[Obligation]] = {}
+    for obligation in worker_obligations(record.supervisee, record.date):
+        if obligation.subject_type == "case" and obligation.status not in DONE:
+            due.setdefault(obligation.subject_id, []).append(obligation)
+    rows = [
+        {
+            "case": case,
+            "due": [
+                {"obligation": o, "name": OBLIGATION_NAMES.get(o.obligation, o.obligation)}
+                for o in due.get(case.case_id, [])
+            ],
+            # Most urgent first: compare each case's obligations in order, then the child's ID.
+            "urgency": [(URGENCY[o.status], o.due_date) for o in due.get(case.case_id, [])],
+        }
+        for case in cases.values()
+    ]
+    rows.sort(key=lambda r: (not r["urgency"], r["urgency"], r["case"].case_id))
+    return rows
+
+
+def choose_cases(request: HttpRequest, pk: int) -> HttpResponse:
+    """Cases to be reviewed: the supervisee's caseload, most urgent first."""
+    record, refused = _writing(request, pk)
+    if refused:
+        return refused
+    if record.supervisee is None:
+        raise Http404("This record has no supervisee, so there is no caseload to choose from.")
+    rows = _caseload(record)
+    chosen = set(record.session_cases.values_list("case_id", flat=True))
+    data = request.POST if request.method == "POST" else None
+    form = ChooseCasesForm(
+        data, caseload=[r["case"] for r in rows], initial={"cases": [str(c) for c in chosen]}
+    )
+    if request.method == "POST" and form.is_valid():
+        wanted = {int(pk) for pk in form.cleaned_data["cases"]}
+        written = set(CaseNote.objects.filter(session=record).values_list("case_id", flat=True))
+        written |= set(
+            Action.objects.filter(session=record, case__isnull=False).values_list(
+                "case_id", flat=True
+            )
+        )
+        kept = (chosen - wanted) & written
+        if kept:
+            names = ", ".join(str(r["case"]) for r in rows if r["case"].pk in kept)
+            form.add_error(
+                "cases",
+                f"{names} already has a note or actions in this record, so stays chosen. "
+                "Remove the note on that child's page first.",
+            )
+        else:
+            try:
+                with transaction.atomic():
+                    ensure_editable(record.pk)
+                    for case_pk in wanted - chosen:
+                        SessionCase.objects.get_or_create(session=record, case_id=case_pk)
+                    SessionCase.objects.filter(session=record, case_id__in=chosen - wanted).delete()
+                    audit_record(request, "change", record, {"cases_discussed": sorted(wanted)})
+            except RecordLocked:
+                return locked(request, Record.of(record))
+            messages.success(request, "Children chosen. Write a note for each one.")
+            return redirect("records:edit", pk=record.pk)
+    selected = {str(v) for v in (form["cases"].value() or [])}
+    for row in rows:
+        row["checked"] = str(row["case"].pk) in selected
+        row["written"] = CaseNote.objects.filter(session=record, case=row["case"]).exists()
+    audit_record(request, "view", record, {"page": "cases"})
+    return render(
+        request,
+        "records/cases.html",
+        {"record": record, "form": form, "rows": rows, "as_of": record.date},
+    )
+
+
+# A child's note ----------------------------------------------------------------------------------
+
+
+def _case_for(record: Record, case_pk: int) -> Case:
+    case = get_object_or_404(Case, pk=case_pk)
+    in_record = record.session_cases.filter(case=case).exists()
+    if not in_record and not (
+        record.supervisee
+        and Case.objects.allocated_to(record.supervisee, record.date).filter(pk=case.pk).exists()
+    ):
+        raise Http404("This child is not on the supervisee's caseload or in this record.")
+    return case
+
+
+def case_note(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse:
+    """Case supervision of one child in the PPF template (N Appendices 3 to 5)."""
+    record, refused = _writing(request, pk)
+    if refused:
+        return refused
+    case = _case_for(record, case_pk)
+    note = CaseNote.objects.filter(session=record, case=case).first()
+    data = request.POST if request.method == "POST" else None
+    form = CaseNoteForm(data, instance=note or CaseNote(session=record, case=case))
+    actions = action_formset(professional=False)(
+        data,
+        queryset=Action.objects.filter(session=record, case=case),
+        prefix="actions",
+        form_kwargs={"people": _people(record)},
+        initial=[{"owner": record.supervisee_id}],
+    )
+    reviews = _review_forms(request, record, list(previous_actions(record, case)))
+
+    if request.method == "POST":
+        valid = [form.is_valid(), actions.is_valid(), *(f.is_valid() for _, f in reviews)]
+        if all(valid):
+            try:
+                with transaction.atomic():
+                    form.save()
+                    _save_actions(actions, record, case)
+                    _save_reviews(request, record, reviews)
+                    audit_record(
+                        request, "change", record, {"part": "case_note", "case": case.case_id}
+                    )
+            except RecordLocked:
+                return locked(request, Record.of(record))
+            return _saved(request, record, "records:case_note", case_pk=case.pk)
+
+    siblings = list(case.siblings().active_on(record.date))
+    noted = set(CaseNote.objects.filter(session=record).values_list("case_id", flat=True))
+    audit_record(request, "view", record, {"page": "case", "case": case.pk})
+    return render(
+        request,
+        "records/case_note.html",
+        {
+            "record": record,
+            "case": case,
+            "note": note,
+            "form": form,
+            "actions": actions,
+            "reviews": reviews,
+            "siblings": siblings,
+            "siblings_to_copy": [s for s in siblings if s.pk not in noted],
+            "error_list": _errors(form, actions, *(f for _, f in reviews)),
+        },
+    )
+
+
+@require_POST
+def copy_to_siblings(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse:
+    record, refused = _writing(request, pk)
+    if refused:
+        return refused
+    case = _case_for(record, case_pk)
+    note = CaseNote.objects.filter(session=record, case=case).first()
+    if note is None:
+        messages.info(request, "Save this child's note before copying it to their siblings")
+        return redirect("records:case_note", pk=record.pk, case_pk=case.pk)
+    try:
+        copies = note.copy_to_siblings(by=request.user)
+    except RecordLocked:
+        return locked(request, Record.of(record))
+    if copies:
+        names = ", ".join(str(c.case) for c in copies)
+        messages.success(request, f"Note copied to {names}. Check each copy and tailor it.")
+    else:
+        messages.info(request, "Every brother or sister already has a note in this record")
+    return redirect("records:edit", pk=record.pk)
+
+
+@require_POST
+def remove_case(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse:
+    """Take a child out of the record, with their note and actions (chosen by mistake)."""
+    record, refused = _writing(request, pk)
+    if refused:
+        return refused
+    case = _case_for(record, case_pk)
+    try:
+        with transaction.atomic():
+            for update in ActionUpdate.objects.filter(session=record, action__case=case):
+                update.delete()
+            for action in Action.objects.filter(session=record, case=case):
+                action.delete()
+            for note in CaseNote.objects.filter(session=record, case=case):
+                note.delete()
+            ensure_editable(record.pk)
+            SessionCase.objects.filter(session=record, case=case).delete()
+            audit_record(request, "delete", record, {"removed_case": case.case_id})
+    except RecordLocked:
+        return locked(request, Record.of(record))
+    messages.success(request, f"{case} taken out of this record")
+    return redirect("records:edit", pk=record.pk)
