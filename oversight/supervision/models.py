@@ -8,13 +8,21 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from typing import TYPE_CHECKING, Any
 
-from django.db import models
-from django.db.models import Q
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
+from django.utils import timezone
 
+from oversight.audit.trail import audit, changes
 from oversight.cases.models import Case
-from oversight.organisation.models import Staff, Team
+from oversight.organisation.models import LineManagement, Staff, Team
 from oversight.policy.facts import SESSION_TYPES
+from oversight.policy.periods import parse_period
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
 
 SESSION_TYPE_LABELS = {
     "individual": "One-to-one supervision",
@@ -103,9 +111,139 @@ class SessionCase(models.Model):
         return f"{self.case} in {self.session}"
 
 
+# Supervision agreements -------------------------------------------------------------------------
+
+# The terms of N Appendix 1 and B Appendix A, in the order the forms list them.
+AGREEMENT_TERMS = (
+    "frequency",
+    "session_length",
+    "location",
+    "recording",
+    "confidentiality",
+    "agenda_setting",
+    "mediating_difficulties",
+    "other_issues",
+)
+
+# Both appendices leave a box for each of these: an agreement signed with one of them empty would
+# not say how the two people are to work together. The frequency may stay empty (it then follows
+# the policy) and "other issues" is there only if there are any.
+REQUIRED_TO_CONFIRM = {
+    "session_length": "Enter how long each session will last",
+    "location": "Enter where supervision will take place",
+    "recording": "Enter who is responsible for recording supervision",
+    "confidentiality": "Enter the extent of confidentiality",
+    "agenda_setting": "Enter how the agenda will be set",
+    "mediating_difficulties": "Enter how difficulties will be resolved",
+}
+
+
+class AgreementState(models.TextChoices):
+    """Read from the confirmations, the signed date and the organisation; never stored."""
+
+    DRAFT = "draft", "Draft"
+    AWAITING_SUPERVISEE = "awaiting_supervisee", "Waiting for the supervisee to confirm"
+    AWAITING_SUPERVISOR = "awaiting_supervisor", "Waiting for the supervisor to confirm"
+    SIGNED = "signed", "Signed"
+    SUPERSEDED = "superseded", "Earlier agreement"
+
+
+# While an agreement is in one of these states its terms can change and it can be confirmed.
+OPEN_AGREEMENT_STATES = frozenset(
+    {
+        AgreementState.DRAFT,
+        AgreementState.AWAITING_SUPERVISEE,
+        AgreementState.AWAITING_SUPERVISOR,
+    }
+)
+
+
+class AgreementError(Exception):
+    """A change the agreement does not allow now; the message says why in plain English."""
+
+
+class AgreementNotAllowed(AgreementError, PermissionDenied):
+    """This person may not do this (a view turns PermissionDenied into a 403)."""
+
+
+class AgreementLocked(AgreementError):
+    """Signed or superseded: kept exactly as it was, for the file (N 12.1)."""
+
+
+def validate_frequency(value: str | None) -> str:
+    """The agreed frequency as a period the engine reads (e.g. "14d"); empty follows the policy."""
+    text = (value or "").strip()
+    if not text:
+        return ""
+    fix = (
+        "choose one from the list, or write a number followed by d (days), w (weeks), "
+        "m (months) or wd (working days), for example 14d. Leave it empty to follow the policy"
+    )
+    try:
+        period = parse_period(text)
+    except ValueError:
+        raise ValidationError(f"'{text}' is not a frequency: {fix}", code="invalid") from None
+    if period.count == 0:
+        raise ValidationError(
+            f"'{text}' is not a frequency: supervision cannot be every 0 days; {fix}",
+            code="invalid",
+        )
+    return str(period)
+
+
+def _staff_of(user: Any) -> Staff | None:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    staff = getattr(user, "staff", None)
+    return staff if isinstance(staff, Staff) else None
+
+
+def _long_date(day: dt.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def _long_time(moment: dt.datetime) -> str:
+    local = timezone.localtime(moment)
+    return f"{_long_date(local.date())} at {local:%H:%M}"
+
+
 class AgreementQuerySet(models.QuerySet["Agreement"]):
     def signed(self) -> AgreementQuerySet:
         return self.filter(signed_date__isnull=False)
+
+    def unsigned(self) -> AgreementQuerySet:
+        return self.filter(signed_date__isnull=True)
+
+    def of(self, staff: Staff) -> AgreementQuerySet:
+        return self.filter(staff=staff)
+
+    def with_state(self, day: dt.date) -> AgreementQuerySet:
+        """Annotate what `state_on(day)` needs, so a page listing agreements runs one query."""
+        current_manager = (
+            LineManagement.objects.active_on(day)
+            .filter(staff=OuterRef("staff"))
+            .order_by("-start_date")
+            .values("manager")[:1]
+        )
+        later_signed = Agreement.objects.filter(
+            staff=OuterRef("staff"), signed_date__lte=day
+        ).filter(
+            Q(signed_date__gt=OuterRef("signed_date"))
+            | Q(signed_date=OuterRef("signed_date"), pk__gt=OuterRef("pk"))
+        )
+        return self.annotate(
+            current_manager_pk=Subquery(current_manager),
+            later_signed=Exists(later_signed),
+            state_day=Value(day, output_field=models.DateField()),
+        )
+
+    def not_superseded_on(self, day: dt.date) -> AgreementQuerySet:
+        """In force or still being agreed on `day`: what lists show; earlier ones are on file."""
+        return (
+            self.with_state(day)
+            .filter(current_manager_pk=F("supervisor_id"))
+            .filter(Q(signed_date__isnull=True) | Q(later_signed=False))
+        )
 
 
 class Agreement(models.Model):
@@ -152,3 +290,325 @@ class Agreement(models.Model):
     def __str__(self) -> str:
         signed = f"signed {self.signed_date}" if self.signed_date else "not yet signed"
         return f"Agreement between {self.staff.name} and {self.supervisor.name}, {signed}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A signed agreement is the record of what two people signed: it is never edited, a new
+        # one is signed instead (N 6.1 review, N 12.1 new supervisor). Checked here as well as in
+        # the methods below so that no other path (a form, the admin, a script) can rewrite one.
+        if self.pk is not None and not kwargs.get("force_insert"):
+            stored = (
+                Agreement.objects.filter(pk=self.pk).values_list("signed_date", flat=True).first()
+            )
+            if stored is not None:
+                raise AgreementLocked(
+                    f"This agreement was signed on {_long_date(stored)} and cannot be "
+                    "changed. To change the terms, start a new agreement."
+                )
+        super().save(*args, **kwargs)
+
+    # State ------------------------------------------------------------------------------------
+
+    def _current_manager_pk(self, day: dt.date) -> int | None:
+        if getattr(self, "state_day", None) == day:
+            return self.current_manager_pk  # type: ignore[attr-defined, no-any-return]
+        manager = self.staff.line_manager_on(day)
+        return manager.pk if manager else None
+
+    def _later_signed(self, day: dt.date) -> bool:
+        if getattr(self, "state_day", None) == day:
+            return bool(self.later_signed)  # type: ignore[attr-defined]
+        return (
+            Agreement.objects.signed()
+            .filter(staff_id=self.staff_id, signed_date__lte=day)
+            .filter(
+                Q(signed_date__gt=self.signed_date)
+                | Q(signed_date=self.signed_date, pk__gt=self.pk)
+            )
+            .exists()
+        )
+
+    def state_on(self, day: dt.date | None = None) -> AgreementState:
+        """Where the agreement stands on `day` (today if not given).
+
+        Superseded: a later agreement for the same person has been signed, or the supervisor is
+        no longer their line manager (N 12.1: the new supervisor signs a new one, and the old one
+        stays on the file for audit). A draft with a supervisor who has moved on can no longer be
+        signed, so it is superseded too.
+        """
+        day = day or timezone.localdate()
+        if self._current_manager_pk(day) != self.supervisor_id:
+            return AgreementState.SUPERSEDED
+        if self.signed_date is not None:
+            if self._later_signed(day):
+                return AgreementState.SUPERSEDED
+            return AgreementState.SIGNED
+        if self.supervisor_confirmed_at is not None:
+            return AgreementState.AWAITING_SUPERVISEE
+        if self.supervisee_confirmed_at is not None:
+            return AgreementState.AWAITING_SUPERVISOR
+        return AgreementState.DRAFT
+
+    @property
+    def state(self) -> AgreementState:
+        return self.state_on(getattr(self, "state_day", None))
+
+    def role_of(self, user: Any) -> str | None:
+        """ "supervisor", "supervisee" or None: what this user is to the agreement in person."""
+        staff = _staff_of(user)
+        if staff is None:
+            return None
+        if staff.pk == self.supervisor_id:
+            return "supervisor"
+        if staff.pk == self.staff_id:
+            return "supervisee"
+        return None
+
+    def confirmed_at(self, role: str) -> dt.datetime | None:
+        return (
+            self.supervisor_confirmed_at if role == "supervisor" else self.supervisee_confirmed_at
+        )
+
+    def missing_terms(self) -> list[str]:
+        return [name for name in REQUIRED_TO_CONFIRM if not str(getattr(self, name)).strip()]
+
+    def terms(self) -> dict[str, str]:
+        return {name: getattr(self, name) for name in AGREEMENT_TERMS}
+
+    # Who may do what (for the pages' buttons; the changes below check again) -----------------
+
+    @staticmethod
+    def can_start(user: Any, staff: Staff, day: dt.date | None = None) -> bool:
+        """Only the person's line manager on the day starts an agreement with them."""
+        day = day or timezone.localdate()
+        me = _staff_of(user)
+        if me is None or me.pk == staff.pk or (staff.end_date and staff.end_date < day):
+            return False
+        manager = staff.line_manager_on(day)
+        return manager is not None and manager.pk == me.pk
+
+    def can_edit(self, user: Any, day: dt.date | None = None) -> bool:
+        return self.role_of(user) == "supervisor" and self.state_on(day) in OPEN_AGREEMENT_STATES
+
+    def can_confirm(self, user: Any, day: dt.date | None = None) -> bool:
+        role = self.role_of(user)
+        return (
+            role is not None
+            and self.confirmed_at(role) is None
+            and self.state_on(day) in OPEN_AGREEMENT_STATES
+        )
+
+    # Changes ----------------------------------------------------------------------------------
+
+    @classmethod
+    def start(
+        cls,
+        staff: Staff,
+        supervisor: Staff,
+        *,
+        by: AbstractBaseUser,
+        on: dt.date | None = None,
+        **terms: str,
+    ) -> Agreement:
+        """A draft agreement between `staff` and `supervisor`, their line manager on `on`."""
+        day = on or timezone.localdate()
+        cleaned = _clean_terms(terms)
+        with transaction.atomic():
+            current = staff.line_manager_on(day)
+            if current is None or current.pk != supervisor.pk:
+                who = (
+                    f"their line manager is {current.name}"
+                    if current
+                    else "they have no line manager recorded"
+                )
+                raise AgreementError(
+                    f"{supervisor.name} is not {staff.name}'s line manager on "
+                    f"{_long_date(day)} ({who}). A supervision agreement is made with the "
+                    "current line manager: record the change of line manager first."
+                )
+            if staff.end_date is not None and staff.end_date < day:
+                raise AgreementError(
+                    f"{staff.name} left on {_long_date(staff.end_date)}: an agreement cannot be "
+                    "started with someone who has left."
+                )
+            me = _staff_of(by)
+            if me is None or me.pk != supervisor.pk:
+                raise AgreementNotAllowed(
+                    f"Only {supervisor.name}, {staff.name}'s line manager, can start a "
+                    "supervision agreement with them."
+                )
+            draft = (
+                cls.objects.select_for_update()
+                .of(staff)
+                .unsigned()
+                .filter(supervisor=supervisor)
+                .first()
+            )
+            if draft is not None:
+                raise AgreementError(
+                    f"An agreement between {supervisor.name} and {staff.name} is already being "
+                    "agreed: continue that one rather than starting another."
+                )
+            agreement = cls.objects.create(staff=staff, supervisor=supervisor, **cleaned)
+            audit(
+                by,
+                "create",
+                agreement,
+                detail={"staff": staff.staff_id, "supervisor": supervisor.staff_id, **cleaned},
+            )
+        return agreement
+
+    def update_terms(
+        self, *, by: AbstractBaseUser, on: dt.date | None = None, **terms: str
+    ) -> bool:
+        """Change the terms while the agreement is not signed; True if anything changed."""
+        day = on or timezone.localdate()
+        cleaned = _clean_terms(terms)
+        with transaction.atomic():
+            # Locked so a confirmation given at the same moment cannot sign the old wording.
+            current = Agreement.objects.select_for_update().get(pk=self.pk)
+            current._check_open(day, "change")
+            if current.role_of(by) != "supervisor":
+                raise AgreementNotAllowed(
+                    f"Only the supervisor, {current.supervisor.name}, can change the terms of "
+                    "this agreement."
+                )
+            changed = changes({name: getattr(current, name) for name in cleaned}, cleaned)
+            if not changed:
+                return False
+            for name, value in cleaned.items():
+                setattr(current, name, value)
+            cleared = [
+                role
+                for role in ("supervisor", "supervisee")
+                if current.confirmed_at(role) is not None
+            ]
+            if cleared:
+                # A confirmation is a signature on the terms as they stood when it was given.
+                # Whoever confirmed did not agree to the new wording, so both confirm again
+                # rather than one person's signature carrying over to terms they never saw.
+                current.supervisor_confirmed_at = None
+                current.supervisee_confirmed_at = None
+            current.save(
+                update_fields=[
+                    *cleaned,
+                    "supervisor_confirmed_at",
+                    "supervisee_confirmed_at",
+                ]
+            )
+            audit(
+                by, "change", current, detail={"changes": changed, "confirmations_cleared": cleared}
+            )
+        self._copy_from(current)
+        return True
+
+    def confirm(self, *, by: AbstractBaseUser, at: dt.datetime | None = None) -> AgreementState:
+        """Record `by`'s confirmation (their signature); the second one signs the agreement."""
+        when = at or timezone.now()
+        day = timezone.localdate(when)
+        with transaction.atomic():
+            current = (
+                Agreement.objects.select_for_update()
+                .select_related("staff", "supervisor")
+                .get(pk=self.pk)
+            )
+            role = current.role_of(by)
+            if role is None:
+                raise AgreementNotAllowed(
+                    f"Only {current.supervisor.name} (the supervisor) and {current.staff.name} "
+                    "(the supervisee) can confirm this agreement. A confirmation is that "
+                    "person's own signature, so nobody can give it on their behalf."
+                )
+            current._check_open(day, "confirm")
+            if (given := current.confirmed_at(role)) is not None:
+                other = current.staff if role == "supervisor" else current.supervisor
+                raise AgreementError(
+                    f"You confirmed this agreement on {_long_time(given)}. It is waiting for "
+                    f"{other.name} to confirm it."
+                )
+            if missing := current.missing_terms():
+                raise ValidationError({name: REQUIRED_TO_CONFIRM[name] for name in missing})
+            before = current.state_on(day)
+            if role == "supervisor":
+                current.supervisor_confirmed_at = when
+            else:
+                current.supervisee_confirmed_at = when
+            if current.supervisor_confirmed_at and current.supervisee_confirmed_at:
+                # It comes into force when the second person signs; the engine reads only
+                # signed agreements.
+                clash = (
+                    Agreement.objects.signed()
+                    .filter(staff=current.staff, supervisor=current.supervisor, signed_date=day)
+                    .exclude(pk=current.pk)
+                    .exists()
+                )
+                if clash:
+                    raise AgreementError(
+                        f"{current.supervisor.name} and {current.staff.name} already signed an "
+                        f"agreement on {_long_date(day)}, and only one agreement between the "
+                        "same two people can come into force on one day. Confirm this one on "
+                        "another day."
+                    )
+                current.signed_date = day
+            current.save(
+                update_fields=["supervisor_confirmed_at", "supervisee_confirmed_at", "signed_date"]
+            )
+            after = current.state_on(day)
+            audit(
+                by,
+                "transition",
+                current,
+                detail={"from": before, "to": after, "confirmed_by": role},
+            )
+        self._copy_from(current)
+        return after
+
+    def _check_open(self, day: dt.date, doing: str) -> None:
+        state = self.state_on(day)
+        if state == AgreementState.SIGNED:
+            raise AgreementLocked(
+                f"Cannot {doing} this agreement: it was signed on {_long_date(self.signed_date)} "
+                "and is kept as signed. To change the terms, start a new agreement."
+            )
+        if state == AgreementState.SUPERSEDED:
+            reason = (
+                "a later agreement has been signed"
+                if self.signed_date is not None
+                else f"{self.supervisor.name} is no longer {self.staff.name}'s line manager"
+            )
+            raise AgreementLocked(
+                f"Cannot {doing} this agreement: {reason}, so it is kept on the file as it is. "
+                "The current line manager starts a new agreement."
+            )
+
+    def _copy_from(self, other: Agreement) -> None:
+        for name in (*AGREEMENT_TERMS, "supervisor_confirmed_at", "supervisee_confirmed_at"):
+            setattr(self, name, getattr(other, name))
+        self.signed_date = other.signed_date
+
+
+def _clean_terms(terms: dict[str, Any]) -> dict[str, str]:
+    """The terms as they are stored, or a ValidationError naming each bad one and the fix."""
+    unknown = set(terms) - set(AGREEMENT_TERMS)
+    if unknown:
+        raise TypeError(
+            f"Not terms of an agreement: {', '.join(sorted(unknown))}; "
+            f"the terms are {', '.join(AGREEMENT_TERMS)}"
+        )
+    cleaned = {name: ("" if value is None else str(value)).strip() for name, value in terms.items()}
+    errors: dict[str, list[str]] = {}
+    if "frequency" in cleaned:
+        try:
+            cleaned["frequency"] = validate_frequency(cleaned["frequency"])
+        except ValidationError as error:
+            errors["frequency"] = error.messages
+    for name, value in cleaned.items():
+        limit = Agreement._meta.get_field(name).max_length
+        if limit is not None and len(value) > limit and name not in errors:
+            label = Agreement._meta.get_field(name).verbose_name
+            errors[name] = [
+                f"{str(label).capitalize()} must be {limit} characters or fewer "
+                f"(it has {len(value)})"
+            ]
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
