@@ -5,15 +5,31 @@ SECRET_KEY     required in production; on a developer machine one is generated i
 OVERSIGHT_DEBUG  "1" for development
 OVERSIGHT_POLICY  the council's supervision policy: "bedford", "newham" or a path to a policy file
 ALLOWED_HOSTS  comma-separated host names
+
+Signing in (see the "Security" part at the end; `oversight check --deploy` must be clean):
+OVERSIGHT_HTTPS  "1" on any server people reach: HTTPS only (redirect, Secure cookies, HSTS).
+                 Off by default because development and the test suite run over plain http;
+                 `oversight check --deploy` warns while it is off.
+OVERSIGHT_BEHIND_PROXY  "1" when a reverse proxy of ours terminates TLS and sets
+                 X-Forwarded-Proto and X-Forwarded-For (it must overwrite any the client sent)
+OIDC_RP_CLIENT_ID  turns on single sign-on with Microsoft Entra ID ("Sign in with your council
+                 account"); with it: OIDC_RP_CLIENT_SECRET, OIDC_TENANT_ID,
+                 OIDC_OP_AUTHORIZATION_ENDPOINT, OIDC_OP_TOKEN_ENDPOINT, OIDC_OP_USER_ENDPOINT,
+                 OIDC_OP_JWKS_ENDPOINT, OIDC_RP_SIGN_ALGO (default RS256), OIDC_OP_ISSUER
+                 (default https://login.microsoftonline.com/<tenant>/v2.0)
+OIDC_CREATE_USERS  "1" to give an unknown council identity a new account on first sign-in;
+                 off by default: an administrator links each identity to an account first
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("OVERSIGHT_DATA_DIR", BASE_DIR / "data"))
@@ -57,14 +73,21 @@ INSTALLED_APPS = [
     "oversight.supervision",
     "oversight.records",
     "oversight.access",
+    "oversight.files",
     "oversight.dataset",
     "oversight.demo",
     "oversight.obligations",
     "oversight.web",
+    # Sign-in security: second factor, throttling, council single sign-on identities.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "oversight.accounts",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -72,8 +95,13 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A second factor, once set up, is asked for before any page; sign-in ages out.
+    "django_otp.middleware.OTPMiddleware",
+    "oversight.accounts.middleware.SignInChecksMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the "too many times" page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "oversight.urls"
@@ -89,6 +117,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",
+                "oversight.web.navigation.navigation",
             ],
         },
     },
@@ -106,22 +136,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Object permissions come from the organisation (oversight.access), not from stored grants.
-AUTHENTICATION_BACKENDS = [
-    "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
-]
-
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-]
-LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
-LOGOUT_REDIRECT_URL = "login"
-
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = False
@@ -137,9 +151,114 @@ STORAGES = {
 # Assets ship inside the package, so the app serves them without a collectstatic step.
 WHITENOISE_USE_FINDERS = True
 
-SESSION_COOKIE_HTTPONLY = True
+# Supervision files: uploads are stored here under random names and are never served directly,
+# only through the permission-checked download view.
+MEDIA_ROOT = Path(os.environ.get("OVERSIGHT_FILES_DIR", DATA_DIR / "files"))
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+OVERSIGHT_UPLOAD_MAX_BYTES = int(os.environ.get("OVERSIGHT_UPLOAD_MAX_BYTES", 10 * 1024 * 1024))
+# Years a leaver's supervision file is kept before HR are asked to confirm its destruction.
+OVERSIGHT_RETENTION_YEARS = int(os.environ.get("OVERSIGHT_RETENTION_YEARS", 6))
+
+
+# Security ---------------------------------------------------------------------------------------
+# Owned with oversight/accounts/: sign-in, second factor, single sign-on, sessions, headers.
+
+# Axes first: it refuses a locked-out sign-in before any password is checked. Object permissions
+# come from the organisation (oversight.access), not from stored grants.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "rules.permissions.ObjectPermissionBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Argon2 for new and changed passwords; the others still read hashes made before it.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+# Throttling (django-axes): 5 wrong passwords for one username from one address lock that pair
+# out for 15 minutes. Keyed on both so nobody can lock a colleague out from elsewhere.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = dt.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "oversight.accounts.views.locked_out"
+# The same rule for the client's address as the audit trail (X-Forwarded-For only from our proxy).
+AXES_CLIENT_IP_CALLABLE = "oversight.audit.trail.client_ip"
+# Sign-ins are in the audit trail; a second log of them would only be more personal data to keep.
+AXES_DISABLE_ACCESS_LOG = True
+
+# Second factor (django-otp): an authenticator app's six-digit codes, once a person sets one up.
+OTP_TOTP_ISSUER = "Oversight"
+
+# Single sign-on with Microsoft Entra ID (mozilla-django-oidc), only when a client is configured.
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
+OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
+OIDC_TENANT_ID = os.environ.get("OIDC_TENANT_ID", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
+OIDC_OP_ISSUER = os.environ.get(
+    "OIDC_OP_ISSUER", f"https://login.microsoftonline.com/{OIDC_TENANT_ID}/v2.0"
+)
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_USE_PKCE = True
+OIDC_CREATE_USER = _env_bool("OIDC_CREATE_USERS")
+OIDC_TIMEOUT = 10
+if OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS.append("oversight.accounts.oidc.EntraIdBackend")
+
+# Sessions: signed in for at most 8 hours from signing in (oversight.accounts.middleware holds
+# the limit however busy the session is), and never beyond closing the browser.
 SESSION_COOKIE_AGE = 8 * 60 * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+OVERSIGHT_HTTPS = _env_bool("OVERSIGHT_HTTPS")
+if OVERSIGHT_HTTPS:
+    SECURE_SSL_REDIRECT = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = 365 * 24 * 60 * 60
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    # The header alone enrols nothing: a council submits its domain to the preload list itself.
+    SECURE_HSTS_PRELOAD = True
+if _env_bool("OVERSIGHT_BEHIND_PROXY"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    AUDIT_TRUST_X_FORWARDED_FOR = True
+
+# Content Security Policy (Django's own): scripts and styles only from our static files, plus
+# inline scripts that carry the page's nonce (base.html's one-line js-enabled script).
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}

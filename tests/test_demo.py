@@ -15,6 +15,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
 from django.db.models import Count
+from django.http import HttpRequest
 from django.test import Client, override_settings
 
 from oversight.cases.models import Allocation, Case, CaseEvent, CaseStatus, SiblingGroup
@@ -150,7 +151,10 @@ def test_it_records_supervision_with_realistic_gaps(demo: Demo) -> None:
 
 def test_it_makes_every_demo_user_who_can_sign_in(demo: Demo, client: Client) -> None:
     for username in USERNAMES:
-        assert client.login(username=username, password="oversight-demo"), username
+        # django-axes checks every sign-in against its lockouts, which needs the request.
+        assert client.login(request=HttpRequest(), username=username, password="oversight-demo"), (
+            username
+        )
     admin = User.objects.get(username="admin")
     assert admin.is_staff
     assert admin.is_superuser

@@ -3,11 +3,10 @@ pass axe (WCAG 2.2 AA), work without JavaScript, and a manager can reach a child
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Page, expect
 
 from oversight.cases.models import Case
 from tests.access_factories import user_in_group
@@ -17,24 +16,6 @@ from tests.mywork_factories import DAY, Council, action, child, council, record,
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "a-long-browser-password"
-
-
-# The pages send a Content-Security-Policy that (rightly) refuses inline scripts, and axe is
-# injected as one: these contexts let the test's own script in, and nothing else changes.
-@pytest.fixture
-def context(browser: Browser) -> Iterator[BrowserContext]:
-    context = browser.new_context(locale="en-GB", timezone_id="Europe/London", bypass_csp=True)
-    context.set_default_timeout(10_000)
-    yield context
-    context.close()
-
-
-@pytest.fixture
-def no_js_page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(java_script_enabled=False, locale="en-GB", bypass_csp=True)
-    context.set_default_timeout(10_000)
-    yield context.new_page()
-    context.close()
 
 
 def can_sign_in(user: Any) -> str:

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
 
 import pytest
 from django.conf import settings
 from django.test import Client
 from django.utils import timezone
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from oversight.records.models import ChairReview, GroupRecord, OversightNote, PracticeObservation
 from oversight.supervision.models import Session
@@ -21,22 +20,6 @@ from tests.other_record_page_factories import Office, build_office
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 YESTERDAY = timezone.localdate() - dt.timedelta(days=1)
-
-
-# The site's Content-Security-Policy forbids inline scripts, and axe is injected as one; the shared
-# fixtures do not bypass it yet, so these do (the pages' own scripts still load under the policy).
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(locale="en-GB", timezone_id="Europe/London", bypass_csp=True)
-    yield context.new_page()
-    context.close()
-
-
-@pytest.fixture
-def no_js_page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(java_script_enabled=False, locale="en-GB", bypass_csp=True)
-    yield context.new_page()
-    context.close()
 
 
 @pytest.fixture

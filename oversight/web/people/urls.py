@@ -1,6 +1,13 @@
 from __future__ import annotations
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from oversight.web.people import views
 
 app_name = "people"
-urlpatterns: list = []
+
+urlpatterns = [
+    path("<str:staff_id>/reassign/", views.reassign, name="reassign"),
+    path("<str:staff_id>/reassign/done/", views.reassigned, name="reassigned"),
+    path("<str:staff_id>/leaver/", views.leaver, name="leaver"),
+]

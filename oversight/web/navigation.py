@@ -1,0 +1,47 @@
+"""The service navigation: the areas a signed-in person can use, and which one they are in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from oversight.web.audit_trail.queries import can_search_trail
+
+
+@dataclass(frozen=True)
+class Link:
+    label: str
+    href: str
+    active: bool
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    """Context processor: `navigation` (the menu) and `footer_navigation` for signed-in people."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    is_staff_member = hasattr(user, "staff")
+    areas: list[tuple[str, str]] = [("My work", reverse("home"))]
+    if is_staff_member:
+        areas += [
+            ("Records", reverse("records:list")),
+            ("Actions", reverse("mywork:actions")),
+            ("Agreements", reverse("agreements:list")),
+        ]
+    if is_staff_member or user.groups.filter(name__in=["HR", "Business support"]).exists():
+        areas.append(("Supervision files", reverse("files:list")))
+    if can_search_trail(user):
+        areas.append(("Audit trail", reverse("audit_trail:search")))
+    path = request.path
+    menu = [
+        # The home page is active only on itself; every other area on any page beneath it.
+        Link(label, href, path == href if href == "/" else path.startswith(href))
+        for label, href in areas
+    ]
+    footer = [Link("Two-step verification", reverse("two_factor"), False)]
+    if is_staff_member:
+        footer.insert(0, Link("Who has looked at your records", reverse("audit_trail:mine"), False))
+    return {"navigation": menu, "footer_navigation": footer}

@@ -1,0 +1,216 @@
+"""Transfers (N 12.1) and leavers (N 11.2): a senior manager moves all of a supervisor's
+people to a new supervisor in one step, and a manager records that someone is leaving. Both
+show what will happen and change nothing until it is confirmed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from oversight.access.predicates import can_view_file
+from oversight.access.queries import access_for, visible_staff
+from oversight.files.models import add_years, retention_years
+from oversight.files.retention import can_record_leaver, record_leaver, still_supervising
+from oversight.obligations.live import staff_obligations
+from oversight.organisation.models import Staff
+from oversight.organisation.transfers import (
+    can_reassign_supervisees,
+    check_transfer,
+    moved_on,
+    reassign_supervisees,
+)
+from oversight.web.people.forms import LeaverForm, ReassignForm
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def _person(request: HttpRequest, staff_id: str, day: dt.date) -> Staff:
+    staff = (
+        visible_staff(request.user, day).select_related("team").filter(staff_id=staff_id).first()
+    )
+    if staff is None:
+        raise PermissionDenied("You do not have access to this person.")
+    return staff
+
+
+def _candidates(user: Any, supervisor: Staff, day: dt.date) -> Any:
+    """Who can take the people over: the senior manager and anyone in their reach who works
+    here today, other than the supervisor and the people moving."""
+    access = access_for(user, day)
+    pks = set(access.managed) | ({access.staff.pk} if access.staff else set())
+    return (
+        Staff.objects.filter(pk__in=pks)
+        .active_on(day)
+        .exclude(pk=supervisor.pk)
+        .exclude(pk__in=supervisor.supervisees_on(day).values("pk"))
+        .select_related("team")
+        .order_by("name")
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def reassign(request: HttpRequest, staff_id: str) -> HttpResponse:
+    day = _today()
+    supervisor = _person(request, staff_id, day)
+    if not can_reassign_supervisees(request.user, supervisor, day):
+        raise PermissionDenied(
+            "Only a manager above this supervisor can move the people they supervise."
+        )
+    candidates = _candidates(request.user, supervisor, day)
+    current = list(supervisor.supervisees_on(day).select_related("team").order_by("name"))
+    if request.method == "POST":
+        form = ReassignForm(request.POST, candidates=candidates)
+    else:
+        # "Change" on the check page comes back here with the answers, so nothing is lost.
+        initial = {k: request.GET[k] for k in ("new_supervisor", "on") if request.GET.get(k)}
+        form = ReassignForm(initial=initial, candidates=candidates)
+    if request.method == "POST" and form.is_valid():
+        new_supervisor = form.cleaned_data["new_supervisor"]
+        on = form.cleaned_data["on"]
+        try:
+            if request.POST.get("confirm") == "yes":
+                reassign_supervisees(
+                    supervisor, new_supervisor, on, by=request.user, request=request
+                )
+                return redirect(
+                    reverse("people:reassigned", args=[supervisor.staff_id])
+                    + f"?to={new_supervisor.staff_id}&on={on.isoformat()}"
+                )
+            moving = check_transfer(supervisor, new_supervisor, on)
+        except ValidationError as error:
+            field = "on" if error.code in {"later_rows", "nobody"} else "new_supervisor"
+            form.add_error(field, error.messages[0])
+        else:
+            return render(
+                request,
+                "people/reassign_check.html",
+                {
+                    "supervisor": supervisor,
+                    "new_supervisor": new_supervisor,
+                    "on": on,
+                    "ends": on - dt.timedelta(days=1),
+                    "moving": moving,
+                    "change_url": reverse("people:reassign", args=[supervisor.staff_id])
+                    + f"?new_supervisor={new_supervisor.staff_id}&on={on.isoformat()}",
+                },
+            )
+    return render(
+        request,
+        "people/reassign.html",
+        {"supervisor": supervisor, "form": form, "current": current},
+    )
+
+
+def reassigned(request: HttpRequest, staff_id: str) -> HttpResponse:
+    day = _today()
+    supervisor = _person(request, staff_id, day)
+    if not can_reassign_supervisees(request.user, supervisor, day):
+        raise PermissionDenied(
+            "Only a manager above this supervisor can move the people they supervise."
+        )
+    new_supervisor = Staff.objects.filter(staff_id=request.GET.get("to", "")).first()
+    try:
+        on = dt.date.fromisoformat(request.GET.get("on", ""))
+    except ValueError:
+        on = None
+    rows = moved_on(supervisor, new_supervisor, on) if new_supervisor and on else []
+    as_of = max(day, on) if on else day
+    due = staff_obligations([row.staff for row in rows], as_of) if rows else {}
+    people = [
+        {
+            "staff": row.staff,
+            "agreement": next(
+                (
+                    o
+                    for o in due.get(row.staff.staff_id, [])
+                    if o.obligation == "supervision_agreement"
+                ),
+                None,
+            ),
+            "can_view_file": can_view_file(request.user, row.staff, day),
+        }
+        for row in rows
+    ]
+    return render(
+        request,
+        "people/reassigned.html",
+        {"supervisor": supervisor, "new_supervisor": new_supervisor, "on": on, "people": people},
+    )
+
+
+def _agreement_due(obligations: list[Any]) -> Any:
+    # The engine makes an agreement with the new supervisor due (N 12.1): show that one.
+    return next((o for o in obligations if o.obligation == "supervision_agreement"), None)
+
+
+@require_http_methods(["GET", "POST"])
+def leaver(request: HttpRequest, staff_id: str) -> HttpResponse:
+    day = _today()
+    staff = _person(request, staff_id, day)
+    if not can_record_leaver(request.user, staff, day):
+        raise PermissionDenied("Only a manager above this person can record that they are leaving.")
+    supervising = still_supervising(staff, staff.end_date or day)
+    can_reassign = can_reassign_supervisees(request.user, staff, day)
+    # "Change" on the check page comes back with the date given, so nothing is lost.
+    initial = {"last_day": request.GET.get("last_day") or staff.end_date}
+    form = LeaverForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        last_day = form.cleaned_data["last_day"]
+        try:
+            if request.POST.get("confirm") == "yes":
+                record_leaver(staff, last_day, by=request.user, request=request)
+                messages.success(
+                    request,
+                    f"{staff.name}\N{RIGHT SINGLE QUOTATION MARK}s last working day is recorded "
+                    f"as {last_day:%-d %B %Y}. Their supervision file passes to HR the next day",
+                )
+                if can_view_file(request.user, staff, day):
+                    return redirect("files:detail", staff_id=staff.staff_id)
+                return redirect("files:list")
+            if last_day < staff.start_date:
+                raise ValidationError(
+                    "Their last working day must be on or after the day they started, "
+                    f"{staff.start_date:%-d %B %Y}"
+                )
+            supervising = still_supervising(staff, last_day)
+            if supervising:
+                raise ValidationError(
+                    f"Move the people {staff.name} supervises to a new supervisor first"
+                )
+        except ValidationError as error:
+            form.add_error("last_day", error.messages[0])
+        else:
+            return render(
+                request,
+                "people/leaver_check.html",
+                {
+                    "staff": staff,
+                    "last_day": last_day,
+                    "archived_on": last_day + dt.timedelta(days=1),
+                    "kept_until": add_years(last_day, retention_years()),
+                    "retention_years": retention_years(),
+                    "change_url": reverse("people:leaver", args=[staff.staff_id])
+                    + f"?last_day={last_day.isoformat()}",
+                },
+            )
+    return render(
+        request,
+        "people/leaver.html",
+        {
+            "staff": staff,
+            "form": form,
+            "supervising": supervising,
+            "can_reassign": can_reassign,
+            "retention_years": retention_years(),
+        },
+    )

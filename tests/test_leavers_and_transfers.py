@@ -1,0 +1,372 @@
+"""Transfers (N 12.1) and leavers (N 11.2, B 2.3).
+
+A senior manager moves all of a supervisor's people to a new supervisor in one confirmed step:
+history is kept, the files follow, a new agreement becomes due and the old one stays on file.
+A manager records a leaving date: the file passes to HR, is kept for the retention period from
+the leaving date, and is destroyed only when HR confirm it, leaving the audit entry behind.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from oversight.access.predicates import can_view_file
+from oversight.audit.models import AuditEvent
+from oversight.audit.trail import verify_chain
+from oversight.files.models import Document, SupervisionFile
+from oversight.files.retention import destroy_file, files_past_retention, record_leaver
+from oversight.files.uploads import store_document
+from oversight.organisation.models import LineManagement, Staff
+from tests.factories import START, AgreementFactory, LineManagementFactory, StaffFactory
+from tests.file_factories import fresh, pdf_bytes, small_org, upload
+
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("oversight.urls")]
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path: Path) -> Path:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def org():
+    return small_org()
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+def date_fields(name: str, day: dt.date) -> dict[str, str]:
+    return {
+        f"{name}_day": str(day.day),
+        f"{name}_month": str(day.month),
+        f"{name}_year": str(day.year),
+    }
+
+
+# Transfers ----------------------------------------------------------------------------------
+
+
+def test_it_shows_who_moves_before_changing_anything(client, org):
+    client.force_login(org.users["head"])
+    on = today()
+
+    response = client.post(
+        reverse("people:reassign", args=["MA"]),
+        {"new_supervisor": "MB", **date_fields("on", on)},
+    )
+
+    page = response.content.decode()
+    assert "Check who moves to Bob Manager" in page
+    assert "Wes Worker" in page
+    assert "Val Worker" in page
+    assert "Confirm and move 2 people" in page
+    assert LineManagement.objects.filter(manager=org.manager_b).count() == 1
+    assert not AuditEvent.objects.filter(object_type="organisation.linemanagement").exists()
+
+
+def test_it_moves_everyone_on_confirm_and_keeps_the_history(client, org):
+    AgreementFactory(staff=org.worker_a, supervisor=org.manager_a, signed_date=START)
+    client.force_login(org.users["head"])
+    on = today()
+
+    response = client.post(
+        reverse("people:reassign", args=["MA"]),
+        {"new_supervisor": "MB", **date_fields("on", on), "confirm": "yes"},
+    )
+
+    assert response.status_code == 302
+    rows = list(LineManagement.objects.filter(staff=org.worker_a).order_by("start_date"))
+    assert [(r.manager.staff_id, r.start_date, r.end_date) for r in rows] == [
+        ("MA", START, on - dt.timedelta(days=1)),
+        ("MB", on, None),
+    ]
+    assert set(org.manager_b.supervisees_on(on).values_list("staff_id", flat=True)) == {
+        "WA",
+        "WA2",
+        "WB",
+    }
+    assert can_view_file(fresh(org.users["manager_b"]), org.worker_a, on)
+    assert not can_view_file(fresh(org.users["manager_a"]), org.worker_a, on)
+    actions = list(
+        AuditEvent.objects.filter(object_type="organisation.linemanagement").values_list(
+            "action", flat=True
+        )
+    )
+    assert sorted(actions) == ["change", "change", "create", "create"]
+
+    client.force_login(org.users["manager_b"])
+    file_page = client.get(reverse("files:detail", args=["WA"])).content.decode()
+    assert "Previous supervisor, kept for audit" in file_page
+
+
+def test_it_shows_the_new_agreement_due_after_the_move(client, org):
+    client.force_login(org.users["head"])
+    on = today()
+
+    response = client.post(
+        reverse("people:reassign", args=["MA"]),
+        {"new_supervisor": "MB", **date_fields("on", on), "confirm": "yes"},
+        follow=True,
+    )
+
+    page = response.content.decode()
+    assert "2 people move to Bob Manager" in page
+    assert "New supervision agreements due" in page
+    assert "Not required by the policy" not in page
+    assert "govuk-tag" in page
+
+
+def test_it_keeps_the_answers_when_going_back_to_change_them(client, org):
+    client.force_login(org.users["head"])
+    on = today() + dt.timedelta(days=7)
+
+    page = client.get(
+        reverse("people:reassign", args=["MA"]), {"new_supervisor": "MB", "on": on.isoformat()}
+    ).content.decode()
+
+    assert 'value="MB" selected' in page
+    assert f'value="{on.day}"' in page
+
+
+@pytest.mark.parametrize("who", ["manager_a", "manager_b", "worker_a", "support", "hr", "admin"])
+def test_it_lets_only_a_manager_above_the_supervisor_move_their_people(client, org, who):
+    client.force_login(org.users[who])
+
+    response = client.post(
+        reverse("people:reassign", args=["MA"]),
+        {"new_supervisor": "MB", **date_fields("on", today()), "confirm": "yes"},
+    )
+
+    assert response.status_code == 403
+    assert LineManagement.objects.filter(manager=org.manager_a, end_date__isnull=True).count() == 2
+
+
+def test_it_refuses_a_date_before_the_supervision_began(client, org):
+    client.force_login(org.users["head"])
+
+    response = client.post(
+        reverse("people:reassign", args=["MA"]),
+        {"new_supervisor": "MB", **date_fields("on", START), "confirm": "yes"},
+    )
+
+    page = response.content.decode()
+    assert "There is a problem" in page
+    assert "Val Worker starts with Ann Manager on 8 January 2024, after this date" in page
+    assert LineManagement.objects.filter(manager=org.manager_b).count() == 1
+
+
+def test_it_asks_for_a_new_supervisor_and_a_date(client, org):
+    client.force_login(org.users["head"])
+
+    page = client.post(reverse("people:reassign", args=["MA"]), {}).content.decode()
+
+    assert "Select who will supervise them" in page
+    assert "Enter the date the new supervisor takes over" in page
+
+
+def test_it_does_not_offer_the_people_moving_as_their_new_supervisor(client, org):
+    client.force_login(org.users["head"])
+
+    page = client.get(reverse("people:reassign", args=["MA"])).content.decode()
+
+    assert 'value="MB"' in page
+    assert 'value="WA"' not in page
+    assert 'value="MA"' not in page
+
+
+# Leavers ------------------------------------------------------------------------------------
+
+
+def test_it_records_a_leaver_after_a_check_page(client, org):
+    client.force_login(org.users["manager_a"])
+    last_day = today() + dt.timedelta(days=14)
+    url = reverse("people:leaver", args=["WA"])
+
+    check = client.post(url, date_fields("last_day", last_day))
+    assert "Check before you record that Wes Worker is leaving" in check.content.decode()
+    assert Staff.objects.get(pk=org.worker_a.pk).end_date is None
+
+    done = client.post(url, {**date_fields("last_day", last_day), "confirm": "yes"})
+
+    assert done.status_code == 302
+    worker = Staff.objects.get(pk=org.worker_a.pk)
+    assert worker.end_date == last_day
+    assert LineManagement.objects.get(staff=worker).end_date == last_day
+    supervision_file = SupervisionFile.objects.get(staff=worker)
+    assert supervision_file.archived_on == last_day + dt.timedelta(days=1)
+    assert supervision_file.retention_ends == last_day.replace(year=last_day.year + 6)
+    changed = AuditEvent.objects.about(worker).get()
+    assert changed.actor_label == "manager-a"
+    assert changed.detail == {"end_date": {"before": None, "after": last_day.isoformat()}}
+
+
+def test_it_passes_a_leavers_file_to_hr(org):
+    store_document(
+        org.worker_a,
+        upload("dbs.pdf", pdf_bytes()),
+        kind="dbs",
+        title="DBS",
+        expiry_date=None,
+        by=org.users["manager_a"],
+    )
+    last_day = today() - dt.timedelta(days=1)
+
+    record_leaver(org.worker_a, last_day, by=org.users["manager_a"])
+
+    worker = Staff.objects.get(pk=org.worker_a.pk)
+    assert can_view_file(fresh(org.users["hr"]), worker)
+    assert not can_view_file(fresh(org.users["manager_a"]), worker)
+    assert not can_view_file(fresh(org.users["hr"]), worker, last_day)
+
+
+def test_it_lets_hr_open_and_download_from_a_leavers_file(client, org):
+    document = store_document(
+        org.worker_a,
+        upload("dbs.pdf", pdf_bytes()),
+        kind="dbs",
+        title="DBS",
+        expiry_date=None,
+        by=org.users["manager_a"],
+    )
+    record_leaver(org.worker_a, today() - dt.timedelta(days=1), by=org.users["manager_a"])
+    client.force_login(org.users["hr"])
+
+    assert client.get(reverse("files:detail", args=["WA"])).status_code == 200
+    assert client.get(reverse("files:download", args=[document.pk])).status_code == 200
+    assert client.get(reverse("files:upload", args=["WA"])).status_code == 403
+
+
+def test_it_will_not_record_a_leaver_who_still_supervises_people(client, org):
+    client.force_login(org.users["head"])
+
+    response = client.post(
+        reverse("people:leaver", args=["MA"]),
+        {**date_fields("last_day", today()), "confirm": "yes"},
+    )
+
+    page = response.content.decode()
+    assert "Ann Manager still supervises Val Worker, Wes Worker. Move them to a new" in page
+    assert Staff.objects.get(pk=org.manager_a.pk).end_date is None
+    with pytest.raises(ValidationError):
+        record_leaver(org.manager_a, today(), by=org.users["head"])
+
+
+@pytest.mark.parametrize("who", ["worker_a", "manager_b", "support", "hr", "qa"])
+def test_it_lets_only_their_managers_record_a_leaver(client, org, who):
+    client.force_login(org.users[who])
+
+    response = client.get(reverse("people:leaver", args=["WA"]))
+
+    assert response.status_code == 403
+
+
+# Retention ----------------------------------------------------------------------------------
+
+
+LONG_AGO = dt.date(2010, 1, 4)
+
+
+def leaver_with_document(org, *, left: dt.date, staff_id: str = "L1") -> Document:
+    leaver = StaffFactory(
+        staff_id=staff_id, name=f"Lee Leaver {staff_id}", team=org.team_a, start_date=LONG_AGO
+    )
+    LineManagementFactory(
+        staff=leaver, manager=org.manager_a, start_date=START - dt.timedelta(days=3650)
+    )
+    Staff.objects.filter(pk=leaver.pk).update(start_date=START - dt.timedelta(days=3650))
+    leaver.refresh_from_db()
+    document = store_document(
+        leaver,
+        upload("appraisal.pdf", pdf_bytes()),
+        kind="appraisal",
+        title="Appraisal",
+        expiry_date=None,
+        by=org.users["manager_a"],
+    )
+    record_leaver(leaver, left, by=org.users["manager_a"])
+    return document
+
+
+def years_ago(years: int, days: int = 0) -> dt.date:
+    now = today()
+    return now.replace(year=now.year - years, day=min(now.day, 28)) - dt.timedelta(days=days)
+
+
+def test_it_lists_files_past_retention_for_hr(client, org):
+    leaver_with_document(org, left=years_ago(7), staff_id="OLD")
+    leaver_with_document(org, left=years_ago(2), staff_id="RECENT")
+    client.force_login(org.users["hr"])
+
+    page = client.get(reverse("files:retention")).content.decode()
+
+    assert "Lee Leaver OLD" in page
+    assert "Lee Leaver RECENT" not in page
+
+
+@pytest.mark.parametrize("who", ["manager_a", "head", "support", "qa", "admin"])
+def test_it_shows_the_retention_list_to_hr_only(client, org, who):
+    client.force_login(org.users[who])
+
+    assert client.get(reverse("files:retention")).status_code == 403
+
+
+def test_it_follows_the_councils_retention_period(org, settings):
+    leaver_with_document(org, left=years_ago(7))
+    settings.OVERSIGHT_RETENTION_YEARS = 25  # Oxfordshire
+
+    assert files_past_retention(today()) == []
+
+
+def test_it_destroys_a_file_only_when_hr_confirm(
+    client, org, media, django_capture_on_commit_callbacks
+):
+    document = leaver_with_document(org, left=years_ago(7))
+    stored = media / document.stored_name
+    client.force_login(org.users["hr"])
+    url = reverse("files:destroy", args=["L1"])
+
+    confirm_page = client.get(url).content.decode()
+    assert "Destroy Lee Leaver L1\N{RIGHT SINGLE QUOTATION MARK}s supervision file?" in confirm_page
+    assert stored.exists()
+    assert Document.objects.filter(pk=document.pk).exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url)
+
+    assert response.status_code == 302
+    assert not Document.objects.filter(pk=document.pk).exists()
+    assert not stored.exists()
+    supervision_file = SupervisionFile.objects.get(staff__staff_id="L1")
+    assert supervision_file.destroyed_on == today()
+    entry = AuditEvent.objects.filter(action="delete", object_type="files.supervisionfile").get()
+    assert entry.actor_label == "hr"
+    assert entry.detail["confirmed_by"] == "hr"
+    assert entry.detail["documents_destroyed"] == 1
+    assert AuditEvent.objects.filter(
+        action="delete", object_type="files.document", object_id=str(document.pk)
+    ).exists()
+    assert verify_chain().intact
+    assert files_past_retention(today()) == []
+
+
+def test_it_will_not_destroy_a_file_still_within_retention(client, org, media):
+    document = leaver_with_document(org, left=years_ago(5))
+    client.force_login(org.users["hr"])
+
+    response = client.post(reverse("files:destroy", args=["L1"]))
+
+    assert response.status_code == 404
+    assert (media / document.stored_name).exists()
+    with pytest.raises(ValidationError):
+        destroy_file(
+            SupervisionFile.objects.get(staff__staff_id="L1"), by=fresh(org.users["hr"]), on=today()
+        )
