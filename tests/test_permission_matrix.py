@@ -17,13 +17,16 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import Group
+from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from oversight.cases.models import Case
+from oversight.files.models import SupervisionFile
+from oversight.files.uploads import store_document
 from oversight.organisation.models import Staff, Team
-from oversight.records.models import Record
+from oversight.records.models import CaseNote, OversightNote, Record
 from oversight.supervision.models import Agreement, Session
 from tests.factories import (
     AllocationFactory,
@@ -34,6 +37,7 @@ from tests.factories import (
     TeamFactory,
     UserFactory,
 )
+from tests.file_factories import pdf_bytes, upload
 
 ROLES = (
     "anonymous",
@@ -99,7 +103,10 @@ def build_organisation() -> Organisation:
         name="Support", category="support_staff", team=team_a, start_date=LONG_AGO
     )
     leaver = StaffFactory(
-        name="Leaver", team=team_a, start_date=LONG_AGO, end_date=today - dt.timedelta(days=30)
+        name="Leaver",
+        team=team_a,
+        start_date=dt.date(2015, 1, 5),
+        end_date=today - dt.timedelta(days=7 * 366),  # past the 6 years' retention
     )
     for staff, boss in [
         (manager, head),
@@ -111,7 +118,7 @@ def build_organisation() -> Organisation:
     ]:
         LineManagementFactory(staff=staff, manager=boss, start_date=LONG_AGO)
     LineManagementFactory(
-        staff=leaver, manager=manager, start_date=LONG_AGO, end_date=leaver.end_date
+        staff=leaver, manager=manager, start_date=dt.date(2015, 1, 5), end_date=leaver.end_date
     )
 
     child = CaseFactory(case_id="C-A", display_name="Child A", open_date=LONG_AGO)
@@ -141,8 +148,6 @@ def build_organisation() -> Organisation:
             supervisee=supervisee,
         )
         session.cases.add(case)
-        from oversight.records.models import CaseNote
-
         CaseNote.objects.create(session=session, case=case, purpose="Why we are involved")
         return Record.of(session)
 
@@ -157,6 +162,44 @@ def build_organisation() -> Organisation:
 
     agreement = Agreement.objects.create(staff=worker, supervisor=manager, frequency="28d")
     agreement_b = Agreement.objects.create(staff=worker_b, supervisor=manager_b)
+
+    SupervisionFile.objects.create(
+        staff=leaver,
+        created_on=leaver.start_date,
+        created_by=users["manager"],
+        archived_on=leaver.end_date + dt.timedelta(days=1),
+    )
+    one_to_one = Session.objects.create(
+        type="individual", date=today, supervisor=manager, supervisee=worker
+    )
+    oversight = Session.objects.create(
+        type="management_oversight", date=today, supervisor=manager, supervisee=worker
+    )
+    OversightNote.objects.create(
+        session=oversight, case=child, discussion="Visit", decision="Carry on", rationale="Safe"
+    )
+    sent_record = Record.of(sent)
+    open_disagreement = sent_record.record_disagreement(
+        by=users["worker"], what="The plan", on=today
+    )
+    escalated = sent_record.record_disagreement(by=users["worker"], what="The visits", on=today)
+    escalated.escalate(by=users["worker"], meeting_date=today, on=today)
+    document = store_document(
+        worker,
+        upload("dbs.pdf", pdf_bytes()),
+        kind="dbs",
+        title="DBS check",
+        expiry_date=None,
+        by=users["manager"],
+    )
+    document_b = store_document(
+        worker_b,
+        upload("dbs.pdf", pdf_bytes()),
+        kind="dbs",
+        title="DBS check",
+        expiry_date=None,
+        by=users["manager_b"],
+    )
     return Organisation(
         users=users,
         team_a=team_a,
@@ -174,6 +217,15 @@ def build_organisation() -> Organisation:
         sent_b=Record.of(sent_b),
         agreement=agreement,
         agreement_b=agreement_b,
+        extra={
+            "head": head,
+            "one_to_one": Record.of(one_to_one),
+            "oversight": Record.of(oversight),
+            "open_disagreement": open_disagreement,
+            "escalated": escalated,
+            "document": document,
+            "document_b": document_b,
+        },
     )
 
 
@@ -217,10 +269,6 @@ def query(name: str, make_query: Callable[[Organisation], str]) -> Callable[[Org
 MATRIX: dict[str, Row] = {}  # filled in below, one row per named address
 
 
-def _everyone_and_public() -> None:
-    pass
-
-
 # Addresses that are for people not yet signed in, or that only start a sign-in elsewhere.
 PUBLIC = {"login", "sign_in_code", "oidc_authentication_init", "oidc_authentication_callback"}
 
@@ -249,11 +297,19 @@ def refused(response: Any, role: str) -> bool:
 
 
 @pytest.fixture(scope="module")
-def organisation(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Organisation]:
-    with django_db_blocker.unblock():
-        from django.db import transaction
+def organisation(
+    django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any
+) -> Iterator[Organisation]:
+    from django.test import override_settings
 
-        # Built once for the module, inside a transaction rolled back at the end.
+    files = override_settings(
+        MEDIA_ROOT=tmp_path_factory.mktemp("files"),
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+    )
+    # Built once for the module, inside a transaction rolled back at the end: each test opens
+    # pages in a transaction of its own within it, so a test that changes a record changes it
+    # only for itself.
+    with django_db_blocker.unblock(), files:
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
@@ -275,10 +331,251 @@ def open_as(org: Organisation, role: str, row: Row, address: str) -> Any:
 def mismatches(org: Organisation, row: Row, address: str, allowed: frozenset[str]) -> list[str]:
     found = []
     for role in ROLES:
-        response = open_as(org, role, row, address)
+        # Each role meets the organisation as built: one role's agreeing a record must not
+        # leave the next role looking at an agreed one.
+        with transaction.atomic():
+            response = open_as(org, role, row, address)
+            transaction.set_rollback(True)
         was_refused = refused(response, role)
         if role in allowed and was_refused:
             found.append(f"{role} was refused {address} ({response.status_code})")
         if role not in allowed and not was_refused:
             found.append(f"{role} could use {address} ({response.status_code})")
     return found
+
+
+def _staff_id(attr: str) -> Callable[[Organisation], str]:
+    return lambda org: getattr(org, attr).staff_id
+
+
+def _pk(attr: str) -> Callable[[Organisation], int]:
+    return lambda org: getattr(org, attr).pk
+
+
+def _extra_pk(key: str) -> Callable[[Organisation], int]:
+    return lambda org: org.extra[key].pk
+
+
+def _date_fields(name: str, day: dt.date) -> dict[str, str]:
+    return {
+        f"{name}_day": str(day.day),
+        f"{name}_month": str(day.month),
+        f"{name}_year": str(day.year),
+    }
+
+
+READERS_OF_A = roles("worker", "manager", "head", "auditor")
+READERS_OF_B = roles("worker_b", "manager_b", "head", "auditor")
+PEOPLE_WITH_A_LINE = roles("manager", "manager_b", "head", "auditor")
+
+MATRIX.update(
+    {
+        # Everyone signed in: their own work, lists that start from what they may see.
+        "home": Row(url("home"), EVERYONE_SIGNED_IN),
+        "two_factor": Row(url("two_factor"), EVERYONE_SIGNED_IN),
+        "mywork:actions": Row(url("mywork:actions"), EVERYONE_SIGNED_IN),
+        "agreements:list": Row(url("agreements:list"), EVERYONE_SIGNED_IN),
+        "records:list": Row(url("records:list"), EVERYONE_SIGNED_IN),
+        "files:list": Row(url("files:list"), EVERYONE_SIGNED_IN),
+        "audit_trail:mine": Row(url("audit_trail:mine"), EVERYONE_SIGNED_IN),
+        # A child's record: the allocated worker and their management chain, and QA.
+        "mywork:child": Row(
+            url("mywork:child", lambda org: org.child.case_id),
+            READERS_OF_A,
+            other_team=url("mywork:child", lambda org: org.child_b.case_id),
+            allowed_other_team=READERS_OF_B,
+        ),
+        "mywork:team": Row(
+            url("mywork:team", _pk("team_a")),
+            roles("manager", "head", "auditor"),
+            other_team=url("mywork:team", _pk("team_b")),
+            allowed_other_team=roles("manager_b", "head", "auditor"),
+        ),
+        # Supervision agreements.
+        "agreements:staff": Row(
+            url("agreements:staff", _pk("worker")),
+            READERS_OF_A,
+            other_team=url("agreements:staff", _pk("worker_b")),
+            allowed_other_team=READERS_OF_B,
+        ),
+        "agreements:new": Row(
+            url("agreements:new", _pk("worker")),
+            roles("manager"),
+            other_team=url("agreements:new", _pk("worker_b")),
+            allowed_other_team=roles("manager_b"),
+        ),
+        "agreements:detail": Row(
+            url("agreements:detail", _pk("agreement")),
+            READERS_OF_A,
+            other_team=url("agreements:detail", _pk("agreement_b")),
+            allowed_other_team=READERS_OF_B,
+        ),
+        "agreements:edit": Row(url("agreements:edit", _pk("agreement")), roles("manager")),
+        "agreements:confirm": Row(
+            url("agreements:confirm", _pk("agreement")), roles("worker", "manager"), method="post"
+        ),
+        # Supervision records and their workflow.
+        "records:book": Row(
+            query("records:book", lambda org: f"?supervisee={org.worker.staff_id}"),
+            roles("manager"),
+        ),
+        "records:detail": Row(
+            url("records:detail", _pk("sent")),
+            READERS_OF_A,
+            other_team=url("records:detail", _pk("sent_b")),
+            allowed_other_team=READERS_OF_B,
+        ),
+        "records:agenda": Row(url("records:agenda", _pk("draft")), READERS_OF_A),
+        "records:edit": Row(
+            url("records:edit", _pk("draft")),
+            roles("manager"),
+            other_team=url("records:edit", _pk("sent_b")),
+            allowed_other_team=frozenset(),
+        ),
+        "records:professional": Row(
+            url("records:professional", _extra_pk("one_to_one")), roles("manager")
+        ),
+        "records:cases": Row(url("records:cases", _pk("draft")), roles("manager")),
+        "records:case_note": Row(
+            url("records:case_note", _pk("draft"), _pk("child")), roles("manager")
+        ),
+        "records:copy_to_siblings": Row(
+            url("records:copy_to_siblings", _pk("draft"), _pk("child")),
+            roles("manager"),
+            method="post",
+        ),
+        "records:remove_case": Row(
+            url("records:remove_case", _pk("draft"), _pk("child")), roles("manager"), method="post"
+        ),
+        "records:send": Row(url("records:send", _pk("draft")), roles("manager"), method="post"),
+        "records:agree": Row(url("records:agree", _pk("sent")), roles("worker"), method="post"),
+        "records:return": Row(
+            url("records:return", _pk("sent")),
+            roles("worker"),
+            method="post",
+            data=lambda org: {"reason": "Please add the visit"},
+        ),
+        "records:add_addendum": Row(
+            url("records:add_addendum", _pk("agreed")),
+            roles("manager"),
+            method="post",
+            data=lambda org: {"text": "A correction"},
+        ),
+        "records:add_disagreement": Row(
+            url("records:add_disagreement", _pk("sent")),
+            roles("worker", "manager"),
+            method="post",
+            data=lambda org: {"what": "The plan"},
+        ),
+        "records:escalate_disagreement": Row(
+            url("records:escalate_disagreement", _pk("sent"), _extra_pk("open_disagreement")),
+            roles("worker", "manager"),
+            method="post",
+            data=lambda org: _date_fields(
+                f"escalate-{org.extra['open_disagreement'].pk}-meeting_date",
+                timezone.localdate() + dt.timedelta(days=7),
+            ),
+        ),
+        "records:resolve_disagreement": Row(
+            url("records:resolve_disagreement", _pk("sent"), _extra_pk("escalated")),
+            roles("head"),
+            method="post",
+            data=lambda org: {f"resolve-{org.extra['escalated'].pk}-outcome": "Agreed a plan"},
+        ),
+        # The other record types.
+        "other_records:oversight_new": Row(
+            query("other_records:oversight_new", lambda org: f"?case={org.child.case_id}"),
+            roles("manager", "head"),
+        ),
+        "other_records:group_new": Row(
+            query("other_records:group_new", lambda org: f"?team={org.team_a.pk}"),
+            roles("worker", "manager", "head", "support"),
+        ),
+        "other_records:observation_new": Row(
+            query("other_records:observation_new", lambda org: f"?staff={org.worker.staff_id}"),
+            roles("manager", "head"),
+        ),
+        "other_records:chair_new": Row(
+            query("other_records:chair_new", lambda org: f"?staff={org.chair.staff_id}"),
+            roles("head"),
+        ),
+        "other_records:view": Row(url("other_records:view", _extra_pk("oversight")), READERS_OF_A),
+        "other_records:edit": Row(
+            url("other_records:edit", _extra_pk("oversight")), roles("manager")
+        ),
+        # Supervision files.
+        "files:detail": Row(
+            url("files:detail", _staff_id("worker")),
+            READERS_OF_A,
+            other_team=url("files:detail", _staff_id("worker_b")),
+            allowed_other_team=READERS_OF_B,
+        ),
+        "files:download": Row(
+            url("files:download", _extra_pk("document")),
+            READERS_OF_A,
+            other_team=url("files:download", _extra_pk("document_b")),
+            allowed_other_team=READERS_OF_B,
+        ),
+        "files:upload": Row(
+            url("files:upload", _staff_id("worker")), roles("manager", "head", "support")
+        ),
+        "files:retention": Row(url("files:retention"), roles("hr")),
+        "files:destroy": Row(url("files:destroy", _staff_id("leaver")), roles("hr")),
+        # Leavers and transfers: senior managers above the person.
+        "people:reassign": Row(url("people:reassign", _staff_id("manager")), roles("head")),
+        "people:reassigned": Row(url("people:reassigned", _staff_id("manager")), roles("head")),
+        "people:leaver": Row(url("people:leaver", _staff_id("worker")), roles("manager", "head")),
+        # The audit trail: quality assurance, and managers for the people below them.
+        "audit_trail:search": Row(url("audit_trail:search"), PEOPLE_WITH_A_LINE),
+        "audit_trail:export": Row(url("audit_trail:export"), PEOPLE_WITH_A_LINE),
+    }
+)
+
+
+def test_it_has_a_row_for_every_address() -> None:
+    missing = sorted(set(named_addresses()) - set(MATRIX) - PUBLIC - {"logout"})
+    stale = sorted(set(MATRIX) - set(named_addresses()))
+
+    assert missing == [], f"addresses with no row in the permission matrix: {missing}"
+    assert stale == [], f"rows for addresses that no longer exist: {stale}"
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_it_lets_each_role_use_exactly_what_the_matrix_says(
+    name: str, organisation: Organisation, db: Any
+) -> None:
+    row = MATRIX[name]
+
+    found = mismatches(organisation, row, row.address(organisation), row.allowed)
+
+    assert found == []
+
+
+@pytest.mark.parametrize("name", sorted(n for n, row in MATRIX.items() if row.other_team))
+def test_it_refuses_another_teams_things_when_the_id_in_the_address_is_changed(
+    name: str, organisation: Organisation, db: Any
+) -> None:
+    row = MATRIX[name]
+    assert row.other_team is not None
+
+    found = mismatches(organisation, row, row.other_team(organisation), row.allowed_other_team)
+
+    assert found == []
+    assert "worker" not in row.allowed_other_team
+    assert "manager" not in row.allowed_other_team
+
+
+def test_it_keeps_the_admin_to_administrators_and_business_support(
+    organisation: Organisation, db: Any
+) -> None:
+    row = Row(lambda org: "/admin/", roles("admin", "support"))
+    found = []
+    for role in ROLES:
+        client = Client()
+        if role != "anonymous":
+            client.force_login(organisation.users[role])
+        response = client.get("/admin/")
+        if (response.status_code == 200) != (role in row.allowed):
+            found.append(f"{role}: {response.status_code}")
+
+    assert found == []

@@ -42,6 +42,10 @@ def require_oversight(user: Any, case: Case, worker: Staff | None, day: dt.date)
     worker (B 1.2: "the manager's responsibility"; N 3.1 situational supervision)."""
     author(user, day)
     require(can_view_case(user, case, day), "You cannot see this child's case.")
+    require(
+        bool(access_for(user, day).managed),
+        "Management oversight is recorded by a manager of the worker who holds the case.",
+    )
     if worker is not None:
         require(
             access_for(user, day).manages(worker),
