@@ -322,3 +322,25 @@ def test_it_tells_someone_without_a_staff_record_they_have_no_actions(client) ->
     client.logout()
     page = page_of(client, user_in_group("qa", "Quality assurance"), "/actions/")
     assert "not linked to a member of staff" in page
+
+
+def test_it_shows_renewals_due_from_the_supervision_files(client, settings, tmp_path) -> None:
+    from oversight.files.uploads import store_document
+    from tests.file_factories import pdf_bytes, upload
+
+    settings.MEDIA_ROOT = tmp_path
+    place = council()
+    store_document(
+        place.worker,
+        upload("dbs.pdf", pdf_bytes()),
+        kind="dbs",
+        title="DBS check",
+        expiry_date=today() + dt.timedelta(days=10),
+        by=place.manager.user,
+    )
+    client.force_login(place.manager.user)
+
+    page = client.get("/").content.decode()
+
+    assert "Renewals due" in page
+    assert "DBS check expires on" in page

@@ -25,6 +25,7 @@ from oversight.access.queries import (
     access_for,
     chain_below,
 )
+from oversight.files.due import file_due_items
 from oversight.obligations.live import URGENCY
 from oversight.obligations.team_view import (
     CaseDue,
@@ -79,6 +80,12 @@ def home(request: HttpRequest) -> HttpResponse:
         ),
         "my_children": _children(loads.cases.get(staff.pk, [])),
     }
+    # Registration, DBS and insurance renewals, from the supervision files (issue 5 §4).
+    renewals = file_due_items([staff, *supervisees], today)
+    names = {person.staff_id: person.name for person in [staff, *supervisees]}
+    context["renewals"] = [
+        (names[staff_id], item) for staff_id, items in renewals.items() for item in items
+    ]
     if supervisees:
         booked = _booked_sessions(supervisees, today)
         team_cases = loads.cases_of(supervisees)

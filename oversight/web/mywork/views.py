@@ -55,6 +55,8 @@ def child(request: HttpRequest, case_id: str) -> HttpResponse:
         "obligations": [Labelled(obligation_label(o), o) for o in case_obligations(case, today)],
         "siblings": [(s, s.pk in visible_siblings) for s in siblings],
         "chronology": entries.present(chronology(case, viewer=request.user), today),
+        # Management oversight is a manager's note on a child their people hold.
+        "may_record_oversight": bool(access_for(request.user, today).managed),
     }
     audit(request.user, "view", case, request=request, detail={"page": "child"})
     return render(request, "mywork/child.html", context)
@@ -139,7 +141,16 @@ def team(request: HttpRequest, pk: int) -> HttpResponse:
         request=request,
         detail={"page": "team", "staff": [m.staff_id for m in members]},
     )
-    return render(request, "mywork/team.html", {"team": the_team, "members": rows, "today": today})
+    return render(
+        request,
+        "mywork/team.html",
+        {
+            "team": the_team,
+            "members": rows,
+            "today": today,
+            "may_record_group": bool(access_for(request.user, today).managed),
+        },
+    )
 
 
 def _visible_members(request: HttpRequest, the_team: Team, day: dt.date) -> list[Staff]:
