@@ -27,7 +27,18 @@ from oversight.supervision.models import Agreement, Session
 pytestmark = pytest.mark.django_db
 AS_OF = dt.date(2026, 6, 30)
 ARGS = ("demo", "--seed", "1", "--as-of", AS_OF.isoformat())
-USERNAMES = ("worker", "worker-b", "manager", "head", "chair", "support", "hr", "auditor", "admin")
+USERNAMES = (
+    "worker",
+    "worker-b",
+    "manager",
+    "head",
+    "chair",
+    "chair-manager",
+    "support",
+    "hr",
+    "auditor",
+    "admin",
+)
 # The real hasher is slow on purpose; the demo's behaviour does not depend on which one is used.
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
@@ -227,3 +238,10 @@ def test_it_refuses_to_mix_councils(demo: Demo) -> None:
     assert refused.value.returncode == 2
     assert str(refused.value).startswith("the database already holds staff; ")
     assert Staff.objects.count() == before
+
+
+def test_it_gives_the_chairs_manager_an_account_to_record_chair_supervision(demo: Demo) -> None:
+    chair = Staff.objects.get(user__username="chair")
+    chair_manager = Staff.objects.get(user__username="chair-manager")
+
+    assert chair.line_manager_on(AS_OF) == chair_manager

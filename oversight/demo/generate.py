@@ -1440,6 +1440,7 @@ DEMO_ACCOUNTS: tuple[tuple[str, str], ...] = (
     ("manager", "Team manager, worker's line manager"),
     ("head", "Head of service, manager's line manager"),
     ("chair", "Conference chair"),
+    ("chair-manager", "Conference and review team manager, chair's line manager"),
     ("support", "Business support"),
     ("hr", "HR adviser"),
     ("auditor", "Quality assurance auditor"),
@@ -1469,6 +1470,8 @@ def _plan_accounts(rng: random.Random, c: Council) -> None:
         "manager": manager,
         "head": head,
         "chair": holder("chair"),
+        # Whoever gives the chairs their dedicated supervision (B 4), so a demo user can record it.
+        "chair-manager": manager_on(holder("chair").post, c.as_of),
         "support": holder("support"),
     }
     for username, role in DEMO_ACCOUNTS:
