@@ -30,10 +30,10 @@ def main() -> None:
     from django.core.management import call_command
 
     from oversight.cases.models import Case
-    from oversight.obligations.facts_from_db import load_facts
+    from oversight.engine.engine import compute_obligations
+    from oversight.engine.loader import load_policy
+    from oversight.facts.from_database import load_facts
     from oversight.organisation.models import Staff
-    from oversight.policy.engine import compute_obligations
-    from oversight.policy.loader import load_policy
 
     call_command("migrate", verbosity=0)
     if not Staff.objects.exists():

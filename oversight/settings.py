@@ -74,9 +74,9 @@ INSTALLED_APPS = [
     "oversight.records",
     "oversight.access",
     "oversight.files",
-    "oversight.dataset",
+    "oversight.import_export",
     "oversight.demo",
-    "oversight.obligations",
+    "oversight.facts",
     "oversight.web",
     # Sign-in security: second factor, throttling, council single sign-on identities.
     "django_otp",

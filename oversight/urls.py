@@ -5,14 +5,14 @@ from __future__ import annotations
 from django.contrib import admin
 from django.urls import include, path
 
-from oversight.web import views
+from oversight.web.mywork import home
 
 admin.site.site_header = "Oversight administration"
 admin.site.site_title = "Oversight administration"
 admin.site.index_title = "Correct organisation and case data"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", home.home, name="home"),
     path("", include("oversight.accounts.urls")),
     path("", include("oversight.web.mywork.urls")),
     path("agreements/", include("oversight.web.agreements.urls")),

@@ -10,8 +10,8 @@ from typing import Any
 from django.utils import timezone
 
 from oversight.cases.models import Case
+from oversight.engine.periods import add_months
 from oversight.organisation.models import Staff, Team
-from oversight.policy.periods import add_months
 from tests.access_factories import sign_in_as
 from tests.factories import (
     AllocationFactory,

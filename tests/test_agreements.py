@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from oversight.audit.models import AuditEvent
-from oversight.obligations.live import staff_obligations
+from oversight.facts.live import staff_obligations
 from oversight.organisation.models import LineManagement
 from oversight.supervision.models import (
     Agreement,

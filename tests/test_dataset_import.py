@@ -12,9 +12,9 @@ import pytest
 from django.core.management import call_command
 
 from oversight.cases.models import Allocation, Case, CaseEvent, CaseStatus
-from oversight.dataset.exporter import export_folder
-from oversight.dataset.importer import import_folder
-from oversight.dataset.reader import SPECS, DataSetError
+from oversight.import_export.exporter import export_folder
+from oversight.import_export.importer import import_folder
+from oversight.import_export.reader import SPECS, DataSetError
 from oversight.organisation.models import LineManagement, Staff, Team
 from oversight.supervision.models import Agreement, Session, SessionCase
 from tests.paths import conformance_folders

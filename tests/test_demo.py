@@ -19,8 +19,8 @@ from django.http import HttpRequest
 from django.test import Client, override_settings
 
 from oversight.cases.models import Allocation, Case, CaseEvent, CaseStatus, SiblingGroup
-from oversight.dataset.exporter import export_folder
-from oversight.dataset.reader import read_dataset
+from oversight.import_export.exporter import export_folder
+from oversight.import_export.reader import read_dataset
 from oversight.organisation.models import LineManagement, Service, Staff, Team
 from oversight.supervision.models import Agreement, Session
 

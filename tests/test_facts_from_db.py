@@ -7,12 +7,12 @@ import datetime as dt
 import pytest
 
 from oversight.cases.models import Case
-from oversight.dataset.importer import import_folder
-from oversight.dataset.reader import read_dataset, to_facts
-from oversight.obligations.facts_from_db import load_facts
+from oversight.engine.engine import compute_obligations
+from oversight.engine.loader import load_policy
+from oversight.facts.from_database import load_facts
+from oversight.import_export.importer import import_folder
+from oversight.import_export.reader import read_dataset, to_facts
 from oversight.organisation.models import Staff
-from oversight.policy.engine import compute_obligations
-from oversight.policy.loader import load_policy
 from tests.paths import conformance_folders
 
 pytestmark = pytest.mark.django_db
@@ -46,7 +46,7 @@ def test_it_gives_one_workers_obligations_from_just_their_facts() -> None:
 
 
 def test_it_lists_a_workers_obligations_most_urgent_first(settings) -> None:
-    from oversight.obligations.live import worker_obligations
+    from oversight.facts.live import worker_obligations
 
     settings.OVERSIGHT_POLICY = "bedford"
     import_folder(conformance_folders()[2], changed_on=dt.date(2026, 1, 5))

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from oversight.dataset.importer import import_folder
+from oversight.import_export.importer import import_folder
 from tests.paths import CONFORMANCE
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,8 @@ import datetime as dt
 from django.db import models
 from django.db.models import Q
 
+from oversight.engine.facts import CASE_EVENTS, CASE_STATUSES
 from oversight.organisation.models import Staff
-from oversight.policy.facts import CASE_EVENTS, CASE_STATUSES
 
 STATUS_LABELS = {
     "child_in_need": "Child in need",

@@ -28,8 +28,8 @@ from django.db import transaction
 
 from oversight.cases.models import Allocation, Case, CaseEvent, CaseStatus, SiblingGroup
 from oversight.demo import names
+from oversight.engine.periods import add_months
 from oversight.organisation.models import LineManagement, Service, Staff, Team
-from oversight.policy.periods import add_months
 from oversight.supervision.models import Agreement, Session, SessionCase
 
 PASSWORD = "oversight-demo"

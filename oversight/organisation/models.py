@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from oversight.policy.facts import STAFF_CATEGORIES
+from oversight.engine.facts import STAFF_CATEGORIES
 
 CATEGORY_LABELS = {
     "case_holder": "Case holder (social worker, personal adviser)",

@@ -17,9 +17,9 @@ from django.utils import timezone
 
 from oversight.audit.trail import audit, changes
 from oversight.cases.models import Case
+from oversight.engine.facts import SESSION_TYPES
+from oversight.engine.periods import parse_period
 from oversight.organisation.models import LineManagement, Staff, Team
-from oversight.policy.facts import SESSION_TYPES
-from oversight.policy.periods import parse_period
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser

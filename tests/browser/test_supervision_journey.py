@@ -17,7 +17,7 @@ from django.urls import Resolver404, resolve
 from django.utils import timezone
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from oversight.obligations.live import staff_obligations, worker_obligations
+from oversight.facts.live import staff_obligations, worker_obligations
 from oversight.records.models import Record
 from oversight.records.queries import chronology
 from oversight.records.workflow import State

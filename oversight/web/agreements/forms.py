@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
-from oversight.policy.periods import parse_period
+from oversight.engine.periods import parse_period
 from oversight.supervision.models import AGREEMENT_TERMS, Agreement, validate_frequency
 
 # The frequencies people choose in practice. The engine lets a more frequent agreed frequency win

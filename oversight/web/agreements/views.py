@@ -23,11 +23,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from oversight.access.predicates import can_view_agreement, can_view_file, require
 from oversight.access.queries import visible_agreements
 from oversight.audit.trail import audit
-from oversight.obligations.live import council_policy, staff_obligations
+from oversight.engine.engine import Obligation
+from oversight.engine.explain import every
+from oversight.engine.rules import AgreementReview, ProfessionalSupervision, SupervisionAgreement
+from oversight.facts.live import council_policy, staff_obligations
 from oversight.organisation.models import Staff
-from oversight.policy.engine import Obligation
-from oversight.policy.explain import every
-from oversight.policy.rules import AgreementReview, ProfessionalSupervision, SupervisionAgreement
 from oversight.supervision.models import (
     AGREEMENT_TERMS,
     OPEN_AGREEMENT_STATES,

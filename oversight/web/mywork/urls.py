@@ -1,4 +1,4 @@
-"""My work's own pages; My work itself is the home page (oversight.web.views.home)."""
+"""My work's own pages; My work itself is the home page (`home.py`)."""
 
 from __future__ import annotations
 

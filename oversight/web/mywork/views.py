@@ -15,15 +15,15 @@ from oversight.access.predicates import can_view_case, require
 from oversight.access.queries import access_for, visible_cases
 from oversight.audit.trail import audit
 from oversight.cases.models import Allocation, Case, CaseStatus
-from oversight.obligations.team_view import (
+from oversight.engine.engine import Obligation
+from oversight.engine.explain import CATEGORY_WORDS
+from oversight.facts.caseloads import (
     CaseDue,
     case_obligations,
     caseloads,
     obligation_label,
 )
 from oversight.organisation.models import Staff, Team
-from oversight.policy.engine import Obligation
-from oversight.policy.explain import CATEGORY_WORDS
 from oversight.records.models import Action
 from oversight.records.queries import chronology
 from oversight.web.mywork import chronology as entries

@@ -8,12 +8,12 @@ import datetime as dt
 from dataclasses import dataclass
 
 from oversight.cases.models import Case, CaseQuerySet, CaseStatus
-from oversight.obligations.facts_from_db import load_facts
-from oversight.obligations.live import council_policy, staff_obligations
+from oversight.engine.engine import Obligation, compute_obligations
+from oversight.engine.explain import within
+from oversight.engine.rules import ConferenceChairReview, PracticeObservation, RecordCompletion
+from oversight.facts.from_database import load_facts
+from oversight.facts.live import council_policy, staff_obligations
 from oversight.organisation.models import Staff
-from oversight.policy.engine import Obligation, compute_obligations
-from oversight.policy.explain import within
-from oversight.policy.rules import ConferenceChairReview, PracticeObservation, RecordCompletion
 from oversight.supervision.models import SESSION_TYPE_LABELS, Session
 
 

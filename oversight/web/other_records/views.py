@@ -24,7 +24,7 @@ from oversight.access.predicates import can_view_record, require
 from oversight.access.queries import visible_cases
 from oversight.audit.trail import audit
 from oversight.cases.models import Allocation, Case
-from oversight.obligations.live import council_policy
+from oversight.facts.live import council_policy
 from oversight.organisation.models import Staff, Team
 from oversight.records.models import ChairReview, GroupRecord, PracticeObservation, Record
 from oversight.records.workflow import EDITABLE_STATES, Role, State, WorkflowError, staff_of

@@ -17,9 +17,9 @@ from django.views.decorators.http import require_http_methods
 
 from oversight.access.predicates import can_view_file
 from oversight.access.queries import access_for, visible_staff
+from oversight.facts.live import staff_obligations
 from oversight.files.models import add_years, retention_years
 from oversight.files.retention import can_record_leaver, record_leaver, still_supervising
-from oversight.obligations.live import staff_obligations
 from oversight.organisation.models import Staff
 from oversight.organisation.transfers import (
     can_reassign_supervisees,

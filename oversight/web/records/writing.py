@@ -20,9 +20,9 @@ from django.views.decorators.http import require_POST
 from oversight.access.predicates import require
 from oversight.audit.trail import audit
 from oversight.cases.models import Case
-from oversight.obligations.live import URGENCY, worker_obligations
+from oversight.engine.engine import Obligation
+from oversight.facts.live import URGENCY, worker_obligations
 from oversight.organisation.models import Staff
-from oversight.policy.engine import Obligation
 from oversight.records.models import (
     Action,
     ActionUpdate,

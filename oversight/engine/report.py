@@ -1,0 +1,95 @@
+"""Obligations as text: CSV for spreadsheets and other systems, an aligned table for people.
+
+Both sort rows by subject type, subject, obligation and due date so that reports diff cleanly.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections.abc import Iterable
+from typing import TextIO
+
+from oversight.engine.engine import Obligation
+
+COLUMNS = (
+    "subject_type",
+    "subject_id",
+    "obligation",
+    "due_date",
+    "status",
+    "last_met",
+    "rule",
+    "explanation",
+)
+TABLE_HEADINGS = ("Subject", "ID", "Obligation", "Due", "Status", "Last met", "Rule", "Explanation")
+
+_SUBJECT_ORDER = {"staff": 0, "team": 1, "case": 2, "session": 3}
+_FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+def sorted_obligations(obligations: Iterable[Obligation]) -> list[Obligation]:
+    return sorted(
+        obligations,
+        key=lambda o: (
+            _SUBJECT_ORDER.get(o.subject_type, 9),
+            o.subject_type,
+            o.subject_id,
+            o.obligation,
+            o.due_date,
+        ),
+    )
+
+
+def _date(value: dt.date | None) -> str:
+    return value.isoformat() if value is not None else ""
+
+
+def _cell(text: str) -> str:
+    # A spreadsheet would run a cell starting with = + - @ as a formula (CSV injection).
+    return f"'{text}" if text.startswith(_FORMULA_STARTS) else text
+
+
+def rows(obligations: Iterable[Obligation]) -> list[tuple[str, ...]]:
+    """The report's rows as text, in report order, without the heading."""
+    return [
+        (
+            o.subject_type,
+            _cell(o.subject_id),
+            o.obligation,
+            _date(o.due_date),
+            o.status,
+            _date(o.last_met),
+            _cell(o.rule),
+            _cell(o.explanation),
+        )
+        for o in sorted_obligations(obligations)
+    ]
+
+
+def write_csv(obligations: Iterable[Obligation], out: TextIO) -> None:
+    """CSV with the columns of ``COLUMNS``; dates ISO, empty for none."""
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    writer.writerows(rows(obligations))
+
+
+def write_table(obligations: Iterable[Obligation], out: TextIO) -> None:
+    """An aligned plain-text table; the explanation, last, is not padded."""
+    body = rows(obligations)
+    widths = [len(h) for h in TABLE_HEADINGS[:-1]]
+    for row in body:
+        for i, cell in enumerate(row[:-1]):
+            widths[i] = max(widths[i], len(cell))
+
+    def line(cells: tuple[str, ...]) -> str:
+        padded = [cell.ljust(widths[i]) for i, cell in enumerate(cells[:-1])]
+        return "  ".join([*padded, cells[-1]]).rstrip()
+
+    out.write(line(TABLE_HEADINGS) + "\n")
+    rule_line = tuple("-" * width for width in [*widths, len(TABLE_HEADINGS[-1])])
+    out.write(line(rule_line) + "\n")
+    for row in body:
+        out.write(line(row) + "\n")
+    if not body:
+        out.write("(no obligations)\n")

@@ -1,0 +1,56 @@
+"""The engine's answers for the pages: the council's policy, computed live for what a page shows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from functools import cache
+
+from django.conf import settings
+
+from oversight.cases.models import Case
+from oversight.engine.engine import Obligation, compute_obligations
+from oversight.engine.loader import load_policy
+from oversight.engine.rules import Policy
+from oversight.facts.from_database import load_facts
+from oversight.organisation.models import Staff
+
+
+@cache
+def _policy(name: str) -> Policy:
+    return load_policy(name)
+
+
+def council_policy() -> Policy:
+    """The policy named by the OVERSIGHT_POLICY setting, read once per process."""
+    return _policy(settings.OVERSIGHT_POLICY)
+
+
+def staff_obligations(staff: Iterable[Staff], as_of: dt.date) -> dict[str, list[Obligation]]:
+    """Each person's own obligations (not their cases'), by staff ID."""
+    people = list(staff)
+    facts = load_facts(
+        staff=Staff.objects.filter(pk__in=[p.pk for p in people]), cases=Case.objects.none()
+    )
+    found: dict[str, list[Obligation]] = {p.staff_id: [] for p in people}
+    for obligation in compute_obligations(
+        council_policy(),
+        facts,
+        as_of,
+        subjects={("staff", p.staff_id) for p in people},
+    ):
+        found[obligation.subject_id].append(obligation)
+    return found
+
+
+def worker_obligations(worker: Staff, as_of: dt.date) -> list[Obligation]:
+    """A worker's own obligations and their caseload's, most urgent first (by due date)."""
+    caseload = Case.objects.allocated_to(worker, as_of)
+    facts = load_facts(staff=Staff.objects.filter(pk=worker.pk), cases=caseload)
+    subjects = {("staff", worker.staff_id), *(("case", c.case_id) for c in facts.cases)}
+    found = compute_obligations(council_policy(), facts, as_of, subjects=subjects)
+    return sorted(found, key=lambda o: (URGENCY[o.status], o.due_date))
+
+
+# Overdue first, then what falls due soonest; done items last.
+URGENCY = {"overdue": 0, "due_soon": 1, "ok": 2, "met_late": 3, "met": 4}

@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+
+from oversight.commands import as_of_date, require_migrated_database
+from oversight.engine.engine import compute_obligations
+from oversight.engine.loader import PolicyError, load_policy
+from oversight.engine.report import write_csv, write_table
+from oversight.engine.working_days import CalendarRangeError
+from oversight.facts.from_database import load_facts
+from oversight.facts.scope import Scope, scope_for_staff, scope_for_team
+from oversight.organisation.models import Staff, Team
+
+
+class Command(BaseCommand):
+    help = (
+        "Every supervision obligation on a date: what is due, when, under which rule, and what is "
+        "overdue. CSV (for spreadsheets and other systems) or a table (for people)."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--policy",
+            help="bedford, newham or the path to a council's policy file "
+            "(default: the OVERSIGHT_POLICY setting)",
+        )
+        parser.add_argument("--as-of", type=str, help="YYYY-MM-DD (default: today)")
+        parser.add_argument("--format", choices=["csv", "table"], default="csv")
+        parser.add_argument("--team", help="only this team (its name)")
+        parser.add_argument("--staff", help="only this member of staff (their staff ID)")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        require_migrated_database()
+        as_of = as_of_date(options["as_of"]) if options["as_of"] else timezone.localdate()
+        try:
+            policy = load_policy(options["policy"] or settings.OVERSIGHT_POLICY)
+        except PolicyError as error:
+            raise CommandError(str(error), returncode=2) from None
+
+        scope = None
+        if options["team"]:
+            team = Team.objects.filter(name=options["team"]).first()
+            if team is None:
+                raise CommandError(
+                    f"--team: there is no team called '{options['team']}'", returncode=2
+                )
+            scope = scope_for_team(team, as_of)
+        if options["staff"]:
+            staff = Staff.objects.filter(staff_id=options["staff"]).first()
+            if staff is None:
+                raise CommandError(
+                    f"--staff: there is no member of staff with ID '{options['staff']}'",
+                    returncode=2,
+                )
+            staff_scope = scope_for_staff([staff], as_of)
+            scope = staff_scope if scope is None else Scope(scope.subjects & staff_scope.subjects)
+
+        try:
+            obligations = compute_obligations(
+                policy, load_facts(), as_of, subjects=scope.subjects if scope else None
+            )
+        except CalendarRangeError as error:
+            raise CommandError(str(error), returncode=2) from None
+        writer = write_csv if options["format"] == "csv" else write_table
+        text = io.StringIO()
+        writer(obligations, text)
+        self.stdout.write(text.getvalue(), ending="")

@@ -1,0 +1,91 @@
+"""Write the database out as a supervision data set folder (DATA.md): the importer's inverse."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from oversight.cases.models import Allocation, Case, CaseEvent, CaseStatus
+from oversight.import_export.reader import SPECS
+from oversight.organisation.models import LineManagement, Staff
+from oversight.supervision.models import Agreement, Session, SessionCase
+
+
+def export_folder(folder: Path) -> dict[str, int]:
+    folder.mkdir(parents=True, exist_ok=True)
+    managers = dict(
+        LineManagement.objects.current()
+        .order_by("start_date")
+        .values_list("staff_id", "manager__staff_id")
+    )
+    tables: dict[str, Iterable[tuple[Any, ...]]] = {
+        "staff.csv": (
+            (
+                s.staff_id,
+                s.name,
+                s.email,
+                s.category,
+                s.team.name if s.team else None,
+                managers.get(s.pk),
+                s.start_date,
+                s.end_date,
+                s.asye_start,
+                s.swe_number,
+            )
+            for s in Staff.objects.select_related("team").order_by("staff_id")
+        ),
+        "cases.csv": Case.objects.order_by("case_id").values_list(
+            "case_id", "open_date", "close_date", "display_name", "date_of_birth"
+        ),
+        "allocations.csv": Allocation.objects.order_by(
+            "case__case_id", "start_date", "worker__staff_id"
+        ).values_list("case__case_id", "worker__staff_id", "start_date", "end_date"),
+        "case_statuses.csv": CaseStatus.objects.order_by(
+            "case__case_id", "start_date", "status"
+        ).values_list("case__case_id", "status", "start_date", "end_date"),
+        "sessions.csv": Session.objects.order_by("session_id").values_list(
+            "session_id",
+            "type",
+            "date",
+            "supervisor__staff_id",
+            "supervisee__staff_id",
+            "team__name",
+            "duration_minutes",
+            "recorded_date",
+        ),
+        "session_cases.csv": SessionCase.objects.order_by(
+            "session__session_id", "case__case_id"
+        ).values_list("session__session_id", "case__case_id"),
+        "agreements.csv": Agreement.objects.signed()
+        .order_by("staff__staff_id", "signed_date", "supervisor__staff_id")
+        .values_list("staff__staff_id", "supervisor__staff_id", "signed_date", "frequency"),
+        "case_events.csv": CaseEvent.objects.order_by("case__case_id", "date", "event").values_list(
+            "case__case_id", "event", "date"
+        ),
+    }
+    counts = {}
+    for name, rows in tables.items():
+        counts[name] = _write_csv(folder / name, SPECS[name].column_names, rows)
+    return counts
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _write_csv(path: Path, header: tuple[str, ...], rows: Iterable[tuple[Any, ...]]) -> int:
+    count = 0
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f, lineterminator="\n")
+        writer.writerow(header)
+        for row in rows:
+            writer.writerow([_cell(v) for v in row])
+            count += 1
+    return count

@@ -1,0 +1,266 @@
+"""Write a checked data set into the database, all or nothing.
+
+Rows are matched on their keys (DATA.md), so importing the same folder again changes nothing and a
+corrected export updates rows in place. Rows the folder does not mention are left alone: a partial
+export (only this month's sessions, say) never deletes history.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.db import models, transaction
+
+from oversight.cases.models import Allocation, Case, CaseEvent, CaseStatus
+from oversight.import_export.reader import DataSet, Row, read_dataset
+from oversight.organisation.models import LineManagement, Staff, Team
+from oversight.records.models import RecordTransition
+from oversight.supervision.models import Agreement, Session, SessionCase
+
+
+@dataclass
+class ImportSummary:
+    created: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
+
+    def count(self, label: str, created: int, updated: int) -> None:
+        self.created[label] = self.created.get(label, 0) + created
+        self.updated[label] = self.updated.get(label, 0) + updated
+
+    def lines(self) -> list[str]:
+        return [
+            f"{label}: {self.created[label]} added, {self.updated.get(label, 0)} updated"
+            for label in self.created
+        ]
+
+
+def existing_ids() -> dict[str, set[str]]:
+    return {
+        "staff": set(Staff.objects.values_list("staff_id", flat=True)),
+        "case": set(Case.objects.values_list("case_id", flat=True)),
+        "session": set(Session.objects.values_list("session_id", flat=True)),
+        "team": set(Team.objects.values_list("name", flat=True)),
+    }
+
+
+def import_folder(folder: Path, *, changed_on: dt.date) -> ImportSummary:
+    """Check and load `folder`; raise DataSetError (nothing written) if anything is wrong.
+
+    `changed_on` dates a change of line manager the folder reveals: the old period ends the day
+    before and the new one starts on it.
+    """
+    dataset = read_dataset(folder, existing=existing_ids())
+    with transaction.atomic():
+        return _write(dataset, changed_on)
+
+
+def _write(dataset: DataSet, changed_on: dt.date) -> ImportSummary:
+    summary = ImportSummary()
+    staff_rows = dataset["staff.csv"]
+
+    teams = {t.name: t for t in Team.objects.all()}
+    new_teams = sorted({r["team"] for r in staff_rows if r["team"]} - teams.keys())
+    Team.objects.bulk_create([Team(name=name) for name in new_teams])
+    teams = {t.name: t for t in Team.objects.all()}
+    summary.count("teams", len(new_teams), 0)
+
+    _upsert(
+        summary,
+        "staff",
+        Staff,
+        staff_rows,
+        key=lambda r: r["staff_id"],
+        existing_key=lambda s: s.staff_id,
+        values=lambda r: {
+            "staff_id": r["staff_id"],
+            "name": r["name"],
+            "email": r["email"] or "",
+            "category": r["category"],
+            "team_id": teams[r["team"]].pk if r["team"] else None,
+            "start_date": r["start_date"],
+            "end_date": r["end_date"],
+            "asye_start": r["asye_start"],
+            **({"swe_number": r["swe_number"] or ""} if "swe_number" in r else {}),
+        },
+    )
+    staff = dict(Staff.objects.values_list("staff_id", "pk"))
+    _write_line_management(summary, staff_rows, staff, changed_on)
+
+    _upsert(
+        summary,
+        "cases",
+        Case,
+        dataset["cases.csv"],
+        key=lambda r: r["case_id"],
+        existing_key=lambda c: c.case_id,
+        values=lambda r: {
+            "case_id": r["case_id"],
+            "open_date": r["open_date"],
+            "close_date": r["close_date"],
+            **({"display_name": r["display_name"] or ""} if "display_name" in r else {}),
+            **({"date_of_birth": r["date_of_birth"]} if "date_of_birth" in r else {}),
+        },
+    )
+    cases = dict(Case.objects.values_list("case_id", "pk"))
+
+    _upsert(
+        summary,
+        "allocations",
+        Allocation,
+        dataset["allocations.csv"],
+        key=lambda r: (cases[r["case_id"]], staff[r["worker_id"]], r["start_date"]),
+        existing_key=lambda a: (a.case_id, a.worker_id, a.start_date),
+        values=lambda r: {
+            "case_id": cases[r["case_id"]],
+            "worker_id": staff[r["worker_id"]],
+            "start_date": r["start_date"],
+            "end_date": r["end_date"],
+        },
+    )
+    _upsert(
+        summary,
+        "case statuses",
+        CaseStatus,
+        dataset["case_statuses.csv"],
+        key=lambda r: (cases[r["case_id"]], r["status"], r["start_date"]),
+        existing_key=lambda s: (s.case_id, s.status, s.start_date),
+        values=lambda r: {
+            "case_id": cases[r["case_id"]],
+            "status": r["status"],
+            "start_date": r["start_date"],
+            "end_date": r["end_date"],
+        },
+    )
+    _upsert(
+        summary,
+        "case events",
+        CaseEvent,
+        dataset["case_events.csv"],
+        key=lambda r: (cases[r["case_id"]], r["event"], r["date"]),
+        existing_key=lambda e: (e.case_id, e.event, e.date),
+        values=lambda r: {"case_id": cases[r["case_id"]], "event": r["event"], "date": r["date"]},
+    )
+    # A record written in Oversight has its own completed date (set when it was sent); an export
+    # from another system must not overwrite it.
+    recorded_here = set(
+        RecordTransition.objects.values_list("session__session_id", flat=True).distinct()
+    )
+    _upsert(
+        summary,
+        "sessions",
+        Session,
+        dataset["sessions.csv"],
+        key=lambda r: r["session_id"],
+        existing_key=lambda s: s.session_id,
+        values=lambda r: {
+            "session_id": r["session_id"],
+            "type": r["type"],
+            "date": r["date"],
+            "supervisor_id": staff[r["supervisor_id"]] if r["supervisor_id"] else None,
+            "supervisee_id": staff[r["supervisee_id"]] if r["supervisee_id"] else None,
+            "team_id": teams[r["team"]].pk if r["team"] else None,
+            "duration_minutes": r["duration_minutes"],
+            **({} if r["session_id"] in recorded_here else {"recorded_date": r["recorded_date"]}),
+        },
+    )
+    sessions = dict(Session.objects.values_list("session_id", "pk"))
+    _upsert(
+        summary,
+        "cases discussed",
+        SessionCase,
+        dataset["session_cases.csv"],
+        key=lambda r: (sessions[r["session_id"]], cases[r["case_id"]]),
+        existing_key=lambda sc: (sc.session_id, sc.case_id),
+        values=lambda r: {"session_id": sessions[r["session_id"]], "case_id": cases[r["case_id"]]},
+    )
+    _upsert(
+        summary,
+        "agreements",
+        Agreement,
+        dataset["agreements.csv"],
+        key=lambda r: (staff[r["staff_id"]], staff[r["supervisor_id"]], r["signed_date"]),
+        existing_key=lambda a: (a.staff_id, a.supervisor_id, a.signed_date),
+        values=lambda r: {
+            "staff_id": staff[r["staff_id"]],
+            "supervisor_id": staff[r["supervisor_id"]],
+            "signed_date": r["signed_date"],
+            "frequency": r["frequency"] or "",
+        },
+    )
+    return summary
+
+
+def _upsert(
+    summary: ImportSummary,
+    label: str,
+    model: type[models.Model],
+    rows: Iterable[Row],
+    *,
+    key: Any,
+    existing_key: Any,
+    values: Any,
+) -> None:
+    """Create the rows whose key is new and update those whose values changed, in bulk."""
+    rows = list(rows)
+    if not rows:
+        return
+    existing = {existing_key(obj): obj for obj in model._default_manager.all()}
+    to_create: list[models.Model] = []
+    to_update: list[models.Model] = []
+    changed_fields: set[str] = set()
+    for row in rows:
+        wanted = values(row)
+        obj = existing.get(key(row))
+        if obj is None:
+            to_create.append(model(**wanted))
+            continue
+        changes = {name: v for name, v in wanted.items() if getattr(obj, name) != v}
+        if changes:
+            for name, v in changes.items():
+                setattr(obj, name, v)
+            changed_fields.update(changes)
+            to_update.append(obj)
+    model._default_manager.bulk_create(to_create, batch_size=2000)
+    if to_update:
+        model._default_manager.bulk_update(to_update, sorted(changed_fields), batch_size=2000)
+    summary.count(label, len(to_create), len(to_update))
+
+
+def _write_line_management(
+    summary: ImportSummary, staff_rows: list[Row], staff: dict[str, int], changed_on: dt.date
+) -> None:
+    current = {lm.staff_id: lm for lm in LineManagement.objects.current()}
+    has_history = set(LineManagement.objects.values_list("staff_id", flat=True).distinct())
+    created = updated = 0
+    for row in staff_rows:
+        staff_pk = staff[row["staff_id"]]
+        manager_pk = staff[row["line_manager_id"]] if row["line_manager_id"] else None
+        period = current.get(staff_pk)
+        if period is not None and period.manager_id == manager_pk:
+            continue
+        if period is not None:
+            if period.start_date >= changed_on:
+                # The period only just began: correct it rather than leave a zero-length period.
+                if manager_pk is None:
+                    period.delete()
+                else:
+                    period.manager_id = manager_pk
+                    period.save(update_fields=["manager"])
+                updated += 1
+                continue
+            period.end_date = changed_on - dt.timedelta(days=1)
+            period.save(update_fields=["end_date"])
+            updated += 1
+        if manager_pk is not None:
+            start = (
+                max(changed_on, row["start_date"]) if staff_pk in has_history else row["start_date"]
+            )
+            LineManagement.objects.create(
+                staff_id=staff_pk, manager_id=manager_pk, start_date=start
+            )
+            created += 1
+    summary.count("line management periods", created, updated)

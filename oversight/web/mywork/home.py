@@ -1,0 +1,252 @@
+"""My work: the page after signing in, built from the engine's answers so it leads to the work.
+
+What a person sees follows what they are on the day: everyone with a staff record sees their own
+supervision, records to agree, actions and children; anyone who supervises sees their
+supervisees and the children those supervisees hold; anyone with managers below them (a head of
+service) sees each team below them in numbers. The engine runs once for all of it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import F, OuterRef, Subquery
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from oversight.access.queries import (
+    BUSINESS_SUPPORT,
+    HR,
+    QUALITY_ASSURANCE,
+    access_for,
+    chain_below,
+)
+from oversight.engine.engine import Obligation
+from oversight.engine.explain import CATEGORY_WORDS
+from oversight.facts.caseloads import (
+    CaseDue,
+    Caseloads,
+    caseloads,
+    is_case_supervision,
+    urgency,
+)
+from oversight.facts.live import URGENCY
+from oversight.files.due import file_due_items
+from oversight.organisation.models import Staff, Team
+from oversight.records.models import Action, Record, RecordTransition
+from oversight.supervision.models import Session
+from oversight.web.mywork.links import book_supervision_url, record_url
+
+URGENT = frozenset({"overdue", "due_soon"})
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    staff = Staff.objects.select_related("team__service").filter(user=request.user).first()
+    if staff is None:
+        return _without_staff_record(request, today)
+
+    supervisees = list(staff.supervisees_on(today).select_related("team").order_by("name"))
+    direct = {person.pk for person in supervisees}
+    # Everyone below in line management, so a head of service sees every team under them.
+    below = list(
+        Staff.objects.filter(pk__in=chain_below({staff.pk}, today) - {staff.pk})
+        .active_on(today)
+        .select_related("team")
+    )
+    loads = caseloads([staff, *supervisees, *below], today)
+    my_supervision = loads.supervision_of(staff)
+
+    context = {
+        "staff": staff,
+        "today": today,
+        "line_manager": staff.line_manager_on(today),
+        "my_supervision": my_supervision,
+        "booked": _booked_sessions([staff], today).get(staff.pk),
+        "to_agree": _linked(
+            Record.objects.awaiting_agreement(staff).select_related("supervisor").order_by("date")
+        ),
+        "my_actions": _linked_actions(
+            Action.objects.open()
+            .for_owner(staff)
+            .in_shared_records()
+            .select_related("case", "session")
+            .order_by(F("due_date").asc(nulls_last=True), "pk"),
+            today,
+        ),
+        "my_children": _children(loads.cases.get(staff.pk, [])),
+    }
+    # Registration, DBS and insurance renewals, from the supervision files (issue 5 §4).
+    renewals = file_due_items([staff, *supervisees], today)
+    names = {person.staff_id: person.name for person in [staff, *supervisees]}
+    context["renewals"] = [
+        (names[staff_id], item) for staff_id, items in renewals.items() for item in items
+    ]
+    if supervisees:
+        booked = _booked_sessions(supervisees, today)
+        team_cases = loads.cases_of(supervisees)
+        urgent = [due for due in team_cases if due.obligation.status in URGENT]
+        context |= {
+            # Whoever is most overdue first: that is whom to book next.
+            "supervisees": sorted(
+                (
+                    Supervisee(
+                        person,
+                        loads.supervision_of(person),
+                        booked.get(person.pk),
+                        book_supervision_url(person.staff_id),
+                    )
+                    for person in supervisees
+                ),
+                key=Supervisee.urgency,
+            ),
+            "team_holds_children": bool(team_cases),
+            "team_cases": urgent,
+            "team_cases_on_track": len({due.case_id for due in team_cases})
+            - len({due.case_id for due in urgent}),
+            "to_finish": _linked(_records_to_finish(staff, today)),
+        }
+    if any(person.pk not in direct for person in below):
+        context["teams"] = _team_summaries(loads, below)
+    return render(request, "web/home.html", context)
+
+
+@dataclass(frozen=True)
+class Supervisee:
+    person: Staff
+    supervision: Obligation | None
+    booked: Session | None
+    book_url: str
+
+    @property
+    def role(self) -> str:
+        return str(CATEGORY_WORDS.get(self.person.category) or self.person.get_category_display())
+
+    def urgency(self) -> tuple[int, dt.date, str]:
+        if self.supervision is None:
+            return len(URGENCY), dt.date.max, self.person.name
+        return (*urgency(self.supervision), self.person.name)
+
+
+@dataclass(frozen=True)
+class Child:
+    """A child on the worker's caseload and what is outstanding for them, most urgent first."""
+
+    case_id: str
+    name: str
+    dues: list[CaseDue]
+
+    @property
+    def most_urgent(self) -> Obligation:
+        return self.dues[0].obligation
+
+
+@dataclass(frozen=True)
+class TeamSummary:
+    team: Team
+    people: int
+    supervision_overdue: int
+    children_overdue: int
+
+
+def _children(dues: list[CaseDue]) -> list[Child]:
+    by_case: dict[str, list[CaseDue]] = defaultdict(list)
+    for due in dues:
+        if due.obligation.status not in ("met", "met_late"):
+            by_case[due.case_id].append(due)
+    # dues arrive most urgent first, so the first child seen is the most urgent one.
+    return [Child(case_id, found[0].child_name, found) for case_id, found in by_case.items()]
+
+
+def _booked_sessions(people: list[Staff], today: dt.date) -> dict[int, Session]:
+    """Each person's next one-to-one already in the diary (dated today or later, not recorded)."""
+    found: dict[int, Session] = {}
+    for session in (
+        Session.objects.filter(
+            supervisee__in=people, type="individual", date__gte=today, recorded_date__isnull=True
+        )
+        .select_related("supervisor")
+        .order_by("date", F("start_time").asc(nulls_last=True))
+    ):
+        found.setdefault(session.supervisee_id, session)
+    return found
+
+
+def _records_to_finish(staff: Staff, today: dt.date) -> list[Record]:
+    latest_reason = (
+        RecordTransition.objects.filter(session=OuterRef("pk")).order_by("-id").values("reason")[:1]
+    )
+    returned = list(
+        Record.objects.returned_to(staff)
+        .annotate(return_reason=Subquery(latest_reason))
+        .select_related("supervisee", "team")
+        .order_by("date")
+    )
+    # A draft dated in the future is a booked session, shown as booked, not as work to finish.
+    drafts = list(
+        Record.objects.drafts_of(staff)
+        .filter(date__lte=today)
+        .select_related("supervisee", "team")
+        .order_by("-date")
+    )
+    # Returned records first: the worker is waiting for the correction.
+    return returned + drafts
+
+
+def _linked(records: Iterable[Record]) -> list[Record]:
+    found = list(records)
+    for record in found:
+        record.link = record_url(record.pk)
+    return found
+
+
+def _linked_actions(actions: Iterable[Action], today: dt.date) -> list[Action]:
+    found = list(actions)
+    for action in found:
+        action.link = record_url(action.session_id)
+        action.overdue = action.due_date is not None and action.due_date < today
+    return found
+
+
+def _team_summaries(loads: Caseloads, below: list[Staff]) -> list[TeamSummary]:
+    teams: dict[int, Team] = {}
+    members: dict[int, list[Staff]] = defaultdict(list)
+    for person in below:
+        if person.team is not None:
+            teams[person.team_id] = person.team
+            members[person.team_id].append(person)
+    summaries = []
+    for team_pk, people in members.items():
+        supervision = [loads.supervision_of(person) for person in people]
+        overdue_children = {
+            due.case_id
+            for due in loads.cases_of(people, frozenset({"overdue"}))
+            if is_case_supervision(due.obligation)
+        }
+        summaries.append(
+            TeamSummary(
+                teams[team_pk],
+                len(people),
+                sum(1 for o in supervision if o is not None and o.status == "overdue"),
+                len(overdue_children),
+            )
+        )
+    return sorted(summaries, key=lambda s: s.team.name)
+
+
+def _without_staff_record(request: HttpRequest, today: dt.date) -> HttpResponse:
+    groups = access_for(request.user, today).groups
+    return render(
+        request,
+        "web/home_no_staff.html",
+        {
+            "is_qa": QUALITY_ASSURANCE in groups,
+            "is_hr": HR in groups,
+            "is_business_support": BUSINESS_SUPPORT in groups,
+            "is_administrator": request.user.is_superuser or request.user.is_staff,
+        },
+    )
