@@ -17,7 +17,8 @@ from oversight.cases.models import Allocation, Case
 from oversight.engine.engine import Obligation, compute_obligations
 from oversight.engine.rules import CaseSupervision, ProfessionalSupervision
 from oversight.facts.from_database import load_facts
-from oversight.facts.live import URGENCY, council_policy
+from oversight.facts.live import council_policy
+from oversight.formatting import urgency
 from oversight.organisation.models import Staff
 
 # Done is done: a one-off met (even late) asks nothing more of anyone, so lists of what is due
@@ -45,10 +46,6 @@ def is_professional_supervision(obligation: Obligation) -> bool:
 
 def is_case_supervision(obligation: Obligation) -> bool:
     return obligation.obligation in _names_of(CaseSupervision)
-
-
-def urgency(obligation: Obligation) -> tuple[int, dt.date]:
-    return URGENCY[obligation.status], obligation.due_date
 
 
 @dataclass(frozen=True)

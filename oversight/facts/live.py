@@ -13,6 +13,7 @@ from oversight.engine.engine import Obligation, compute_obligations
 from oversight.engine.loader import load_policy
 from oversight.engine.rules import Policy
 from oversight.facts.from_database import load_facts
+from oversight.formatting import urgency
 from oversight.organisation.models import Staff
 
 
@@ -49,8 +50,4 @@ def worker_obligations(worker: Staff, as_of: dt.date) -> list[Obligation]:
     facts = load_facts(staff=Staff.objects.filter(pk=worker.pk), cases=caseload)
     subjects = {("staff", worker.staff_id), *(("case", c.case_id) for c in facts.cases)}
     found = compute_obligations(council_policy(), facts, as_of, subjects=subjects)
-    return sorted(found, key=lambda o: (URGENCY[o.status], o.due_date))
-
-
-# Overdue first, then what falls due soonest; done items last.
-URGENCY = {"overdue": 0, "due_soon": 1, "ok": 2, "met_late": 3, "met": 4}
+    return sorted(found, key=urgency)

@@ -33,6 +33,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from oversight.cases.models import Case, CaseQuerySet
+from oversight.formatting import long_date, state_phrase
 from oversight.organisation.models import Staff
 from oversight.records import workflow
 from oversight.records.workflow import (
@@ -47,10 +48,8 @@ from oversight.records.workflow import (
     Role,
     State,
     WorkflowError,
-    long_date,
     require_staff,
     staff_of,
-    state_label,
 )
 from oversight.supervision.models import Session, SessionCase, SessionQuerySet
 
@@ -307,7 +306,7 @@ class Record(Session):
                 else "The worker can return it to you to correct."
             )
             raise WorkflowError(
-                f"An addendum corrects a finished record; this one is {state_label(state)}. {then}"
+                f"An addendum corrects a finished record; this one is {state_phrase(state)}. {then}"
             )
         staff = require_staff(by, "add an addendum")
         if staff.pk != self.supervisor_id:
@@ -368,7 +367,7 @@ def ensure_editable(session_id: int | None) -> None:
         State.AGREED: "it has been agreed; add an addendum to correct it",
         State.IMPORTED: "it was recorded in the council's own system",
     }
-    raise RecordLocked(f"This record cannot be changed: {reasons.get(state, state_label(state))}.")
+    raise RecordLocked(f"This record cannot be changed: {reasons.get(state, state_phrase(state))}.")
 
 
 class RecordContent(models.Model):

@@ -19,6 +19,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from oversight.audit import trail
+from oversight.formatting import long_date, state_phrase
 from oversight.organisation.models import Staff
 from oversight.supervision.models import Session
 
@@ -91,24 +92,6 @@ def moves_from(state: str) -> tuple[Move, ...]:
     return tuple(m for m in TRANSITIONS if m.from_state == state)
 
 
-def long_date(day: dt.date) -> str:
-    return f"{day.day} {day:%B %Y}"
-
-
-STATE_PHRASES = {
-    State.DRAFT: "a draft",
-    State.SENT: "with the worker to agree",
-    State.RETURNED: "returned to the supervisor",
-    State.AGREED: "agreed",
-    State.IMPORTED: "recorded elsewhere",
-}
-
-
-def state_label(state: str) -> str:
-    """How the state reads in a sentence: "the record is ..."."""
-    return STATE_PHRASES.get(state, state)  # type: ignore[call-overload]
-
-
 # Errors: all are WorkflowError, so a view can catch one type and show the message. -------------
 
 
@@ -129,7 +112,7 @@ class IllegalTransition(WorkflowError):
             if state in LOCKED_STATES:
                 then += " To correct it, add an addendum."
         super().__init__(
-            f"Cannot {attempted.replace('_', ' ')}: the record is {state_label(state)}. {then}"
+            f"Cannot {attempted.replace('_', ' ')}: the record is {state_phrase(state)}. {then}"
         )
 
 

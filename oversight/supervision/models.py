@@ -19,6 +19,7 @@ from oversight.audit.trail import audit, changes
 from oversight.cases.models import Case
 from oversight.engine.facts import SESSION_TYPES
 from oversight.engine.periods import parse_period
+from oversight.formatting import long_date, long_time
 from oversight.organisation.models import LineManagement, Staff, Team
 
 if TYPE_CHECKING:
@@ -198,15 +199,6 @@ def _staff_of(user: Any) -> Staff | None:
     return staff if isinstance(staff, Staff) else None
 
 
-def _long_date(day: dt.date) -> str:
-    return f"{day.day} {day:%B %Y}"
-
-
-def _long_time(moment: dt.datetime) -> str:
-    local = timezone.localtime(moment)
-    return f"{_long_date(local.date())} at {local:%H:%M}"
-
-
 class AgreementQuerySet(models.QuerySet["Agreement"]):
     def signed(self) -> AgreementQuerySet:
         return self.filter(signed_date__isnull=False)
@@ -301,7 +293,7 @@ class Agreement(models.Model):
             )
             if stored is not None:
                 raise AgreementLocked(
-                    f"This agreement was signed on {_long_date(stored)} and cannot be "
+                    f"This agreement was signed on {long_date(stored)} and cannot be "
                     "changed. To change the terms, start a new agreement."
                 )
         super().save(*args, **kwargs)
@@ -422,12 +414,12 @@ class Agreement(models.Model):
                 )
                 raise AgreementError(
                     f"{supervisor.name} is not {staff.name}'s line manager on "
-                    f"{_long_date(day)} ({who}). A supervision agreement is made with the "
+                    f"{long_date(day)} ({who}). A supervision agreement is made with the "
                     "current line manager: record the change of line manager first."
                 )
             if staff.end_date is not None and staff.end_date < day:
                 raise AgreementError(
-                    f"{staff.name} left on {_long_date(staff.end_date)}: an agreement cannot be "
+                    f"{staff.name} left on {long_date(staff.end_date)}: an agreement cannot be "
                     "started with someone who has left."
                 )
             me = _staff_of(by)
@@ -522,7 +514,7 @@ class Agreement(models.Model):
             if (given := current.confirmed_at(role)) is not None:
                 other = current.staff if role == "supervisor" else current.supervisor
                 raise AgreementError(
-                    f"You confirmed this agreement on {_long_time(given)}. It is waiting for "
+                    f"You confirmed this agreement on {long_time(given)}. It is waiting for "
                     f"{other.name} to confirm it."
                 )
             if missing := current.missing_terms():
@@ -544,7 +536,7 @@ class Agreement(models.Model):
                 if clash:
                     raise AgreementError(
                         f"{current.supervisor.name} and {current.staff.name} already signed an "
-                        f"agreement on {_long_date(day)}, and only one agreement between the "
+                        f"agreement on {long_date(day)}, and only one agreement between the "
                         "same two people can come into force on one day. Confirm this one on "
                         "another day."
                     )
@@ -566,7 +558,7 @@ class Agreement(models.Model):
         state = self.state_on(day)
         if state == AgreementState.SIGNED:
             raise AgreementLocked(
-                f"Cannot {doing} this agreement: it was signed on {_long_date(self.signed_date)} "
+                f"Cannot {doing} this agreement: it was signed on {long_date(self.signed_date)} "
                 "and is kept as signed. To change the terms, start a new agreement."
             )
         if state == AgreementState.SUPERSEDED:

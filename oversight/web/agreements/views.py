@@ -27,6 +27,7 @@ from oversight.engine.engine import Obligation
 from oversight.engine.explain import every
 from oversight.engine.rules import AgreementReview, ProfessionalSupervision, SupervisionAgreement
 from oversight.facts.live import council_policy, staff_obligations
+from oversight.formatting import long_date
 from oversight.organisation.models import Staff
 from oversight.supervision.models import (
     AGREEMENT_TERMS,
@@ -258,7 +259,7 @@ def confirm_agreement(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(
             request,
             f"You have confirmed the agreement. It is signed and in force from "
-            f"{_long_date(agreement.signed_date)}.",
+            f"{long_date(agreement.signed_date)}.",
         )
     else:
         other = agreement.staff if agreement.role_of(request.user) == "supervisor" else None
@@ -405,7 +406,3 @@ def _policy_hint(staff: Staff) -> str:
     else:
         text += ". The council's policy does not change with the agreed frequency."
     return text
-
-
-def _long_date(day: dt.date | None) -> str:
-    return f"{day.day} {day:%B %Y}" if day else ""

@@ -32,10 +32,9 @@ from oversight.facts.caseloads import (
     Caseloads,
     caseloads,
     is_case_supervision,
-    urgency,
 )
-from oversight.facts.live import URGENCY
 from oversight.files.due import file_due_items
+from oversight.formatting import NOTHING_DUE, urgency
 from oversight.organisation.models import Staff, Team
 from oversight.records.models import Action, Record, RecordTransition
 from oversight.supervision.models import Session
@@ -128,7 +127,7 @@ class Supervisee:
 
     def urgency(self) -> tuple[int, dt.date, str]:
         if self.supervision is None:
-            return len(URGENCY), dt.date.max, self.person.name
+            return NOTHING_DUE, dt.date.max, self.person.name
         return (*urgency(self.supervision), self.person.name)
 
 

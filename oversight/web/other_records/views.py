@@ -25,6 +25,7 @@ from oversight.access.queries import visible_cases
 from oversight.audit.trail import audit
 from oversight.cases.models import Allocation, Case
 from oversight.facts.live import council_policy
+from oversight.formatting import NOTHING_DUE, urgency
 from oversight.organisation.models import Staff, Team
 from oversight.records.models import ChairReview, GroupRecord, PracticeObservation, Record
 from oversight.records.workflow import EDITABLE_STATES, Role, State, WorkflowError, staff_of
@@ -422,14 +423,7 @@ def _chair_cases(today: dt.date, session: Session | None) -> list[tuple[Case, An
         if due and held and case.pk not in on_record:
             continue
         rows.append((case, obligation))
-    urgency = {"overdue": 0, "due_soon": 1, "ok": 2}
-    rows.sort(
-        key=lambda row: (
-            (urgency.get(row[1].status, 3), row[1].due_date)
-            if row[1] is not None
-            else (4, dt.date.max)
-        )
-    )
+    rows.sort(key=lambda row: urgency(row[1]) if row[1] is not None else (NOTHING_DUE, dt.date.max))
     return rows
 
 

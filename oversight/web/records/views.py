@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from oversight.access.queries import visible_sessions
 from oversight.audit.trail import audit
+from oversight.formatting import state_name, state_tag
 from oversight.records.models import (
     Action,
     ActionUpdate,
@@ -51,21 +52,6 @@ from oversight.web.records.forms import (
     ReturnForm,
 )
 from oversight.web.templatetags.govuk import govuk_error_list
-
-STATE_TAGS = {
-    State.DRAFT: "govuk-tag--grey",
-    State.SENT: "",
-    State.RETURNED: "govuk-tag--orange",
-    State.AGREED: "govuk-tag--green",
-    State.IMPORTED: "govuk-tag--grey",
-}
-STATE_NAMES = {
-    State.DRAFT: "Draft",
-    State.SENT: "Sent to worker",
-    State.RETURNED: "Returned",
-    State.AGREED: "Agreed",
-    State.IMPORTED: "Recorded elsewhere",
-}
 
 FILTERS = {
     "all": "All records",
@@ -108,8 +94,8 @@ def _row(record: Record) -> dict[str, Any]:
     return {
         "record": record,
         "type_label": SESSION_TYPE_LABELS.get(record.type, record.type),
-        "state_name": STATE_NAMES.get(record.state, record.state),
-        "state_tag": STATE_TAGS.get(record.state, ""),
+        "state_name": state_name(record.state),
+        "state_tag": state_tag(record.state),
     }
 
 
@@ -140,8 +126,8 @@ def render_detail(
         "session": record,
         "record": record,
         "role": role,
-        "state_name": STATE_NAMES.get(state, state),
-        "state_tag": STATE_TAGS.get(state, ""),
+        "state_name": state_name(state),
+        "state_tag": state_tag(state),
         "type_label": SESSION_TYPE_LABELS.get(record.type, record.type),
         "content_template": _content_template(
             "management_oversight" if _written_as_oversight(record) else record.type

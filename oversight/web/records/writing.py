@@ -21,7 +21,8 @@ from oversight.access.predicates import require
 from oversight.audit.trail import audit
 from oversight.cases.models import Case
 from oversight.engine.engine import Obligation
-from oversight.facts.live import URGENCY, worker_obligations
+from oversight.facts.live import worker_obligations
+from oversight.formatting import long_date, urgency
 from oversight.organisation.models import Staff
 from oversight.records.models import (
     Action,
@@ -39,7 +40,6 @@ from oversight.records.workflow import (
     RecordLocked,
     State,
     WorkflowError,
-    long_date,
     require_staff,
     staff_of,
 )
@@ -361,7 +361,7 @@ def _caseload(record: Record) -> list[dict[str, Any]]:
                 for o in due.get(case.case_id, [])
             ],
             # Most urgent first: compare each case's obligations in order, then the child's ID.
-            "urgency": [(URGENCY[o.status], o.due_date) for o in due.get(case.case_id, [])],
+            "urgency": [urgency(o) for o in due.get(case.case_id, [])],
         }
         for case in cases.values()
     ]
