@@ -1,46 +1,52 @@
 """Oversight's one settings module: what differs between machines comes from the environment.
 
+Every variable is read strictly (oversight/environment.py): a value that cannot be read, such as
+OVERSIGHT_HTTPS=ture, stops start-up with a message naming the variable and the values it takes.
+On/off variables take 1/0, true/false, yes/no or on/off; unset or empty means the default.
+
 DATABASE_URL   a database URL (default: SQLite in data/oversight.sqlite3)
 SECRET_KEY     required in production; on a developer machine one is generated in data/
-OVERSIGHT_DEBUG  "1" for development
+OVERSIGHT_DEBUG  on for development
 OVERSIGHT_POLICY  the council's supervision policy: "bedford", "newham" or a path to a policy file
 ALLOWED_HOSTS  comma-separated host names
+OVERSIGHT_DATA_DIR  the folder for the SQLite database and a developer's secret key (default data/)
+OVERSIGHT_FILES_DIR  where uploaded supervision files are kept (default: files/ in the data folder)
+OVERSIGHT_UPLOAD_MAX_BYTES  the largest upload accepted (default 10 MB)
+OVERSIGHT_RETENTION_YEARS  years a leaver's supervision file is kept (default 6)
+STATIC_ROOT    only for a deployment that runs collectstatic
 
 Signing in (see the "Security" part at the end; `oversight check --deploy` must be clean):
-OVERSIGHT_HTTPS  "1" on any server people reach: HTTPS only (redirect, Secure cookies, HSTS).
+OVERSIGHT_HTTPS  on for any server people reach: HTTPS only (redirect, Secure cookies, HSTS).
                  Off by default because development and the test suite run over plain http;
                  `oversight check --deploy` warns while it is off.
-OVERSIGHT_BEHIND_PROXY  "1" when a reverse proxy of ours terminates TLS and sets
+OVERSIGHT_BEHIND_PROXY  on when a reverse proxy of ours terminates TLS and sets
                  X-Forwarded-Proto and X-Forwarded-For (it must overwrite any the client sent)
 OIDC_RP_CLIENT_ID  turns on single sign-on with Microsoft Entra ID ("Sign in with your council
                  account"); with it: OIDC_RP_CLIENT_SECRET, OIDC_TENANT_ID,
                  OIDC_OP_AUTHORIZATION_ENDPOINT, OIDC_OP_TOKEN_ENDPOINT, OIDC_OP_USER_ENDPOINT,
                  OIDC_OP_JWKS_ENDPOINT, OIDC_RP_SIGN_ALGO (default RS256), OIDC_OP_ISSUER
                  (default https://login.microsoftonline.com/<tenant>/v2.0)
-OIDC_CREATE_USERS  "1" to give an unknown council identity a new account on first sign-in;
+OIDC_CREATE_USERS  on to give an unknown council identity a new account on first sign-in;
                  off by default: an administrator links each identity to an account first
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import secrets
 from pathlib import Path
 
-import dj_database_url
 from django.utils.csp import CSP
 
+from oversight import environment as env
+from oversight.engine.loader import preset_names
+
 BASE_DIR = Path(__file__).resolve().parent.parent
-DATA_DIR = Path(os.environ.get("OVERSIGHT_DATA_DIR", BASE_DIR / "data"))
-
-
-def _env_bool(name: str, default: str = "0") -> bool:
-    return os.environ.get(name, default).strip().lower() in {"1", "true", "yes", "on"}
+DATA_DIR = env.path("OVERSIGHT_DATA_DIR", BASE_DIR / "data")
 
 
 def _secret_key() -> str:
-    if key := os.environ.get("SECRET_KEY"):
+    if key := env.text("SECRET_KEY"):
         return key
     # Zero set-up for a developer: a random key kept beside the SQLite database, never committed.
     DATA_DIR.mkdir(parents=True, exist_ok=True)
@@ -51,11 +57,11 @@ def _secret_key() -> str:
     return path.read_text().strip()
 
 
-DEBUG = _env_bool("OVERSIGHT_DEBUG")
+DEBUG = env.boolean("OVERSIGHT_DEBUG")
 SECRET_KEY = _secret_key()
-ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+ALLOWED_HOSTS = env.comma_separated("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 
-OVERSIGHT_POLICY = os.environ.get("OVERSIGHT_POLICY", "bedford")
+OVERSIGHT_POLICY = env.policy("OVERSIGHT_POLICY", preset_names(), "bedford")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -125,9 +131,8 @@ TEMPLATES = [
 ]
 
 DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'oversight.sqlite3'}",
-        conn_max_age=60,
+    "default": env.database(
+        "DATABASE_URL", f"sqlite:///{DATA_DIR / 'oversight.sqlite3'}", conn_max_age=60
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -143,7 +148,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 # Only a deployment that runs collectstatic sets this; otherwise the app serves from its packages.
-STATIC_ROOT = os.environ.get("STATIC_ROOT") or None
+STATIC_ROOT = env.text("STATIC_ROOT") or None
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
@@ -153,12 +158,12 @@ WHITENOISE_USE_FINDERS = True
 
 # Supervision files: uploads are stored here under random names and are never served directly,
 # only through the permission-checked download view.
-MEDIA_ROOT = Path(os.environ.get("OVERSIGHT_FILES_DIR", DATA_DIR / "files"))
+MEDIA_ROOT = env.path("OVERSIGHT_FILES_DIR", DATA_DIR / "files")
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
-OVERSIGHT_UPLOAD_MAX_BYTES = int(os.environ.get("OVERSIGHT_UPLOAD_MAX_BYTES", 10 * 1024 * 1024))
+OVERSIGHT_UPLOAD_MAX_BYTES = env.integer("OVERSIGHT_UPLOAD_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
 # Years a leaver's supervision file is kept before HR are asked to confirm its destruction.
-OVERSIGHT_RETENTION_YEARS = int(os.environ.get("OVERSIGHT_RETENTION_YEARS", 6))
+OVERSIGHT_RETENTION_YEARS = env.integer("OVERSIGHT_RETENTION_YEARS", 6, minimum=1)
 
 
 # Security ---------------------------------------------------------------------------------------
@@ -205,21 +210,24 @@ AXES_DISABLE_ACCESS_LOG = True
 OTP_TOTP_ISSUER = "Oversight"
 
 # Single sign-on with Microsoft Entra ID (mozilla-django-oidc), only when a client is configured.
-OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_ID = env.text("OIDC_RP_CLIENT_ID")
 OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
-OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
-OIDC_TENANT_ID = os.environ.get("OIDC_TENANT_ID", "")
-OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
-OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", "")
-OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "")
-OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
-OIDC_OP_ISSUER = os.environ.get(
+OIDC_RP_CLIENT_SECRET = env.text("OIDC_RP_CLIENT_SECRET")
+OIDC_TENANT_ID = env.text("OIDC_TENANT_ID")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env.text("OIDC_OP_AUTHORIZATION_ENDPOINT")
+OIDC_OP_TOKEN_ENDPOINT = env.text("OIDC_OP_TOKEN_ENDPOINT")
+OIDC_OP_USER_ENDPOINT = env.text("OIDC_OP_USER_ENDPOINT")
+OIDC_OP_JWKS_ENDPOINT = env.text("OIDC_OP_JWKS_ENDPOINT")
+OIDC_OP_ISSUER = env.text(
     "OIDC_OP_ISSUER", f"https://login.microsoftonline.com/{OIDC_TENANT_ID}/v2.0"
 )
-OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
+# The algorithms of public-key signatures: Entra ID signs with RS256.
+OIDC_RP_SIGN_ALGO = env.choice(
+    "OIDC_RP_SIGN_ALGO", ["RS256", "RS384", "RS512", "ES256", "ES384", "ES512"], "RS256"
+)
 OIDC_RP_SCOPES = "openid email profile"
 OIDC_USE_PKCE = True
-OIDC_CREATE_USER = _env_bool("OIDC_CREATE_USERS")
+OIDC_CREATE_USER = env.boolean("OIDC_CREATE_USERS")
 OIDC_TIMEOUT = 10
 if OIDC_ENABLED:
     AUTHENTICATION_BACKENDS.append("oversight.accounts.oidc.EntraIdBackend")
@@ -235,7 +243,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
-OVERSIGHT_HTTPS = _env_bool("OVERSIGHT_HTTPS")
+OVERSIGHT_HTTPS = env.boolean("OVERSIGHT_HTTPS")
 if OVERSIGHT_HTTPS:
     SECURE_SSL_REDIRECT = True
     SESSION_COOKIE_SECURE = True
@@ -244,7 +252,7 @@ if OVERSIGHT_HTTPS:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     # The header alone enrols nothing: a council submits its domain to the preload list itself.
     SECURE_HSTS_PRELOAD = True
-if _env_bool("OVERSIGHT_BEHIND_PROXY"):
+if env.boolean("OVERSIGHT_BEHIND_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     AUDIT_TRUST_X_FORWARDED_FOR = True
 
