@@ -2,6 +2,9 @@
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# `PORT=8001 make run` serves on another port.
+PORT ?= 8000
+# `make test` also runs the suite on this PostgreSQL server (it creates its own test_... databases).
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 export PYTHONDONTWRITEBYTECODE := 1
 
@@ -17,7 +20,8 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/oversight migrate --no-input
 	$(BIN)/oversight demo --if-empty
-	OVERSIGHT_DEBUG=1 $(BIN)/oversight runserver 127.0.0.1:8000
+	@echo "Oversight is at http://127.0.0.1:$(PORT)/ (Ctrl+C stops it)."
+	OVERSIGHT_DEBUG=1 $(BIN)/oversight runserver 127.0.0.1:$(PORT)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
