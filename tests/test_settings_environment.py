@@ -215,3 +215,19 @@ def test_it_reads_a_postgres_database_url() -> None:
 
     assert database["ENGINE"] == "django.db.backends.postgresql"
     assert (database["NAME"], database["CONN_MAX_AGE"]) == ("oversight", 60)
+
+
+def test_it_makes_the_oversight_command_say_what_is_wrong_and_exit_2(tmp_path: Path) -> None:
+    environ = {k: v for k, v in os.environ.items() if not k.startswith(("OVERSIGHT_", "DJANGO_"))}
+    environ.update(OVERSIGHT_DATA_DIR=str(tmp_path), OVERSIGHT_HTTPS="ture")
+    done = subprocess.run(
+        [sys.executable, "-m", "oversight.cli", "check"],
+        env=environ,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert done.stderr.startswith("oversight: OVERSIGHT_HTTPS is set to 'ture'")
+    assert "Traceback" not in done.stderr
