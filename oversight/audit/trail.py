@@ -96,9 +96,9 @@ def audit(
 
     `actor` is the signed-in user, or None for the system (an anonymous user counts as nobody).
     `obj` is the record concerned, if it is a model instance; the object_* arguments name a
-    record that is not one, or override what `obj` gives. `address` is the client's address when
-    there is no `request` to read it from (see oversight.audit.actor). `detail` is JSON-able: for a change,
+    record that is not one, or override what `obj` gives. `detail` is JSON-able: for a change,
     `changes(before, after)`; for a transition, {"from": ..., "to": ..., "why": ...}.
+    `address` is the client's address when there is no `request` (oversight.audit.actor).
     """
     if not _ACTION.match(action) or len(action) > ACTION_MAX_LENGTH:
         raise ValueError(

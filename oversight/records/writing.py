@@ -92,8 +92,8 @@ def save_actions(
         action = existing.get(row.get("id") or 0)
         if row.get("remove"):
             if action is not None:
+                changed.append(f"action {action.pk} removed")  # named before the pk is gone
                 action.delete()
-                changed.append(f"action {action.pk} removed")
             continue
         values = {name: row.get(name) for name in ACTION_FIELDS}
         for name in ("decision", "action", "desired_outcome"):

@@ -25,7 +25,6 @@ from oversight.access.queries import visible_sessions
 from oversight.access.records import ONE_TO_ONE_TYPES, bookable_supervisees, viewable_record
 from oversight.audit.actor import Actor
 from oversight.formatting import state_name, state_tag
-from oversight.records.writing import audit_session
 from oversight.records.models import (
     Action,
     ActionUpdate,
@@ -45,7 +44,8 @@ from oversight.records.workflow import (
     WorkflowError,
     staff_of,
 )
-from oversight.supervision.models import SESSION_TYPE_LABELS, Session
+from oversight.records.writing import audit_session
+from oversight.supervision.models import SESSION_TYPE_LABELS
 from oversight.web.records.forms import (
     AddendumForm,
     DisagreementForm,
