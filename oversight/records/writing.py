@@ -10,7 +10,7 @@ name what changed, never the text written: the trail is read by more people than
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db import transaction
@@ -35,6 +35,9 @@ from oversight.supervision.models import Session, SessionCase
 
 SESSION_TYPE = Session._meta.label_lower
 ACTION_FIELDS = ("decision", "action", "desired_outcome", "due_date", "owner")
+
+Data = dict[str, Any]  # a form's cleaned data
+Rows = list[dict[str, Any]]  # decisions and actions rows: see save_actions
 
 # (action from an earlier supervision, status, comment): a review of it in this one.
 Review = tuple[Action, str, str]
@@ -230,113 +233,91 @@ def remove_case(record: Record, case: Case, *, by: Actor) -> None:
         audit_session(by, "delete", record, {"removed_case": case.case_id})
 
 
-# Management oversight / ad hoc case discussion ---------------------------------------------------
+# The one-page record types ----------------------------------------------------------------------
 
 
-def save_oversight(
-    *,
+def _save_record(
     by: Actor,
     session: Session | None,
-    author: Staff,
-    case: Case,
-    data: dict[str, Any],
-    actions: list[dict[str, Any]],
+    values: dict[str, Any],
+    contents: Callable[[Session, list[str]], None],
+    actions: Rows,
+    *,
+    about: Case | None = None,
+    **detail: Any,
 ) -> Session:
+    """The session (new, or its `values` updated), its `contents` and its actions (about one
+    child, or None), audited as created or as what changed."""
     changed: list[str] = []
     with transaction.atomic():
-        session, created = _session(
-            session,
-            changed,
-            type=data["type"],
-            date=data["date"],
-            supervisor=author,
-            supervisee=data["worker"],
-        )
-        SessionCase.objects.get_or_create(session=session, case=case)
-        written = {name: data[name].strip() for name in ("discussion", "decision", "rationale")}
-        _write_child_note(OversightNote, session, case, written, changed)
-        save_actions(session, actions, changed, case=case)
-        _finish(by, session, created, changed, case=case.case_id)
+        session, created = _session(session, changed, **values)
+        contents(session, changed)
+        save_actions(session, actions, changed, case=about)
+        _finish(by, session, created, changed, **detail)
     return session
 
 
-# Group reflective supervision --------------------------------------------------------------------
+def _write_content(model: type[Any], session: Session, written: Data, changed: list[str]) -> Any:
+    """The record's one row of `model`, made or brought up to date."""
+    row = model.objects.filter(session=session).first() or model(session=session)
+    if _set(row, written, changed) or row.pk is None:
+        row.save()
+    return row
+
+
+def _stripped(data: Data, *names: str) -> dict[str, str]:
+    return {name: data[name].strip() for name in names}
+
+
+def save_oversight(
+    *, by: Actor, session: Session | None, author: Staff, case: Case, data: Data, actions: Rows
+) -> Session:
+    """Management oversight, or an ad hoc case discussion, of one child."""
+
+    def contents(session: Session, changed: list[str]) -> None:
+        SessionCase.objects.get_or_create(session=session, case=case)
+        written = _stripped(data, "discussion", "decision", "rationale")
+        _write_child_note(OversightNote, session, case, written, changed)
+
+    values = {"type": data["type"], "date": data["date"], "supervisee": data["worker"]}
+    values["supervisor"] = author
+    return _save_record(by, session, values, contents, actions, about=case, case=case.case_id)
 
 
 def save_group(
-    *,
-    by: Actor,
-    session: Session | None,
-    author: Staff,
-    team: Team,
-    data: dict[str, Any],
-    actions: list[dict[str, Any]],
+    *, by: Actor, session: Session | None, author: Staff, team: Team, data: Data, actions: Rows
 ) -> Session:
-    changed: list[str] = []
-    with transaction.atomic():
-        session, created = _session(
-            session, changed, type="group", date=data["date"], supervisor=author, team=team
-        )
-        group = GroupRecord.objects.filter(session=session).first() or GroupRecord(session=session)
-        written = {
-            "facilitator": data["facilitator"],
-            "presented_by": data["presented_by"],
-            "presentation": data["presentation"].strip(),
-            "hypotheses": data["hypotheses"].strip(),
-            "learning": data["learning"].strip(),
-        }
-        if _set(group, written, changed) or group.pk is None:
-            group.save()
+    """Group reflective supervision: who came, the case presented, what the group learned."""
+
+    def contents(session: Session, changed: list[str]) -> None:
+        written = {"facilitator": data["facilitator"], "presented_by": data["presented_by"]}
+        written |= _stripped(data, "presentation", "hypotheses", "learning")
+        group = _write_content(GroupRecord, session, written, changed)
         attendees = {s.pk for s in data["attendees"]}
         if attendees != set(group.attendees.values_list("pk", flat=True)):
             group.attendees.set(attendees)
             changed.append("attendees")
         _cases(session, data["cases"], changed)
-        save_actions(session, actions, changed)
-        _finish(by, session, created, changed, team=team.name)
-    return session
 
-
-# Practice observation ----------------------------------------------------------------------------
+    values = {"type": "group", "date": data["date"], "supervisor": author, "team": team}
+    return _save_record(by, session, values, contents, actions, team=team.name)
 
 
 def save_observation(
-    *,
-    by: Actor,
-    session: Session | None,
-    author: Staff,
-    worker: Staff,
-    data: dict[str, Any],
-    actions: list[dict[str, Any]],
+    *, by: Actor, session: Session | None, author: Staff, worker: Staff, data: Data, actions: Rows
 ) -> Session:
-    changed: list[str] = []
-    with transaction.atomic():
-        session, created = _session(
-            session,
-            changed,
-            type="practice_observation",
-            date=data["date"],
-            supervisor=author,
-            supervisee=worker,
+    """A practice observation of one worker."""
+
+    def contents(session: Session, changed: list[str]) -> None:
+        written = {"setting": data["setting"]}
+        written |= _stripped(
+            data, "setting_detail", "strengths", "areas_for_development", "worker_reflection"
         )
-        observation = PracticeObservation.objects.filter(
-            session=session
-        ).first() or PracticeObservation(session=session)
-        written = {
-            "setting": data["setting"],
-            "setting_detail": data["setting_detail"].strip(),
-            "strengths": data["strengths"].strip(),
-            "areas_for_development": data["areas_for_development"].strip(),
-            "worker_reflection": data["worker_reflection"].strip(),
-        }
-        if _set(observation, written, changed) or observation.pk is None:
-            observation.save()
-        save_actions(session, actions, changed)
-        _finish(by, session, created, changed, staff=worker.staff_id)
-    return session
+        _write_content(PracticeObservation, session, written, changed)
 
-
-# Conference chair supervision --------------------------------------------------------------------
+    values = {"type": "practice_observation", "date": data["date"], "supervisee": worker}
+    values["supervisor"] = author
+    return _save_record(by, session, values, contents, actions, staff=worker.staff_id)
 
 
 def save_chair(
@@ -346,20 +327,13 @@ def save_chair(
     author: Staff,
     chair: Staff,
     day: dt.date,
-    reviews: dict[Case, dict[str, Any]],
-    actions: list[dict[str, Any]],
+    reviews: dict[Case, Data],
+    actions: Rows,
 ) -> Session:
-    """`reviews` maps each child reviewed to the answers to the eight questions."""
-    changed: list[str] = []
-    with transaction.atomic():
-        session, created = _session(
-            session,
-            changed,
-            type="conference_chair",
-            date=day,
-            supervisor=author,
-            supervisee=chair,
-        )
+    """A conference chair's dedicated supervision: `reviews` maps each child reviewed to the
+    answers to the eight questions."""
+
+    def contents(session: Session, changed: list[str]) -> None:
         for review in ChairReview.objects.filter(session=session).exclude(case__in=list(reviews)):
             review.delete()
             changed.append(f"review of {review.case.case_id} removed")
@@ -367,6 +341,6 @@ def save_chair(
         for case, answers in reviews.items():
             written = {name: answers.get(name, "").strip() for name in ChairReview.QUESTIONS}
             _write_child_note(ChairReview, session, case, written, changed, f"{case.case_id} ")
-        save_actions(session, actions, changed)
-        _finish(by, session, created, changed, staff=chair.staff_id)
-    return session
+
+    values = {"type": "conference_chair", "date": day, "supervisor": author, "supervisee": chair}
+    return _save_record(by, session, values, contents, actions, staff=chair.staff_id)

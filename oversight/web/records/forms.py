@@ -329,10 +329,14 @@ class CompletableForm(forms.Form):
     """A form whose `REQUIRED_TO_COMPLETE` fields are required only when saving in full."""
 
     REQUIRED_TO_COMPLETE: dict[str, str] = {}
+    DATE_OF = ""  # what the form's `date` is the date of, for its message
 
     def __init__(self, *args: Any, complete: bool = False, **kwargs: Any) -> None:
         self.complete = complete
         super().__init__(*args, **kwargs)
+
+    def clean_date(self) -> dt.date | None:
+        return not_in_future(self.cleaned_data.get("date"), self.DATE_OF)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -529,8 +533,7 @@ class OversightForm(CompletableForm):
         super().__init__(*args, **kwargs)
         self.fields["worker"].queryset = workers
 
-    def clean_date(self) -> dt.date | None:
-        return not_in_future(self.cleaned_data.get("date"), "discussion")
+    DATE_OF = "discussion"
 
 
 # Group reflective supervision ---------------------------------------------------------------
@@ -590,8 +593,7 @@ class GroupForm(CompletableForm):
             self.fields[name].queryset = team_staff
         self.fields["attendees"].queryset = members
 
-    def clean_date(self) -> dt.date | None:
-        return not_in_future(self.cleaned_data.get("date"), "group supervision")
+    DATE_OF = "group supervision"
 
     def clean_cases(self) -> list[Case]:
         wanted = [part.strip() for part in self.cleaned_data.get("cases", "").split(",")]
@@ -641,8 +643,7 @@ class ObservationForm(CompletableForm):
         "areas_for_development": "Enter the areas for development",
     }
 
-    def clean_date(self) -> dt.date | None:
-        return not_in_future(self.cleaned_data.get("date"), "observation")
+    DATE_OF = "observation"
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -680,8 +681,7 @@ class ChairForm(CompletableForm):
         super().__init__(*args, **kwargs)
         self.fields["cases"].queryset = cases
 
-    def clean_date(self) -> dt.date | None:
-        return not_in_future(self.cleaned_data.get("date"), "supervision")
+    DATE_OF = "supervision"
 
 
 class ChairReviewForm(CompletableForm):

@@ -391,35 +391,45 @@ def add_disagreement(request: HttpRequest, pk: int) -> HttpResponse:
     return _move(request, record, do, key="disagreement", form=form, field="what")
 
 
-def _disagreement(request: HttpRequest, pk: int, number: int) -> tuple[Record, Disagreement]:
+def _on_disagreement(
+    request: HttpRequest,
+    pk: int,
+    number: int,
+    step: str,
+    form_class: type[Any],
+    field: str,
+    do: Callable[[Disagreement, dict[str, Any]], str],
+) -> HttpResponse:
+    """Escalating and resolving a disagreement: the form of one step, posted from the record."""
     record = viewable_record(request.user, pk)
-    return record, get_object_or_404(Disagreement, pk=number, session_id=record.pk)
-
-
-@require_POST
-def escalate_disagreement(request: HttpRequest, pk: int, number: int) -> HttpResponse:
-    record, disagreement = _disagreement(request, pk, number)
-    key = f"escalate-{disagreement.pk}"
-    form = EscalateForm(request.POST, prefix=key)
-
-    def do() -> str:
-        disagreement.escalate(by=request.user, meeting_date=form.cleaned_data["meeting_date"])
-        manager = disagreement.escalated_to.name if disagreement.escalated_to else ""
-        return f"Disagreement escalated to a meeting with {manager}"
-
+    disagreement = get_object_or_404(Disagreement, pk=number, session_id=record.pk)
+    key = f"{step}-{disagreement.pk}"
+    form = form_class(request.POST, prefix=key)
     return _move(
-        request, record, do, key=key, form=form, field="meeting_date", problem_on_field=True
+        request,
+        record,
+        lambda: do(disagreement, form.cleaned_data),
+        key=key,
+        form=form,
+        field=field,
+        problem_on_field=True,
     )
 
 
 @require_POST
-def resolve_disagreement(request: HttpRequest, pk: int, number: int) -> HttpResponse:
-    record, disagreement = _disagreement(request, pk, number)
-    key = f"resolve-{disagreement.pk}"
-    form = ResolveForm(request.POST, prefix=key)
+def escalate_disagreement(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    def escalate(disagreement: Disagreement, data: dict[str, Any]) -> str:
+        disagreement.escalate(by=request.user, meeting_date=data["meeting_date"])
+        manager = disagreement.escalated_to.name if disagreement.escalated_to else ""
+        return f"Disagreement escalated to a meeting with {manager}"
 
-    def do() -> str:
-        disagreement.resolve(by=request.user, outcome=form.cleaned_data["outcome"])
+    return _on_disagreement(request, pk, number, "escalate", EscalateForm, "meeting_date", escalate)
+
+
+@require_POST
+def resolve_disagreement(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    def resolve(disagreement: Disagreement, data: dict[str, Any]) -> str:
+        disagreement.resolve(by=request.user, outcome=data["outcome"])
         return "Outcome of the disagreement recorded"
 
-    return _move(request, record, do, key=key, form=form, field="outcome", problem_on_field=True)
+    return _on_disagreement(request, pk, number, "resolve", ResolveForm, "outcome", resolve)
