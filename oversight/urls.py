@@ -17,7 +17,6 @@ urlpatterns = [
     path("", include("oversight.web.mywork.urls")),
     path("agreements/", include("oversight.web.agreements.urls")),
     path("records/", include("oversight.web.records.urls")),
-    path("records/", include("oversight.web.other_records.urls")),
     path("files/", include("oversight.web.files.urls")),
     path("people/", include("oversight.web.people.urls")),
     path("audit/", include("oversight.web.audit_trail.urls")),

@@ -233,7 +233,7 @@ def test_it_keeps_every_field_and_saves_nothing_when_the_professional_part_has_a
     assert response.status_code == 200
     assert "There is a problem" in page
     assert "Enter the action: who will do what" in page
-    assert "Date must be a real date" in page
+    assert "Due date must be a real date" in page
     assert "Finding the caseload heavy since the court case." in page
     assert "Workload is too high." in page
     assert "Court skills course" in page

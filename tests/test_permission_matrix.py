@@ -483,25 +483,24 @@ MATRIX.update(
             data=lambda org: {f"resolve-{org.extra['escalated'].pk}-outcome": "Agreed a plan"},
         ),
         # The other record types.
-        "other_records:oversight_new": Row(
-            query("other_records:oversight_new", lambda org: f"?case={org.child.case_id}"),
+        "records:oversight_new": Row(
+            query("records:oversight_new", lambda org: f"?case={org.child.case_id}"),
             roles("manager", "head"),
         ),
-        "other_records:group_new": Row(
-            query("other_records:group_new", lambda org: f"?team={org.team_a.pk}"),
+        "records:group_new": Row(
+            query("records:group_new", lambda org: f"?team={org.team_a.pk}"),
             roles("worker", "manager", "head", "support"),
         ),
-        "other_records:observation_new": Row(
-            query("other_records:observation_new", lambda org: f"?staff={org.worker.staff_id}"),
+        "records:observation_new": Row(
+            query("records:observation_new", lambda org: f"?staff={org.worker.staff_id}"),
             roles("manager", "head"),
         ),
-        "other_records:chair_new": Row(
-            query("other_records:chair_new", lambda org: f"?staff={org.chair.staff_id}"),
+        "records:chair_new": Row(
+            query("records:chair_new", lambda org: f"?staff={org.chair.staff_id}"),
             roles("head"),
         ),
-        "other_records:view": Row(url("other_records:view", _extra_pk("oversight")), READERS_OF_A),
-        "other_records:edit": Row(
-            url("other_records:edit", _extra_pk("oversight")), roles("manager")
+        "records:edit_other": Row(
+            url("records:edit_other", _extra_pk("oversight")), roles("manager")
         ),
         # Supervision files.
         "files:detail": Row(

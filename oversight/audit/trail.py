@@ -90,6 +90,7 @@ def audit(
     object_type: str | None = None,
     object_id: str | int | None = None,
     object_label: str | None = None,
+    address: str | None = None,
 ) -> AuditEvent:
     """Append one entry to the trail and return it.
 
@@ -97,6 +98,7 @@ def audit(
     `obj` is the record concerned, if it is a model instance; the object_* arguments name a
     record that is not one, or override what `obj` gives. `detail` is JSON-able: for a change,
     `changes(before, after)`; for a transition, {"from": ..., "to": ..., "why": ...}.
+    `address` is the client's address when there is no `request` (oversight.audit.actor).
     """
     if not _ACTION.match(action) or len(action) > ACTION_MAX_LENGTH:
         raise ValueError(
@@ -127,7 +129,7 @@ def audit(
         object_id=object_id,
         object_label=_shorten(object_label or "", OBJECT_LABEL_MAX_LENGTH),
         detail=normalise_detail(detail),
-        ip_address=client_ip(request) if request is not None else None,
+        ip_address=client_ip(request) if request is not None else address,
     )
 
 

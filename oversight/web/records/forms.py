@@ -1,16 +1,23 @@
-"""Forms for booking, writing and moving one-to-one and case supervision records.
+"""Forms for booking, writing and moving supervision records of every type.
 
 Labels, hints and messages follow GOV.UK wording. Dates use the GOV.UK date input. No form here
 saves anything itself: the views save inside one transaction, so a page with an error anywhere
 writes nothing and shows back everything typed.
+
+The forms of the record types written on one page (oversight, group, observation, chair) take
+`complete`: saving with the main button checks that the record says what the policy asks for;
+"Save as draft" checks only what must be right to store anything (a real date, people the writer
+may choose), so a half-written record is never lost.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.forms import BaseModelFormSet, modelformset_factory
 from django.utils import timezone
 
@@ -20,10 +27,13 @@ from oversight.records.models import (
     Action,
     ActionStatus,
     CaseNote,
+    ChairReview,
     Compliance,
     LearningActivity,
+    ObservationSetting,
     ProfessionalRecord,
 )
+from oversight.web.templatetags.govuk import govuk_error_list
 from oversight.web.widgets import GovukDateField
 
 KIND_CHOICES = (
@@ -140,59 +150,15 @@ class ProfessionalForm(forms.ModelForm):
         return timezone.make_aware(dt.datetime.combine(day, time))
 
 
-class ActionForm(forms.ModelForm):
-    """One row of the decisions and actions table."""
+class RemovableFormSet(BaseModelFormSet):
+    """Rows saved with the page; an existing row can be ticked to remove it."""
 
-    due_date = GovukDateField(label="Timescale", help_text="Due by. For example, 17 3 2026")
-    owner = forms.ModelChoiceField(
-        label="Who will do it",
-        queryset=Staff.objects.none(),
-        widget=forms.RadioSelect,
-        empty_label=None,
-        error_messages={"required": "Select who will do it"},
-    )
-
-    class Meta:
-        model = Action
-        fields = ["decision", "action", "desired_outcome", "due_date", "owner"]
-        labels = {"decision": "Decision and why", "desired_outcome": "Desired outcome"}
-        widgets = {
-            "decision": forms.Textarea,
-            "action": forms.Textarea,
-            "desired_outcome": forms.Textarea,
-        }
-        error_messages = {"action": {"required": "Enter the action: who will do what"}}
-
-    def __init__(self, *args: Any, people: list[Staff] | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["due_date"].required = False
-        self.fields["owner"].queryset = Staff.objects.filter(pk__in=[p.pk for p in people or []])
-        self.fields["owner"].label_from_instance = lambda staff: staff.name
-
-
-class ProfessionalActionForm(ActionForm):
-    """The summary table of N Appendix 8: discussion, action, timescale."""
-
-    class Meta(ActionForm.Meta):
-        fields = ["decision", "action", "due_date", "owner"]
-        labels = {"decision": "Discussion"}
-        help_texts = {"decision": "", "action": "Who will do what."}
-
-
-class ActionFormSet(BaseModelFormSet):
     deletion_widget = forms.CheckboxInput
 
     def add_fields(self, form: forms.Form, index: int | None) -> None:
         super().add_fields(form, index)
         if "DELETE" in form.fields:
             form.fields["DELETE"].label = "Remove this row"
-
-
-def action_formset(
-    professional: bool,
-) -> type[BaseModelFormSet]:
-    form = ProfessionalActionForm if professional else ActionForm
-    return modelformset_factory(Action, form=form, formset=ActionFormSet, extra=1, can_delete=True)
 
 
 class LearningActivityForm(forms.ModelForm):
@@ -213,7 +179,7 @@ class LearningActivityForm(forms.ModelForm):
 
 
 LearningFormSet = modelformset_factory(
-    LearningActivity, form=LearningActivityForm, formset=ActionFormSet, extra=1, can_delete=True
+    LearningActivity, form=LearningActivityForm, formset=RemovableFormSet, extra=1, can_delete=True
 )
 
 
@@ -343,3 +309,392 @@ class ResolveForm(forms.Form):
         widget=forms.Textarea,
         error_messages={"required": "Enter the outcome and the next steps"},
     )
+
+
+def _text(label: str, hint: str = "") -> forms.CharField:
+    return forms.CharField(label=label, help_text=hint, required=False, widget=forms.Textarea)
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Staff) -> str:  # type: ignore[override]
+        return obj.name
+
+
+class StaffChoicesField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Staff) -> str:  # type: ignore[override]
+        return obj.name
+
+
+class CompletableForm(forms.Form):
+    """A form whose `REQUIRED_TO_COMPLETE` fields are required only when saving in full."""
+
+    REQUIRED_TO_COMPLETE: dict[str, str] = {}
+    DATE_OF = ""  # what the form's `date` is the date of, for its message
+
+    def __init__(self, *args: Any, complete: bool = False, **kwargs: Any) -> None:
+        self.complete = complete
+        super().__init__(*args, **kwargs)
+
+    def clean_date(self) -> dt.date | None:
+        return not_in_future(self.cleaned_data.get("date"), self.DATE_OF)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.complete:
+            for name, message in self.REQUIRED_TO_COMPLETE.items():
+                if name not in self.errors and not cleaned.get(name):
+                    self.add_error(name, message)
+        return cleaned
+
+
+def session_date_field(label: str, what: str) -> GovukDateField:
+    return GovukDateField(
+        label=label,
+        help_text=f"For example, {timezone.localdate():%-d %-m %Y}",
+        error_messages={
+            "required": f"Enter the date of the {what}",
+            "incomplete": f"Date of the {what} must include a %(missing)s",
+            "invalid": f"Date of the {what} must be a real date",
+        },
+    )
+
+
+def not_in_future(day: dt.date | None, what: str) -> dt.date | None:
+    if day is not None and day > timezone.localdate():
+        raise forms.ValidationError(f"Date of the {what} must be today or in the past")
+    return day
+
+
+# Decisions and actions, one form for every kind of record -----------------------------------------
+
+
+class ActionForm(forms.Form):
+    """One decision and action row; a row with nothing written is ignored (the person responsible
+    may be chosen already: the one-to-one pages offer the supervisee)."""
+
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    decision = _text("Decision and why", "Purposeful: why are we doing this?")
+    action = _text("Action", "Planned and focused: who will do what.")
+    desired_outcome = _text("Desired outcome", "The difference it should make for the child.")
+    due_date = GovukDateField(
+        label="Due by",
+        required=False,
+        help_text="For example, 27 3 2026. Leave blank if there is no timescale.",
+        error_messages={
+            "incomplete": "Due date must include a %(missing)s",
+            "invalid": "Due date must be a real date",
+        },
+    )
+    owner = StaffChoiceField(
+        label="Who is responsible",
+        queryset=Staff.objects.none(),
+        required=False,
+        empty_label="Choose a person",
+    )
+    remove = forms.BooleanField(label="Remove this action", required=False)
+
+    WRITTEN = ("decision", "action", "desired_outcome", "due_date")
+
+    def __init__(
+        self, *args: Any, owners: QuerySet[Staff], with_outcome: bool = True, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = owners
+        if not with_outcome:
+            # The summary table of N Appendix 8: discussion, action, timescale.
+            del self.fields["desired_outcome"]
+            self.fields["decision"].label = "Discussion"
+            self.fields["decision"].help_text = ""
+            self.fields["action"].help_text = "Who will do what."
+
+    @property
+    def is_blank(self) -> bool:
+        data = getattr(self, "cleaned_data", {})
+        return not data.get("id") and not any(data.get(name) for name in self.WRITTEN)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.is_blank or cleaned.get("remove"):
+            return cleaned
+        if not (cleaned.get("action") or "").strip() and "action" not in self.errors:
+            self.add_error("action", "Enter the action: who will do what, or leave the row blank")
+        if not cleaned.get("owner") and "owner" not in self.errors:
+            self.add_error("owner", "Choose who is responsible for the action")
+        return cleaned
+
+
+class BaseActionFormSet(forms.BaseFormSet):
+    def rows(self) -> list[dict[str, Any]]:
+        """Rows to keep, change or remove: blank new rows are dropped."""
+        return [f.cleaned_data for f in self.forms if not f.is_blank]
+
+
+ActionFormSet = forms.formset_factory(ActionForm, formset=BaseActionFormSet, extra=0)
+
+
+def action_formset(
+    data: Any,
+    *,
+    owners: QuerySet[Staff],
+    existing: list[dict[str, Any]],
+    new_row: dict[str, Any] | None = None,
+    with_outcome: bool = True,
+) -> BaseActionFormSet:
+    """The actions part of a page: the existing rows plus one blank one (`new_row` pre-fills it),
+    or the rows posted."""
+    form_kwargs = {"owners": owners, "with_outcome": with_outcome}
+    if data is None:
+        initial = [*existing, dict(new_row or {})]
+        return ActionFormSet(prefix="actions", initial=initial, form_kwargs=form_kwargs)
+    return ActionFormSet(data, prefix="actions", form_kwargs=form_kwargs)
+
+
+def action_rows(actions: Iterable[Action]) -> list[dict[str, Any]]:
+    """Existing actions as the formset's initial rows."""
+    return [
+        {
+            "id": a.pk,
+            "decision": a.decision,
+            "action": a.action,
+            "desired_outcome": a.desired_outcome,
+            "due_date": a.due_date,
+            "owner": a.owner_id,
+        }
+        for a in actions
+    ]
+
+
+def error_summary(*forms_and_sets: Any) -> list[dict[str, str]]:
+    """Every problem on a page of several forms and formsets, for its one error summary."""
+    items: list[dict[str, str]] = []
+    for thing in forms_and_sets:
+        if isinstance(thing, forms.BaseFormSet):
+            if thing.is_bound:
+                items.extend({"text": str(e), "href": ""} for e in thing.non_form_errors())
+            items.extend(error_summary(*thing.forms))
+        elif thing.is_bound and thing.errors:
+            items.extend(govuk_error_list(thing))
+    return items
+
+
+def posted(form: forms.Form) -> dict[str, Any]:
+    """What was typed into a bound form, as initial data for an unbound copy of it: a page posted
+    back to add a row or choose children shows everything typed without judging any of it."""
+    return {name: form[name].data for name in form.fields}
+
+
+def unjudged(formset: BaseActionFormSet, add_row: bool = False) -> BaseActionFormSet:
+    """The posted rows, unbound so nothing is judged, and one more blank row if `add_row`
+    ("Add another action")."""
+    initial = [posted(row) for row in formset.forms] + ([{}] if add_row else [])
+    return ActionFormSet(prefix="actions", initial=initial, form_kwargs=formset.form_kwargs)
+
+
+# Management oversight / ad hoc case discussion ----------------------------------------------
+
+
+class OversightForm(CompletableForm):
+    type = forms.ChoiceField(
+        label="What kind of discussion was it?",
+        widget=forms.RadioSelect,
+        choices=[
+            ("management_oversight", "Management oversight: a decision about the child's plan"),
+            ("case_discussion", "Ad hoc case discussion with the worker"),
+        ],
+        error_messages={"required": "Select what kind of discussion it was"},
+    )
+    date = session_date_field("Date of the discussion", "discussion")
+    worker = StaffChoiceField(
+        label="Worker",
+        help_text="The worker whose case it is. They will be asked to agree the record.",
+        queryset=Staff.objects.none(),
+        empty_label="Choose a worker",
+        error_messages={
+            "required": "Choose the worker",
+            "invalid_choice": "Choose a worker you supervise",
+        },
+    )
+    discussion = _text(
+        "What prompted it and what was discussed",
+        "For example a change of circumstances or a new incident.",
+    )
+    decision = _text("Decision")
+    rationale = _text(
+        "Why (rationale)",
+        "The evidence and reasoning, clear enough to defend the decision later.",
+    )
+
+    REQUIRED_TO_COMPLETE = {
+        "decision": "Enter the decision",
+        "rationale": "Enter why the decision was made",
+    }
+
+    def __init__(self, *args: Any, workers: QuerySet[Staff], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["worker"].queryset = workers
+
+    DATE_OF = "discussion"
+
+
+# Group reflective supervision ---------------------------------------------------------------
+
+
+class GroupForm(CompletableForm):
+    date = session_date_field("Date of the group supervision", "group supervision")
+    facilitator = StaffChoiceField(
+        label="Who facilitated?",
+        queryset=Staff.objects.none(),
+        empty_label="Choose a person",
+        error_messages={"required": "Choose who facilitated the group"},
+    )
+    attendees = StaffChoicesField(
+        label="Who attended?",
+        help_text="Select everyone who took part. Each of them can agree the record.",
+        queryset=Staff.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    presented_by = StaffChoiceField(
+        label="Who presented the case?",
+        queryset=Staff.objects.none(),
+        empty_label="Choose a person",
+        required=False,
+    )
+    cases = forms.CharField(
+        label="Children presented",
+        help_text="Enter each child's ID, separated by commas. For example, C00123, C00124.",
+        required=False,
+    )
+    presentation = _text(
+        "The case or issue presented",
+        "What was brought and what help was wanted. Use the child's ID, not their name.",
+    )
+    hypotheses = _text("Hypotheses", "The hypotheses and alternative explanations explored.")
+    learning = _text("Learning", "What the presenter and the group take from it.")
+
+    REQUIRED_TO_COMPLETE = {
+        "attendees": "Select who attended the group",
+        "presentation": "Enter the case or issue presented",
+        "learning": "Enter what the group learned",
+    }
+
+    def __init__(
+        self,
+        *args: Any,
+        team_staff: QuerySet[Staff],
+        members: QuerySet[Staff],
+        visible: QuerySet[Case],
+        **kwargs: Any,
+    ) -> None:
+        """`team_staff` may facilitate or present; `members` (the writer aside) attended."""
+        super().__init__(*args, **kwargs)
+        self.visible = visible
+        for name in ("facilitator", "presented_by"):
+            self.fields[name].queryset = team_staff
+        self.fields["attendees"].queryset = members
+
+    DATE_OF = "group supervision"
+
+    def clean_cases(self) -> list[Case]:
+        wanted = [part.strip() for part in self.cleaned_data.get("cases", "").split(",")]
+        found: dict[str, Case | None] = {}
+        for case_id in dict.fromkeys(w for w in wanted if w):
+            # Matched without regard to capitals, as people type IDs.
+            found[case_id] = self.visible.filter(case_id__iexact=case_id).first()
+        if missing := [case_id for case_id, case in found.items() if case is None]:
+            raise forms.ValidationError(
+                f"No child you can see has the ID {', '.join(missing)}. Check the IDs, separated "
+                "by commas"
+            )
+        return [case for case in found.values() if case is not None]
+
+
+# Practice observation ---------------------------------------------------------------------
+
+
+class ObservationForm(CompletableForm):
+    date = session_date_field("Date of the observation", "observation")
+    setting = forms.ChoiceField(
+        label="Where was the practice observed?",
+        widget=forms.RadioSelect,
+        choices=ObservationSetting.choices,
+        required=False,
+    )
+    setting_detail = forms.CharField(
+        label="Describe the setting",
+        help_text="Needed if you chose Other. For example, a strategy meeting at the school.",
+        required=False,
+        max_length=200,
+        error_messages={"max_length": "Description of the setting must be 200 characters or fewer"},
+    )
+    strengths = _text("Strengths", "What the worker did well, with examples.")
+    areas_for_development = _text(
+        "Areas for development", "What to work on, and the support or learning that would help."
+    )
+    worker_reflection = _text(
+        "The worker's reflection",
+        "The worker's own view of the observed work. They can also add it when they read the "
+        "record.",
+    )
+
+    REQUIRED_TO_COMPLETE = {
+        "setting": "Select where the practice was observed",
+        "strengths": "Enter the strengths observed",
+        "areas_for_development": "Enter the areas for development",
+    }
+
+    DATE_OF = "observation"
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if (
+            cleaned.get("setting") == ObservationSetting.OTHER
+            and not cleaned.get("setting_detail", "").strip()
+        ):
+            self.add_error("setting_detail", "Describe the setting, as you chose Other")
+        return cleaned
+
+
+# Conference chair supervision ---------------------------------------------------------------
+
+
+class CaseChoicesField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Case) -> str:  # type: ignore[override]
+        return str(obj)
+
+
+class ChairForm(CompletableForm):
+    date = session_date_field("Date of the supervision", "supervision")
+    cases = CaseChoicesField(
+        label="Which children were reviewed?",
+        help_text="Children with a child protection plan. Those approaching 8 months of their "
+        "plan are listed first.",
+        queryset=Case.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        error_messages={"invalid_choice": "Select children who have a child protection plan"},
+    )
+
+    REQUIRED_TO_COMPLETE = {"cases": "Select at least one child reviewed"}
+
+    def __init__(self, *args: Any, cases: QuerySet[Case], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["cases"].queryset = cases
+
+    DATE_OF = "supervision"
+
+
+class ChairReviewForm(CompletableForm):
+    """The eight questions of B 4, for one child."""
+
+    REQUIRED_TO_COMPLETE = {
+        "plan_effective": "Answer question 1: is the child protection plan effective?"
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ChairReview.QUESTIONS:
+            label = ChairReview._meta.get_field(name).verbose_name
+            self.fields[name] = forms.CharField(
+                label=label[0].upper() + label[1:], required=False, widget=forms.Textarea
+            )

@@ -1,27 +1,28 @@
-"""One-to-one and case discussion records, and the record page every record type shares."""
+"""Supervision records of every type: the list, the record page and its moves, the one-to-one
+pages written part by part, and the one-page forms of the other types."""
 
 from __future__ import annotations
 
 from django.urls import path
 
-from oversight.web.records import views, writing
+from oversight.web.records import one_to_one, pages, views
 
 app_name = "records"
 urlpatterns = [
     path("", views.record_list, name="list"),
-    path("new/", writing.book, name="book"),
+    path("new/", one_to_one.book, name="book"),
     path("<int:pk>/", views.detail, name="detail"),
-    path("<int:pk>/agenda/", writing.agenda, name="agenda"),
-    path("<int:pk>/write/", writing.edit, name="edit"),
-    path("<int:pk>/write/professional/", writing.professional, name="professional"),
-    path("<int:pk>/write/cases/", writing.choose_cases, name="cases"),
-    path("<int:pk>/write/cases/<int:case_pk>/", writing.case_note, name="case_note"),
+    path("<int:pk>/agenda/", one_to_one.agenda, name="agenda"),
+    path("<int:pk>/write/", one_to_one.edit, name="edit"),
+    path("<int:pk>/write/professional/", one_to_one.professional, name="professional"),
+    path("<int:pk>/write/cases/", one_to_one.choose_cases, name="cases"),
+    path("<int:pk>/write/cases/<int:case_pk>/", one_to_one.case_note, name="case_note"),
     path(
         "<int:pk>/write/cases/<int:case_pk>/copy/",
-        writing.copy_to_siblings,
+        one_to_one.copy_to_siblings,
         name="copy_to_siblings",
     ),
-    path("<int:pk>/write/cases/<int:case_pk>/remove/", writing.remove_case, name="remove_case"),
+    path("<int:pk>/write/cases/<int:case_pk>/remove/", one_to_one.remove_case, name="remove_case"),
     path("<int:pk>/send/", views.send, name="send"),
     path("<int:pk>/agree/", views.agree, name="agree"),
     path("<int:pk>/return/", views.return_to_supervisor, name="return"),
@@ -37,4 +38,10 @@ urlpatterns = [
         views.resolve_disagreement,
         name="resolve_disagreement",
     ),
+    # The other types, each written on one page.
+    path("oversight/new/", pages.new, {"kind": "oversight"}, name="oversight_new"),
+    path("group/new/", pages.new, {"kind": "group"}, name="group_new"),
+    path("observation/new/", pages.new, {"kind": "observation"}, name="observation_new"),
+    path("chair/new/", pages.new, {"kind": "chair"}, name="chair_new"),
+    path("other/<int:pk>/edit/", pages.edit, name="edit_other"),
 ]

@@ -8,6 +8,7 @@ back on it with everything typed kept.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -16,12 +17,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import select_template
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.text import capfirst
 from django.views.decorators.http import require_POST
 
 from oversight.access.queries import visible_sessions
-from oversight.audit.trail import audit
+from oversight.access.records import ONE_TO_ONE_TYPES, bookable_supervisees, viewable_record
+from oversight.audit.actor import Actor
 from oversight.formatting import state_name, state_tag
 from oversight.records.models import (
     Action,
@@ -42,8 +44,8 @@ from oversight.records.workflow import (
     WorkflowError,
     staff_of,
 )
-from oversight.supervision.models import SESSION_TYPE_LABELS, Session
-from oversight.web.records.access import WRITTEN_HERE, bookable_supervisees, viewable_record
+from oversight.records.writing import audit_session
+from oversight.supervision.models import SESSION_TYPE_LABELS
 from oversight.web.records.forms import (
     AddendumForm,
     DisagreementForm,
@@ -162,14 +164,7 @@ def audit_record(
 ) -> None:
     # A record is its session: entries are filed under the session, as the workflow files them,
     # so one record's trail is in one place.
-    audit(
-        request.user,
-        action,
-        record,
-        request=request,
-        detail=detail,
-        object_type=Session._meta.label_lower,
-    )
+    audit_session(Actor.from_request(request), action, record, detail)
 
 
 def _content_template(session_type: str) -> str:
@@ -190,13 +185,10 @@ def _written_as_oversight(record: Record) -> bool:
     return record.type == "case_discussion" and record.oversight_notes.exists()
 
 
-def _edit_url(record: Record) -> str | None:
-    if record.type in WRITTEN_HERE and not _written_as_oversight(record):
+def _edit_url(record: Record) -> str:
+    if record.type in ONE_TO_ONE_TYPES and not _written_as_oversight(record):
         return reverse("records:edit", args=[record.pk])
-    try:
-        return reverse("other_records:edit", args=[record.pk])
-    except NoReverseMatch:
-        return None
+    return reverse("records:edit_other", args=[record.pk])
 
 
 def _may_read_contents(record: Record, role: Role | None) -> bool:
@@ -294,51 +286,78 @@ def _disagreements(
 # The moves ---------------------------------------------------------------------------------------
 
 
+def _move(
+    request: HttpRequest,
+    record: Record,
+    do: Callable[[], str],
+    *,
+    key: str = "",
+    form: Any = None,
+    field: str | None = None,
+    problem_on_field: bool = False,
+) -> HttpResponse:
+    """Make one move posted from the record page (`do` returns what to tell the user), then go
+    back to the record; or show the page back with the form (`key`) and what stopped it.
+
+    A move the user may not make is refused outright (403). A missing reason is shown on the
+    form's `field`; any other problem at the top of the page, or on `field` with
+    `problem_on_field` (where the problem is about what was typed there).
+    """
+    if form is not None and not form.is_valid():
+        return render_detail(request, record, bound={key: form})
+    try:
+        done = do()
+    except NotAllowed:
+        raise
+    except ReasonRequired as problem:
+        if form is None:
+            raise
+        form.add_error(field, str(problem))
+    except WorkflowError as problem:
+        if form is None or not problem_on_field:
+            bound = {key: form} if form is not None else None
+            return render_detail(request, record, bound=bound, problem=str(problem))
+        form.add_error(field, str(problem))
+    else:
+        messages.success(request, done)
+        return redirect("records:detail", pk=record.pk)
+    return render_detail(request, record, bound={key: form})
+
+
 @require_POST
 def send(request: HttpRequest, pk: int) -> HttpResponse:
     record = viewable_record(request.user, pk)
-    try:
+
+    def do() -> str:
         record.send_to_worker(by=request.user)
-    except NotAllowed:
-        raise
-    except WorkflowError as problem:
-        return render_detail(request, record, problem=str(problem))
-    worker = record.supervisee.name if record.supervisee else "the group's attendees"
-    messages.success(request, f"Record sent to {worker} to agree")
-    return redirect("records:detail", pk=record.pk)
+        worker = record.supervisee.name if record.supervisee else "the group's attendees"
+        return f"Record sent to {worker} to agree"
+
+    return _move(request, record, do)
 
 
 @require_POST
 def agree(request: HttpRequest, pk: int) -> HttpResponse:
     record = viewable_record(request.user, pk)
-    try:
+
+    def do() -> str:
         record.agree(by=request.user)
-    except NotAllowed:
-        raise
-    except WorkflowError as problem:
-        return render_detail(request, record, problem=str(problem))
-    messages.success(request, "You agreed the record")
-    return redirect("records:detail", pk=record.pk)
+        return "You agreed the record"
+
+    return _move(request, record, do)
 
 
 @require_POST
 def return_to_supervisor(request: HttpRequest, pk: int) -> HttpResponse:
     record = viewable_record(request.user, pk)
     form = ReturnForm(request.POST)
-    if form.is_valid():
-        try:
-            record.return_to_supervisor(by=request.user, reason=form.cleaned_data["reason"])
-        except NotAllowed:
-            raise
-        except ReasonRequired as problem:
-            form.add_error("reason", str(problem))
-        except WorkflowError as problem:
-            return render_detail(request, record, bound={"return": form}, problem=str(problem))
-        else:
-            supervisor = record.supervisor.name if record.supervisor else "the supervisor"
-            messages.success(request, f"Record returned to {supervisor} to correct")
-            return redirect("records:detail", pk=record.pk)
-    return render_detail(request, record, bound={"return": form})
+
+    def do() -> str:
+        record.return_to_supervisor(by=request.user, reason=form.cleaned_data["reason"])
+        supervisor = record.supervisor.name if record.supervisor else "the supervisor"
+        return f"Record returned to {supervisor} to correct"
+
+    return _move(request, record, do, key="return", form=form, field="reason")
 
 
 # After the record ------------------------------------------------------------------------------
@@ -348,81 +367,69 @@ def return_to_supervisor(request: HttpRequest, pk: int) -> HttpResponse:
 def add_addendum(request: HttpRequest, pk: int) -> HttpResponse:
     record = viewable_record(request.user, pk)
     form = AddendumForm(request.POST, cases=record.cases.all())
-    if form.is_valid():
-        try:
-            record.add_addendum(
-                by=request.user, text=form.cleaned_data["text"], case=form.cleaned_data["case"]
-            )
-        except NotAllowed:
-            raise
-        except ReasonRequired as problem:
-            form.add_error("text", str(problem))
-        except WorkflowError as problem:
-            return render_detail(request, record, bound={"addendum": form}, problem=str(problem))
-        else:
-            messages.success(request, "Addendum added to the record")
-            return redirect("records:detail", pk=record.pk)
-    return render_detail(request, record, bound={"addendum": form})
+
+    def do() -> str:
+        data = form.cleaned_data
+        record.add_addendum(by=request.user, text=data["text"], case=data["case"])
+        return "Addendum added to the record"
+
+    return _move(request, record, do, key="addendum", form=form, field="text")
 
 
 @require_POST
 def add_disagreement(request: HttpRequest, pk: int) -> HttpResponse:
     record = viewable_record(request.user, pk)
     form = DisagreementForm(request.POST)
-    if form.is_valid():
-        try:
-            record.record_disagreement(
-                by=request.user,
-                what=form.cleaned_data["what"],
-                proposed_resolution=form.cleaned_data["proposed_resolution"],
-            )
-        except NotAllowed:
-            raise
-        except ReasonRequired as problem:
-            form.add_error("what", str(problem))
-        else:
-            messages.success(request, "Disagreement recorded")
-            return redirect("records:detail", pk=record.pk)
-    return render_detail(request, record, bound={"disagreement": form})
+
+    def do() -> str:
+        data = form.cleaned_data
+        record.record_disagreement(
+            by=request.user, what=data["what"], proposed_resolution=data["proposed_resolution"]
+        )
+        return "Disagreement recorded"
+
+    return _move(request, record, do, key="disagreement", form=form, field="what")
 
 
-def _disagreement(request: HttpRequest, pk: int, number: int) -> tuple[Record, Disagreement]:
+def _on_disagreement(
+    request: HttpRequest,
+    pk: int,
+    number: int,
+    step: str,
+    form_class: type[Any],
+    field: str,
+    do: Callable[[Disagreement, dict[str, Any]], str],
+) -> HttpResponse:
+    """Escalating and resolving a disagreement: the form of one step, posted from the record."""
     record = viewable_record(request.user, pk)
-    return record, get_object_or_404(Disagreement, pk=number, session_id=record.pk)
+    disagreement = get_object_or_404(Disagreement, pk=number, session_id=record.pk)
+    key = f"{step}-{disagreement.pk}"
+    form = form_class(request.POST, prefix=key)
+    return _move(
+        request,
+        record,
+        lambda: do(disagreement, form.cleaned_data),
+        key=key,
+        form=form,
+        field=field,
+        problem_on_field=True,
+    )
 
 
 @require_POST
 def escalate_disagreement(request: HttpRequest, pk: int, number: int) -> HttpResponse:
-    record, disagreement = _disagreement(request, pk, number)
-    key = f"escalate-{disagreement.pk}"
-    form = EscalateForm(request.POST, prefix=key)
-    if form.is_valid():
-        try:
-            disagreement.escalate(by=request.user, meeting_date=form.cleaned_data["meeting_date"])
-        except NotAllowed:
-            raise
-        except WorkflowError as problem:
-            form.add_error("meeting_date", str(problem))
-        else:
-            manager = disagreement.escalated_to.name if disagreement.escalated_to else ""
-            messages.success(request, f"Disagreement escalated to a meeting with {manager}")
-            return redirect("records:detail", pk=record.pk)
-    return render_detail(request, record, bound={key: form})
+    def escalate(disagreement: Disagreement, data: dict[str, Any]) -> str:
+        disagreement.escalate(by=request.user, meeting_date=data["meeting_date"])
+        manager = disagreement.escalated_to.name if disagreement.escalated_to else ""
+        return f"Disagreement escalated to a meeting with {manager}"
+
+    return _on_disagreement(request, pk, number, "escalate", EscalateForm, "meeting_date", escalate)
 
 
 @require_POST
 def resolve_disagreement(request: HttpRequest, pk: int, number: int) -> HttpResponse:
-    record, disagreement = _disagreement(request, pk, number)
-    key = f"resolve-{disagreement.pk}"
-    form = ResolveForm(request.POST, prefix=key)
-    if form.is_valid():
-        try:
-            disagreement.resolve(by=request.user, outcome=form.cleaned_data["outcome"])
-        except NotAllowed:
-            raise
-        except WorkflowError as problem:
-            form.add_error("outcome", str(problem))
-        else:
-            messages.success(request, "Outcome of the disagreement recorded")
-            return redirect("records:detail", pk=record.pk)
-    return render_detail(request, record, bound={key: form})
+    def resolve(disagreement: Disagreement, data: dict[str, Any]) -> str:
+        disagreement.resolve(by=request.user, outcome=data["outcome"])
+        return "Outcome of the disagreement recorded"
+
+    return _on_disagreement(request, pk, number, "resolve", ResolveForm, "outcome", resolve)

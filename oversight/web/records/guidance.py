@@ -1,4 +1,4 @@
-"""What the council's policy says on these pages: the recording deadline, a worker's practice
+"""What the council's policy says on the record forms: the recording deadline, a worker's practice
 observations this year, and which children's plans are nearing their 8-month chair review."""
 
 from __future__ import annotations

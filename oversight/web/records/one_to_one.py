@@ -1,4 +1,5 @@
-"""Booking a one-to-one and writing its record: the professional part and a note per child.
+"""Booking a one-to-one and writing its record, part by part: the professional part and a note
+per child. The saving is done by the domain operations in oversight.records.writing.
 
 Only the supervisor writes, and only while the record is a draft or returned to them. Every page
 saves as a draft: nothing is sent until the supervisor sends it from the record page. A page with
@@ -11,19 +12,23 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.forms import BaseModelFormSet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from oversight.access.predicates import require
-from oversight.audit.trail import audit
+from oversight.access.records import (
+    bookable_supervisees,
+    require_book_supervision,
+    viewable_record,
+    writable_record,
+)
+from oversight.audit.actor import Actor
 from oversight.cases.models import Case
 from oversight.engine.engine import Obligation
 from oversight.facts.live import worker_obligations
 from oversight.formatting import long_date, urgency
-from oversight.organisation.models import Staff
+from oversight.organisation.models import Staff, StaffQuerySet
+from oversight.records import writing
 from oversight.records.models import (
     Action,
     ActionUpdate,
@@ -31,7 +36,6 @@ from oversight.records.models import (
     LearningActivity,
     ProfessionalRecord,
     Record,
-    ensure_editable,
 )
 from oversight.records.queries import previous_actions
 from oversight.records.workflow import (
@@ -43,13 +47,6 @@ from oversight.records.workflow import (
     require_staff,
     staff_of,
 )
-from oversight.supervision.models import Session, SessionCase
-from oversight.web.records.access import (
-    bookable_supervisees,
-    can_book_supervision,
-    viewable_record,
-    writable_record,
-)
 from oversight.web.records.forms import (
     KIND_HINTS,
     AgendaItemForm,
@@ -60,6 +57,8 @@ from oversight.web.records.forms import (
     ProfessionalForm,
     ReviewActionForm,
     action_formset,
+    action_rows,
+    error_summary,
 )
 from oversight.web.records.views import audit_record
 
@@ -83,26 +82,16 @@ def book(request: HttpRequest) -> HttpResponse:
         people = bookable_supervisees(request.user)
         return render(request, "records/choose_supervisee.html", {"people": people})
     supervisee = get_object_or_404(Staff, staff_id=staff_id)
-    require(
-        can_book_supervision(request.user, supervisee),
-        "You can book supervision only with people you line manage, or whose manager you are "
-        "covering for.",
-    )
+    require_book_supervision(request.user, supervisee)
     supervisor = require_staff(request.user, "book supervision")
     form = BookSessionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        with transaction.atomic():
-            session = Session.objects.create(
-                type=data["kind"],
-                date=data["date"],
-                start_time=data["start_time"],
-                duration_minutes=data["duration_minutes"],
-                location=data["location"],
-                supervisor=supervisor,
-                supervisee=supervisee,
-            )
-            audit(request.user, "create", session, request=request)
+        session = writing.book_supervision(
+            by=Actor.from_request(request),
+            supervisor=supervisor,
+            supervisee=supervisee,
+            **form.cleaned_data,
+        )
         messages.success(
             request,
             f"Session with {supervisee.name} booked for {long_date(session.date)}. You can "
@@ -206,8 +195,24 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _people(record: Record) -> list[Staff]:
-    return [p for p in (record.supervisee, record.supervisor) if p is not None]
+def _owners(record: Record) -> StaffQuerySet:
+    """Who an action in a one-to-one can be given to: the supervisee or the supervisor."""
+    people = [p.pk for p in (record.supervisee, record.supervisor) if p is not None]
+    return Staff.objects.filter(pk__in=people).order_by("name")
+
+
+def _actions(request: HttpRequest, record: Record, case: Case | None, **kwargs: Any) -> Any:
+    """The decisions and actions rows of one part of the record (a child, or the professional
+    part), the new row offered to the supervisee."""
+    data = request.POST if request.method == "POST" else None
+    existing = Action.objects.filter(session=record, case=case).order_by("id")
+    return action_formset(
+        data,
+        owners=_owners(record),
+        existing=action_rows(existing),
+        new_row={"owner": record.supervisee_id},
+        **kwargs,
+    )
 
 
 def _review_forms(
@@ -226,26 +231,13 @@ def _review_forms(
     return rows
 
 
-def _save_reviews(
-    request: HttpRequest, record: Record, rows: list[tuple[Action, ReviewActionForm]]
-) -> None:
-    for action, form in rows:
-        if form.has_changed():
-            action.mark(
-                form.cleaned_data["status"],
-                by=request.user,
-                in_session=record,
-                comment=form.cleaned_data["comment"],
-            )
-
-
-def _save_actions(formset: BaseModelFormSet, record: Record, case: Case | None) -> None:
-    for action in formset.save(commit=False):
-        action.session = record
-        action.case = case
-        action.save()
-    for gone in formset.deleted_objects:
-        gone.delete()
+def _reviews(rows: list[tuple[Action, ReviewActionForm]]) -> list[writing.Review]:
+    """The reviews changed on the page, for the domain operation."""
+    return [
+        (action, form.cleaned_data["status"], form.cleaned_data["comment"])
+        for action, form in rows
+        if form.has_changed()
+    ]
 
 
 def _saved(request: HttpRequest, record: Record, here: str, **kwargs: Any) -> HttpResponse:
@@ -267,14 +259,7 @@ def professional(request: HttpRequest, pk: int) -> HttpResponse:
     )
     data = request.POST if request.method == "POST" else None
     form = ProfessionalForm(data, instance=instance)
-    people = _people(record)
-    actions = action_formset(professional=True)(
-        data,
-        queryset=Action.objects.filter(session=record, case__isnull=True),
-        prefix="actions",
-        form_kwargs={"people": people},
-        initial=[{"owner": record.supervisee_id}],
-    )
+    actions = _actions(request, record, None, with_outcome=False)
     learning = LearningFormSet(
         data,
         queryset=LearningActivity.objects.filter(professional_record__session=record)
@@ -289,20 +274,18 @@ def professional(request: HttpRequest, pk: int) -> HttpResponse:
         valid = [form.is_valid(), actions.is_valid(), learning.is_valid()]
         valid += [f.is_valid() for _, f in reviews]
         if all(valid):
+            written = form.save(commit=False)
+            written.next_session_at = form.next_session_at()
             try:
-                with transaction.atomic():
-                    saved = form.save(commit=False)
-                    saved.session = record
-                    saved.next_session_at = form.next_session_at()
-                    saved.save()
-                    for activity in learning.save(commit=False):
-                        activity.professional_record = saved
-                        activity.save()
-                    for gone in learning.deleted_objects:
-                        gone.delete()
-                    _save_actions(actions, record, None)
-                    _save_reviews(request, record, reviews)
-                    audit_record(request, "change", record, {"part": "professional"})
+                writing.save_professional(
+                    record,
+                    by=Actor.from_request(request),
+                    professional=written,
+                    learning=learning.save(commit=False),
+                    learning_removed=learning.deleted_objects,
+                    actions=actions.rows(),
+                    reviews=_reviews(reviews),
+                )
             except RecordLocked:
                 return locked(request, Record.of(record))
             return _saved(request, record, "records:professional")
@@ -317,25 +300,9 @@ def professional(request: HttpRequest, pk: int) -> HttpResponse:
             "actions": actions,
             "learning": learning,
             "reviews": reviews,
-            "error_list": _errors(form, actions, learning, *(f for _, f in reviews)),
+            "error_list": error_summary(form, actions, learning, *(f for _, f in reviews)),
         },
     )
-
-
-def _errors(*forms_and_sets: Any) -> list[dict[str, str]]:
-    """One error summary for a page of several forms and formsets."""
-    from oversight.web.templatetags.govuk import govuk_error_list
-
-    items: list[dict[str, str]] = []
-    for thing in forms_and_sets:
-        if isinstance(thing, BaseModelFormSet):
-            items.extend({"text": str(e), "href": ""} for e in thing.non_form_errors())
-            for form in thing.forms:
-                if form.is_bound and form.errors:
-                    items.extend(govuk_error_list(form))
-        elif thing.is_bound and thing.errors:
-            items.extend(govuk_error_list(thing))
-    return items
 
 
 # Choosing the children -------------------------------------------------------------------------
@@ -400,12 +367,7 @@ def choose_cases(request: HttpRequest, pk: int) -> HttpResponse:
             )
         else:
             try:
-                with transaction.atomic():
-                    ensure_editable(record.pk)
-                    for case_pk in wanted - chosen:
-                        SessionCase.objects.get_or_create(session=record, case_id=case_pk)
-                    SessionCase.objects.filter(session=record, case_id__in=chosen - wanted).delete()
-                    audit_record(request, "change", record, {"cases_discussed": sorted(wanted)})
+                writing.choose_cases(record, wanted, by=Actor.from_request(request))
             except RecordLocked:
                 return locked(request, Record.of(record))
             messages.success(request, "Children chosen. Write a note for each one.")
@@ -445,26 +407,20 @@ def case_note(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse:
     note = CaseNote.objects.filter(session=record, case=case).first()
     data = request.POST if request.method == "POST" else None
     form = CaseNoteForm(data, instance=note or CaseNote(session=record, case=case))
-    actions = action_formset(professional=False)(
-        data,
-        queryset=Action.objects.filter(session=record, case=case),
-        prefix="actions",
-        form_kwargs={"people": _people(record)},
-        initial=[{"owner": record.supervisee_id}],
-    )
+    actions = _actions(request, record, case)
     reviews = _review_forms(request, record, list(previous_actions(record, case)))
 
     if request.method == "POST":
         valid = [form.is_valid(), actions.is_valid(), *(f.is_valid() for _, f in reviews)]
         if all(valid):
             try:
-                with transaction.atomic():
-                    form.save()
-                    _save_actions(actions, record, case)
-                    _save_reviews(request, record, reviews)
-                    audit_record(
-                        request, "change", record, {"part": "case_note", "case": case.case_id}
-                    )
+                writing.save_case_note(
+                    record,
+                    by=Actor.from_request(request),
+                    note=form.save(commit=False),
+                    actions=actions.rows(),
+                    reviews=_reviews(reviews),
+                )
             except RecordLocked:
                 return locked(request, Record.of(record))
             return _saved(request, record, "records:case_note", case_pk=case.pk)
@@ -484,7 +440,7 @@ def case_note(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse:
             "reviews": reviews,
             "siblings": siblings,
             "siblings_to_copy": [s for s in siblings if s.pk not in noted],
-            "error_list": _errors(form, actions, *(f for _, f in reviews)),
+            "error_list": error_summary(form, actions, *(f for _, f in reviews)),
         },
     )
 
@@ -519,16 +475,7 @@ def remove_case(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse:
         return refused
     case = _case_for(record, case_pk)
     try:
-        with transaction.atomic():
-            for update in ActionUpdate.objects.filter(session=record, action__case=case):
-                update.delete()
-            for action in Action.objects.filter(session=record, case=case):
-                action.delete()
-            for note in CaseNote.objects.filter(session=record, case=case):
-                note.delete()
-            ensure_editable(record.pk)
-            SessionCase.objects.filter(session=record, case=case).delete()
-            audit_record(request, "delete", record, {"removed_case": case.case_id})
+        writing.remove_case(record, case, by=Actor.from_request(request))
     except RecordLocked:
         return locked(request, Record.of(record))
     messages.success(request, f"{case} taken out of this record")

@@ -1,0 +1,325 @@
+"""The domain operations that write supervision records (oversight.records.writing): called with
+an Actor, never a request, each saves its part and audits it under the actor's name and address."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.test import RequestFactory
+from django.utils import timezone
+
+from oversight.audit.actor import Actor
+from oversight.audit.models import AuditEvent
+from oversight.records import writing
+from oversight.records.models import (
+    Action,
+    CaseNote,
+    ChairReview,
+    GroupRecord,
+    OversightNote,
+    PracticeObservation,
+    ProfessionalRecord,
+    Record,
+)
+from oversight.records.workflow import RecordLocked
+from oversight.supervision.models import Session, SessionCase
+from tests.one_to_one_factories import a_team
+from tests.other_record_page_factories import build_office
+
+pytestmark = pytest.mark.django_db
+
+TODAY = timezone.localdate()
+ADDRESS = "192.0.2.7"
+
+
+def entries(session: Session, action: str) -> list[AuditEvent]:
+    return list(
+        AuditEvent.objects.filter(
+            object_type="supervision.session", object_id=str(session.pk), action=action
+        )
+    )
+
+
+def action_row(owner: Any, **changes: Any) -> dict[str, Any]:
+    return {
+        "id": None,
+        "decision": "The plan continues.",
+        "action": "Chase the core group minutes.",
+        "desired_outcome": "The plan on file is current.",
+        "due_date": TODAY + dt.timedelta(days=14),
+        "owner": owner,
+        "remove": False,
+        **changes,
+    }
+
+
+def test_it_makes_an_actor_from_a_request_with_the_client_address() -> None:
+    office = build_office()
+    request = RequestFactory().get("/", REMOTE_ADDR=ADDRESS)
+    request.user = office.manager.user
+
+    assert Actor.from_request(request) == Actor(office.manager.user, ADDRESS)
+
+
+def test_it_saves_management_oversight_and_audits_it_with_the_actors_address() -> None:
+    office = build_office()
+    by = Actor(office.manager.user, ADDRESS)
+    data = {
+        "type": "management_oversight",
+        "date": TODAY,
+        "worker": office.worker,
+        "discussion": "New bruising reported by school.",
+        "decision": "  Convene a strategy discussion.  ",
+        "rationale": "Threshold met.",
+    }
+
+    session = writing.save_oversight(
+        by=by,
+        session=None,
+        author=office.manager,
+        case=office.case,
+        data=data,
+        actions=[action_row(office.worker)],
+    )
+
+    note = OversightNote.objects.get(session=session)
+    assert (note.case, note.decision) == (office.case, "Convene a strategy discussion.")
+    assert Action.objects.get(session=session).case == office.case
+    [created] = entries(session, "create")
+    assert (created.actor, created.ip_address) == (office.manager.user, ADDRESS)
+    assert created.detail["case"] == office.case.case_id
+
+
+def test_it_names_what_changed_and_removes_an_action_when_oversight_is_saved_again() -> None:
+    office = build_office()
+    by = Actor(office.manager.user, ADDRESS)
+    data = {
+        "type": "management_oversight",
+        "date": TODAY,
+        "worker": office.worker,
+        "discussion": "",
+        "decision": "Convene a strategy discussion.",
+        "rationale": "Threshold met.",
+    }
+    session = writing.save_oversight(
+        by=by,
+        session=None,
+        author=office.manager,
+        case=office.case,
+        data=data,
+        actions=[action_row(office.worker)],
+    )
+    action = Action.objects.get()
+
+    writing.save_oversight(
+        by=by,
+        session=session,
+        author=office.manager,
+        case=office.case,
+        data={**data, "decision": "Section 47 enquiry to start."},
+        actions=[action_row(office.worker, id=action.pk, remove=True)],
+    )
+
+    assert not Action.objects.exists()
+    [changed] = entries(session, "change")
+    assert changed.detail["changed"] == ["decision", f"action {action.pk} removed"]
+    assert changed.ip_address == ADDRESS
+
+
+def test_it_stores_no_empty_oversight_note() -> None:
+    office = build_office()
+    blank = {"discussion": "", "decision": "", "rationale": ""}
+
+    session = writing.save_oversight(
+        by=Actor(office.manager.user),
+        session=None,
+        author=office.manager,
+        case=office.case,
+        data={"type": "case_discussion", "date": TODAY, "worker": office.worker, **blank},
+        actions=[],
+    )
+
+    assert session.type == "case_discussion"
+    assert not OversightNote.objects.exists()
+    assert list(session.cases.all()) == [office.case]
+
+
+def test_it_saves_a_group_record_with_its_attendees_and_children() -> None:
+    office = build_office()
+    data = {
+        "date": TODAY,
+        "facilitator": office.manager,
+        "presented_by": office.worker,
+        "attendees": [office.worker, office.colleague],
+        "cases": [office.case],
+        "presentation": "Neglect case.",
+        "hypotheses": "Parental mental health.",
+        "learning": "Use the graded care profile.",
+    }
+
+    session = writing.save_group(
+        by=Actor(office.manager.user, ADDRESS),
+        session=None,
+        author=office.manager,
+        team=office.team,
+        data=data,
+        actions=[],
+    )
+
+    group = GroupRecord.objects.get(session=session)
+    assert set(group.attendees.all()) == {office.worker, office.colleague}
+    assert list(session.cases.all()) == [office.case]
+    assert entries(session, "create")[0].detail["team"] == office.team.name
+
+
+def test_it_saves_a_practice_observation() -> None:
+    office = build_office()
+    data = {
+        "date": TODAY,
+        "setting": "home_visit",
+        "setting_detail": "",
+        "strengths": "Warm with the child.",
+        "areas_for_development": "Record the visit sooner.",
+        "worker_reflection": "",
+    }
+
+    session = writing.save_observation(
+        by=Actor(office.manager.user, ADDRESS),
+        session=None,
+        author=office.manager,
+        worker=office.worker,
+        data=data,
+        actions=[action_row(office.worker)],
+    )
+
+    assert PracticeObservation.objects.get(session=session).strengths == "Warm with the child."
+    assert Action.objects.get(session=session).case is None
+    assert entries(session, "create")[0].ip_address == ADDRESS
+
+
+def test_it_saves_a_chairs_reviews_and_drops_a_child_taken_off() -> None:
+    office = build_office()
+    by = Actor(office.crs_manager.user, ADDRESS)
+    answers = {"plan_effective": "Yes: attendance is up."}
+    session = writing.save_chair(
+        by=by,
+        session=None,
+        author=office.crs_manager,
+        chair=office.chair,
+        day=TODAY,
+        reviews={office.cp_case_near: answers, office.cp_case_new: answers},
+        actions=[],
+    )
+
+    writing.save_chair(
+        by=by,
+        session=session,
+        author=office.crs_manager,
+        chair=office.chair,
+        day=TODAY,
+        reviews={office.cp_case_near: answers},
+        actions=[],
+    )
+
+    assert list(ChairReview.objects.values_list("case", flat=True)) == [office.cp_case_near.pk]
+    assert list(session.cases.all()) == [office.cp_case_near]
+    [changed] = entries(session, "change")
+    assert f"review of {office.cp_case_new.case_id} removed" in changed.detail["changed"]
+
+
+def test_it_books_a_one_to_one_and_audits_the_booking() -> None:
+    team = a_team()
+
+    session = writing.book_supervision(
+        by=Actor(team.manager_user, ADDRESS),
+        supervisor=team.manager,
+        supervisee=team.worker,
+        kind="individual",
+        date=TODAY,
+        start_time=dt.time(10, 0),
+        duration_minutes=90,
+        location="Room 2",
+    )
+
+    assert (session.supervisor, session.supervisee, session.location) == (
+        team.manager,
+        team.worker,
+        "Room 2",
+    )
+    assert AuditEvent.objects.get(action="create").ip_address == ADDRESS
+
+
+def test_it_saves_the_professional_part_and_a_childs_note_of_a_one_to_one() -> None:
+    team = a_team()
+    record = team.session()
+    by = Actor(team.manager_user, ADDRESS)
+
+    writing.save_professional(
+        record,
+        by=by,
+        professional=ProfessionalRecord(welfare="Caseload heavy."),
+        learning=[],
+        learning_removed=[],
+        actions=[action_row(team.worker, desired_outcome="")],
+        reviews=[],
+    )
+    writing.choose_cases(record, {team.amy.pk}, by=by)
+    writing.save_case_note(
+        record,
+        by=by,
+        note=CaseNote(session=record, case=team.amy, purpose="Keep Amy safe."),
+        actions=[action_row(team.worker)],
+        reviews=[],
+    )
+
+    assert ProfessionalRecord.objects.get(session=record).welfare == "Caseload heavy."
+    assert CaseNote.objects.get(session=record).case == team.amy
+    assert set(Action.objects.values_list("case", flat=True)) == {None, team.amy.pk}
+    details = [e.detail for e in entries(record, "change")]
+    assert details == [
+        {"part": "professional"},
+        {"cases_discussed": [team.amy.pk]},
+        {"part": "case_note", "case": team.amy.case_id},
+    ]
+    assert {e.ip_address for e in entries(record, "change")} == {ADDRESS}
+
+
+def test_it_takes_a_child_out_of_a_one_to_one_with_their_note_and_actions() -> None:
+    team = a_team()
+    record = team.session()
+    by = Actor(team.manager_user, ADDRESS)
+    writing.save_case_note(
+        record,
+        by=by,
+        note=CaseNote(session=record, case=team.amy, purpose="Keep Amy safe."),
+        actions=[action_row(team.worker)],
+        reviews=[],
+    )
+
+    writing.remove_case(record, team.amy, by=by)
+
+    assert not CaseNote.objects.exists()
+    assert not Action.objects.exists()
+    assert not SessionCase.objects.filter(session=record).exists()
+    assert entries(record, "delete")[0].detail == {"removed_case": team.amy.case_id}
+
+
+def test_it_refuses_to_write_a_record_no_longer_with_its_author() -> None:
+    team = a_team()
+    record = team.session()
+    by = Actor(team.manager_user, ADDRESS)
+    writing.save_case_note(
+        record,
+        by=by,
+        note=CaseNote(session=record, case=team.amy, purpose="Keep Amy safe."),
+        actions=[],
+        reviews=[],
+    )
+    Record.of(record).send_to_worker(by=team.manager_user)
+
+    with pytest.raises(RecordLocked):
+        writing.remove_case(record, team.amy, by=by)
+
+    assert CaseNote.objects.filter(session=record).exists()
