@@ -23,19 +23,11 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.template import Context, Template
 
+from oversight.access.agreements import can_view_agreement
+from oversight.access.files import can_create_file, can_upload_to_file, can_view_file
 from oversight.access.models import Delegation
-from oversight.access.predicates import (
-    can_create_file,
-    can_delegate,
-    can_edit_record,
-    can_upload_to_file,
-    can_view_agreement,
-    can_view_case,
-    can_view_file,
-    can_view_record,
-    can_view_staff,
-    require,
-)
+from oversight.access.people import can_delegate, can_view_staff
+from oversight.access.predicates import can_edit_record, can_view_case, can_view_record, require
 from oversight.access.queries import (
     MAX_DEPTH,
     forget,

@@ -8,7 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 
-from oversight.web.audit_trail.queries import can_search_trail
+from oversight.access.audit_trail import can_search_trail
 
 
 @dataclass(frozen=True)

@@ -22,13 +22,14 @@ from django.views.decorators.http import require_http_methods
 
 from oversight.access.predicates import can_view_record, require
 from oversight.access.queries import visible_cases
+from oversight.access.staff import staff_of
 from oversight.audit.trail import audit
 from oversight.cases.models import Allocation, Case
 from oversight.facts.live import council_policy
 from oversight.formatting import NOTHING_DUE, urgency
 from oversight.organisation.models import Staff, Team
 from oversight.records.models import ChairReview, GroupRecord, PracticeObservation, Record
-from oversight.records.workflow import EDITABLE_STATES, Role, State, WorkflowError, staff_of
+from oversight.records.workflow import EDITABLE_STATES, Role, State, WorkflowError
 from oversight.supervision.models import Session
 from oversight.web.other_records import access, policy, writing
 from oversight.web.other_records.forms import (

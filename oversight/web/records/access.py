@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from oversight.access.predicates import can_view_record, require
 from oversight.access.queries import access_for
+from oversight.access.staff import staff_of
 from oversight.organisation.models import LineManagement, Staff
 from oversight.records.models import Record
-from oversight.records.workflow import staff_of
 
 # The record types this area writes; the others are written in oversight/web/other_records.
 WRITTEN_HERE = frozenset({"individual", "case_discussion"})

@@ -21,6 +21,7 @@ from django.utils.text import capfirst
 from django.views.decorators.http import require_POST
 
 from oversight.access.queries import visible_sessions
+from oversight.access.staff import staff_of
 from oversight.audit.trail import audit
 from oversight.formatting import state_name, state_tag
 from oversight.records.models import (
@@ -40,7 +41,6 @@ from oversight.records.workflow import (
     Role,
     State,
     WorkflowError,
-    staff_of,
 )
 from oversight.supervision.models import SESSION_TYPE_LABELS, Session
 from oversight.web.records.access import WRITTEN_HERE, bookable_supervisees, viewable_record

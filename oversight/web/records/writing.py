@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from oversight.access.predicates import require
+from oversight.access.staff import staff_of
 from oversight.audit.trail import audit
 from oversight.cases.models import Case
 from oversight.engine.engine import Obligation
@@ -41,7 +42,6 @@ from oversight.records.workflow import (
     State,
     WorkflowError,
     require_staff,
-    staff_of,
 )
 from oversight.supervision.models import Session, SessionCase
 from oversight.web.records.access import (
