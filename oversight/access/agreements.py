@@ -7,8 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from oversight.access.files import can_view_file
 from oversight.access.predicates import require
@@ -16,6 +15,19 @@ from oversight.access.queries import has_left, today
 from oversight.access.staff import staff_of
 from oversight.organisation.models import Staff
 from oversight.supervision.models import OPEN_AGREEMENT_STATES, Agreement
+
+NOT_IN_YOUR_FILES = (
+    "You cannot see {}: it is in the supervision file of someone you do not supervise. If you "
+    "should, ask their manager."
+)
+ONLY_THE_SUPERVISOR_CHANGES = (
+    "Only the supervisor can change an agreement, and only before it is signed. To change a "
+    "signed agreement, start a new one."
+)
+ONLY_THE_LINE_MANAGER_STARTS = (
+    "Only {}'s line manager can start a supervision agreement with them. If their line manager "
+    "has changed, record the change first."
+)
 
 
 def can_view_agreement(user: Any, agreement: Agreement, day: dt.date | None = None) -> bool:
@@ -56,52 +68,26 @@ def can_confirm_agreement(user: Any, agreement: Agreement, day: dt.date | None =
 def agreement_for_user(user: Any, pk: int, day: dt.date | None = None) -> Agreement:
     """The agreement with its state on `day`; 404 if there is none, 403 if not the user's to see."""
     day = day or today()
-    agreement = (
-        Agreement.objects.select_related("staff", "supervisor")
-        .with_state(day)
-        .filter(pk=pk)
-        .first()
-    )
-    if agreement is None:
-        raise Http404("There is no supervision agreement with that number.")
-    require(
-        can_view_agreement(user, agreement, day),
-        "You cannot see this agreement: it is in the supervision file of someone you do not "
-        "supervise. If you should, ask their manager.",
-    )
+    queryset = Agreement.objects.select_related("staff", "supervisor").with_state(day)
+    agreement = get_object_or_404(queryset, pk=pk)
+    require(can_view_agreement(user, agreement, day), NOT_IN_YOUR_FILES.format("this agreement"))
     return agreement
 
 
 def agreement_to_edit(user: Any, pk: int, day: dt.date | None = None) -> Agreement:
     agreement = agreement_for_user(user, pk, day)
-    require(
-        can_edit_agreement(user, agreement, day),
-        "Only the supervisor can change an agreement, and only before it is signed. To change "
-        "a signed agreement, start a new one.",
-    )
+    require(can_edit_agreement(user, agreement, day), ONLY_THE_SUPERVISOR_CHANGES)
     return agreement
 
 
 def staff_for_agreements(user: Any, staff_pk: int, day: dt.date | None = None) -> Staff:
     """The person whose agreements the user opens: 404 if nobody, 403 if not theirs to see."""
-    staff = Staff.objects.filter(pk=staff_pk).first()
-    if staff is None:
-        raise Http404("There is no member of staff with that number.")
-    require(
-        can_view_file(user, staff, day),
-        "You cannot see this person's supervision agreements: they are in the supervision file "
-        "of someone you do not supervise. If you should, ask their manager.",
-    )
+    staff = get_object_or_404(Staff, pk=staff_pk)
+    require(can_view_file(user, staff, day), NOT_IN_YOUR_FILES.format("their agreements"))
     return staff
 
 
 def staff_to_start_agreement_with(user: Any, staff_pk: int, day: dt.date | None = None) -> Staff:
-    staff = Staff.objects.filter(pk=staff_pk).first()
-    if staff is None:
-        raise Http404("There is no member of staff with that number.")
-    if not can_start_agreement(user, staff, day):
-        raise PermissionDenied(
-            f"Only {staff.name}'s line manager can start a supervision agreement with them. "
-            "If their line manager has changed, record the change first."
-        )
+    staff = get_object_or_404(Staff, pk=staff_pk)
+    require(can_start_agreement(user, staff, day), ONLY_THE_LINE_MANAGER_STARTS.format(staff.name))
     return staff

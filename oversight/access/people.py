@@ -7,11 +7,20 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from oversight.access.predicates import require
 from oversight.access.queries import access_for, chain_below, has_left, visible_staff
 from oversight.organisation.models import Staff, StaffQuerySet, Team
+
+MOVING_REFUSED = (
+    "Only a manager above this supervisor in line management can move the people they "
+    "supervise. Ask their senior manager."
+)
+LEAVER_REFUSED = (
+    "Only a manager above this person in line management can record that they are leaving. "
+    "Ask their line manager."
+)
 
 
 def can_view_staff(user: Any, staff: Staff, day: dt.date | None = None) -> bool:
@@ -93,21 +102,13 @@ def person_for_user(user: Any, staff_id: str, day: dt.date | None = None) -> Sta
 
 def supervisor_to_reassign(user: Any, staff_id: str, day: dt.date | None = None) -> Staff:
     supervisor = person_for_user(user, staff_id, day)
-    require(
-        can_reassign_supervisees(user, supervisor, day),
-        "Only a manager above this supervisor in line management can move the people they "
-        "supervise. Ask their senior manager.",
-    )
+    require(can_reassign_supervisees(user, supervisor, day), MOVING_REFUSED)
     return supervisor
 
 
 def leaver_to_record(user: Any, staff_id: str, day: dt.date | None = None) -> Staff:
     staff = person_for_user(user, staff_id, day)
-    require(
-        can_record_leaver(user, staff, day),
-        "Only a manager above this person in line management can record that they are leaving. "
-        "Ask their line manager.",
-    )
+    require(can_record_leaver(user, staff, day), LEAVER_REFUSED)
     return staff
 
 
@@ -115,9 +116,7 @@ def team_for_user(user: Any, pk: int, day: dt.date | None = None) -> tuple[Team,
     """The team and its members on the day that the user may see on its page: everyone for QA,
     the people they manage for a manager; 404 if there is no such team, 403 if that is nobody."""
     access = access_for(user, day)
-    team = Team.objects.select_related("service").filter(pk=pk).first()
-    if team is None:
-        raise Http404("There is no team with that number.")
+    team = get_object_or_404(Team.objects.select_related("service"), pk=pk)
     members = Staff.objects.in_team(team).active_on(access.day).order_by("name")
     if not access.is_qa:
         members = members.filter(pk__in=access.managed)

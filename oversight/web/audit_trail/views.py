@@ -63,7 +63,7 @@ def _rows(page: Page[AuditEvent]) -> list[dict[str, Any]]:
 
 
 def _who(event: AuditEvent) -> str:
-    staff = getattr(event.actor, "staff", None) if event.actor_id else None
+    staff = staff_of(event.actor) if event.actor_id else None
     if staff is not None:
         return f"{staff.name} ({event.actor_label})"
     return event.actor_label
