@@ -11,31 +11,56 @@ HR, QA and a superuser are not members of staff here.
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
 import rules
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import AnonymousUser, Group
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.http import Http404
 from django.template import Context, Template
 
-from oversight.access.models import Delegation
-from oversight.access.predicates import (
-    can_create_file,
-    can_delegate,
-    can_edit_record,
-    can_upload_to_file,
+from oversight import organisation
+from oversight.access.agreements import (
+    agreement_for_user,
+    agreement_to_edit,
+    can_confirm_agreement,
+    can_edit_agreement,
+    can_start_agreement,
     can_view_agreement,
-    can_view_case,
-    can_view_file,
-    can_view_record,
-    can_view_staff,
-    require,
 )
+from oversight.access.audit_trail import can_search_trail, searchable_events
+from oversight.access.cases import case_for_user
+from oversight.access.files import (
+    can_create_file,
+    can_destroy_files,
+    can_upload_to_file,
+    can_view_file,
+    file_owner_for_user,
+    file_to_upload_to,
+    require_destroy_files,
+    upload_only_files,
+)
+from oversight.access.models import Delegation
+from oversight.access.people import (
+    can_delegate,
+    can_reassign_supervisees,
+    can_record_leaver,
+    can_view_staff,
+    leaver_to_record,
+    manages_anyone,
+    person_for_user,
+    reassign_candidates,
+    supervisor_to_reassign,
+    team_for_user,
+)
+from oversight.access.predicates import can_edit_record, can_view_case, can_view_record, require
 from oversight.access.queries import (
     MAX_DEPTH,
     forget,
@@ -45,6 +70,7 @@ from oversight.access.queries import (
     visible_sessions,
     visible_staff,
 )
+from oversight.access.staff import staff_of
 from oversight.cases.models import Allocation, Case
 from oversight.organisation.models import LineManagement, Staff
 from oversight.supervision.models import SessionCase
@@ -583,6 +609,173 @@ def test_it_forgets_the_cached_reach_when_asked(org: Any) -> None:
     assert not can_view_record(user, org.s_a1, DAY), "cached for the request"
     forget(user)
     assert can_view_record(user, org.s_a1, DAY)
+
+
+# Leavers, transfers, destruction, the audit trail ------------------------------------------------
+
+
+def test_it_lets_only_a_manager_above_someone_record_that_they_are_leaving(org: Any) -> None:
+    assert can_record_leaver(org.u_tm_a, org.a1, DAY)
+    assert can_record_leaver(org.u_head, org.a1, DAY)
+    for user in (org.u_a1, org.u_tm_b, org.u_bs, org.u_hr, org.u_qa, org.u_admin):
+        assert not can_record_leaver(user, org.a1, DAY), user.username
+    assert not can_record_leaver(org.u_tm_a, org.leaver, DAY), "they have already left"
+
+
+def test_it_lets_only_a_senior_manager_above_a_supervisor_move_their_people(org: Any) -> None:
+    assert can_reassign_supervisees(org.u_head, org.tm_a, DAY)
+    assert can_reassign_supervisees(org.u_director, org.tm_a, DAY)
+    for user in (org.u_tm_a, org.u_tm_b, org.u_a1, org.u_bs, org.u_qa, org.u_admin):
+        assert not can_reassign_supervisees(user, org.tm_a, DAY), user.username
+    DelegationFactory(
+        from_manager=org.head, deputy=org.tm_b, start_date=DAY, end_date=DAY, created_by=org.u_head
+    )
+    deputy = fresh(org.u_tm_b)
+    assert can_view_file(deputy, org.a1, DAY), "the deputy has the head's reach"
+    assert not can_reassign_supervisees(deputy, org.tm_a, DAY), "a reorganisation is not cover"
+
+
+def test_it_offers_the_senior_managers_own_people_to_take_a_supervisors_people_over(
+    org: Any,
+) -> None:
+    candidates = set(reassign_candidates(org.u_head, org.tm_a, DAY))
+    assert candidates == {org.head, org.tm_b, org.b1, org.bs}
+
+
+def test_it_lets_only_hr_destroy_files_past_retention(org: Any) -> None:
+    assert can_destroy_files(org.u_hr, DAY)
+    require_destroy_files(org.u_hr, DAY)
+    for user in (org.u_qa, org.u_admin, org.u_tm_a, org.u_director, org.u_bs):
+        assert not can_destroy_files(user, DAY), user.username
+        with pytest.raises(PermissionDenied, match="Only HR"):
+            require_destroy_files(user, DAY)
+
+
+def test_it_lets_managers_and_quality_assurance_search_the_audit_trail(org: Any) -> None:
+    for user in (org.u_tm_a, org.u_head, org.u_qa):
+        assert can_search_trail(user, DAY), user.username
+        searchable_events(user, DAY)
+    for user in (org.u_a1, org.u_hr, org.u_bs, org.u_admin):
+        assert not can_search_trail(user, DAY), user.username
+        with pytest.raises(PermissionDenied, match="Only managers and quality assurance"):
+            searchable_events(user, DAY)
+    assert manages_anyone(org.u_tm_a, DAY)
+    assert not manages_anyone(org.u_a1, DAY)
+
+
+# Agreements --------------------------------------------------------------------------------------
+
+
+def test_it_lets_only_the_line_manager_start_an_agreement(org: Any) -> None:
+    assert can_start_agreement(org.u_tm_a, org.a1, DAY)
+    for user in (org.u_head, org.u_a1, org.u_tm_b, org.u_qa, org.u_admin):
+        assert not can_start_agreement(user, org.a1, DAY), user.username
+    assert not can_start_agreement(org.u_tm_a, org.leaver, DAY), "they have left"
+
+
+def test_it_lets_the_two_people_in_an_open_agreement_change_and_confirm_it(org: Any) -> None:
+    draft = AgreementFactory(staff=org.a1, supervisor=org.tm_a, signed_date=None)
+    assert can_edit_agreement(org.u_tm_a, draft, DAY)
+    assert not can_edit_agreement(org.u_a1, draft, DAY)
+    assert can_confirm_agreement(org.u_tm_a, draft, DAY)
+    assert can_confirm_agreement(org.u_a1, draft, DAY)
+    for user in (org.u_head, org.u_qa, org.u_tm_b):
+        assert not can_edit_agreement(user, draft, DAY), user.username
+        assert not can_confirm_agreement(user, draft, DAY), user.username
+    for user in (org.u_tm_a, org.u_a1):
+        assert not can_edit_agreement(user, org.ag_a1, DAY), "it is signed"
+        assert not can_confirm_agreement(user, org.ag_a1, DAY), "it is signed"
+
+
+# Fetch and authorise ----------------------------------------------------------------------------
+
+
+def test_it_fetches_an_agreement_or_says_why_not(org: Any) -> None:
+    assert agreement_for_user(org.u_tm_a, org.ag_a1.pk, DAY) == org.ag_a1
+    with pytest.raises(PermissionDenied, match="You cannot see this agreement"):
+        agreement_for_user(org.u_tm_b, org.ag_a1.pk, DAY)
+    with pytest.raises(Http404):
+        agreement_for_user(org.u_tm_a, 999_999, DAY)
+    with pytest.raises(PermissionDenied, match="Only the supervisor can change"):
+        agreement_to_edit(org.u_tm_a, org.ag_a1.pk, DAY)
+
+
+def test_it_refuses_a_file_the_same_way_whether_or_not_the_person_exists(org: Any) -> None:
+    assert file_owner_for_user(org.u_tm_a, org.a1.staff_id, DAY) == org.a1
+    for staff_id in (org.b1.staff_id, "NO-SUCH-ID"):
+        with pytest.raises(PermissionDenied, match="You do not have access to this supervision"):
+            file_owner_for_user(org.u_tm_a, staff_id, DAY)
+    with pytest.raises(PermissionDenied, match="You do not have access to this supervision"):
+        file_owner_for_user(org.u_bs, org.a1.staff_id, DAY)
+
+
+def test_it_lets_business_support_add_to_files_they_cannot_read(org: Any) -> None:
+    staff, sections = file_to_upload_to(org.u_bs, org.a1.staff_id, DAY)
+    assert (staff, sections) == (org.a1, [1, 4])
+    assert org.a1 in upload_only_files(org.u_bs, DAY)
+    assert org.leaver not in upload_only_files(org.u_bs, DAY)
+    assert org.bs not in upload_only_files(org.u_bs, DAY), "their own file they can read"
+    assert not upload_only_files(org.u_tm_a, DAY).exists()
+    assert file_to_upload_to(org.u_tm_a, org.a1.staff_id, DAY)[1] == [1, 2, 3, 4]
+    for user in (org.u_a1, org.u_qa, org.u_hr):
+        with pytest.raises(PermissionDenied, match="You cannot add documents"):
+            file_to_upload_to(user, org.a1.staff_id, DAY)
+
+
+def test_it_fetches_a_child_only_for_someone_who_may_see_them(org: Any) -> None:
+    assert case_for_user(org.u_tm_a, "CA1", DAY) == org.case_a1
+    with pytest.raises(PermissionDenied, match="allocated to you or to someone you manage"):
+        case_for_user(org.u_tm_b, "CA1", DAY)
+    with pytest.raises(Http404):
+        case_for_user(org.u_tm_a, "NO-SUCH-CASE", DAY)
+
+
+def test_it_shows_a_team_page_to_those_who_manage_someone_in_it(org: Any) -> None:
+    assert team_for_user(org.u_tm_a, org.team_a.pk, DAY) == (org.team_a, [org.a1, org.a2])
+    assert team_for_user(org.u_qa, org.team_b.pk, DAY)[1] == [org.tm_b, org.b1]
+    assert team_for_user(org.u_head, org.team_b.pk, DAY)[1] == [org.tm_b, org.b1]
+    assert team_for_user(org.u_tm_b, org.team_b.pk, DAY)[1] == [org.b1]
+    for user in (org.u_tm_b, org.u_a1):
+        with pytest.raises(PermissionDenied, match="only if you manage someone in it"):
+            team_for_user(user, org.team_a.pk, DAY)
+    with pytest.raises(Http404):
+        team_for_user(org.u_tm_a, 999_999, DAY)
+
+
+def test_it_fetches_a_person_for_a_leaver_or_transfer_only_for_a_manager_above(org: Any) -> None:
+    assert person_for_user(org.u_bs, org.a1.staff_id, DAY) == org.a1
+    assert leaver_to_record(org.u_tm_a, org.a1.staff_id, DAY) == org.a1
+    assert supervisor_to_reassign(org.u_head, org.tm_a.staff_id, DAY) == org.tm_a
+    with pytest.raises(PermissionDenied, match="You do not have access to this person"):
+        person_for_user(org.u_a1, org.tm_a.staff_id, DAY)
+    with pytest.raises(PermissionDenied, match="record that they are leaving"):
+        leaver_to_record(org.u_bs, org.a1.staff_id, DAY)
+    with pytest.raises(PermissionDenied, match="move the people they supervise"):
+        supervisor_to_reassign(org.u_tm_a, org.tm_a.staff_id, DAY)
+
+
+# Who is signed in --------------------------------------------------------------------------------
+
+
+def test_it_finds_the_member_of_staff_signed_in_and_nobody_otherwise(org: Any) -> None:
+    assert staff_of(org.u_a1) == org.a1
+    assert staff_of(fresh(org.u_a1)) == org.a1
+    assert staff_of(org.u_hr) is None, "an account not linked to a member of staff"
+    assert staff_of(org.u_admin) is None
+    assert staff_of(AnonymousUser()) is None
+    assert staff_of(None) is None
+
+
+def test_it_keeps_the_organisation_free_of_the_access_rules() -> None:
+    """The access rules depend on the organisation, never the other way round."""
+    package = Path(organisation.__file__).parent
+    for module in sorted(package.glob("*.py")):
+        tree = ast.parse(module.read_text())
+        imported = [
+            node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+        ]
+        imported += [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
+        assert not [name for name in imported if name.startswith("oversight.access")], module.name
 
 
 # rules registration ------------------------------------------------------------------------------

@@ -9,14 +9,17 @@ import io
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import Group
 from django.test import Client
 from django.utils import timezone
 
 from oversight.audit import trail
 from oversight.audit.models import AuditEvent
 from oversight.audit.trail import audit
+from oversight.files.uploads import store_document
 from tests.access_factories import sign_in_as, user_in_group
 from tests.factories import AgreementFactory, LineManagementFactory, SessionFactory, StaffFactory
+from tests.file_factories import pdf_bytes, upload
 from tests.record_factories import AccountFactory
 
 pytestmark = pytest.mark.django_db
@@ -283,6 +286,42 @@ def test_a_manager_exports_only_their_line(council: dict) -> None:
     rows = rows_of(signed_in(users["manager"]).get("/audit/export/", {"action": "sign_in"}))
 
     assert [row["actor"] for row in rows] == ["worker"]
+
+
+def test_a_team_managers_export_leaves_out_another_teams_document_metadata(
+    council: dict, settings: Any, tmp_path: Any
+) -> None:
+    """Issue 9, finding 9: an officer in the manager's line adds to another team's file, and the
+    entry's title, file name and staff ID are that file's contents, which the manager may not
+    read. The search starts from what the manager may see."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    staff, users = council["staff"], council["users"]
+    officer = StaffFactory(name="Bella Support", staff_id="BS1", category="support_staff")
+    LineManagementFactory(staff=officer, manager=staff["manager"])
+    officer_user = sign_in_as(officer, username="officer")
+    officer_user.groups.add(Group.objects.get_or_create(name="Business support")[0])
+    for person, title in ((staff["outsider"], "Otto's DBS"), (staff["worker"], "Wren's DBS")):
+        store_document(
+            person,
+            upload(f"{title[:4]}-dbs.pdf", pdf_bytes()),
+            kind="dbs",
+            title=title,
+            expiry_date=None,
+            by=officer_user,
+        )
+
+    rows = rows_of(signed_in(users["manager"]).get("/audit/export/", {"action": "create"}))
+
+    exported = "\n".join(str(row) for row in rows)
+    assert "Wren's DBS" in exported, "a document in the file of someone below them is theirs"
+    assert "Otto's DBS" not in exported
+    assert "Otto-dbs.pdf" not in exported
+    assert staff["outsider"].staff_id not in exported
+    page = signed_in(users["manager"]).get("/audit/", {"action": ""}).content.decode()
+    assert "Otto&#x27;s DBS" not in page
+    # Quality assurance still see every entry.
+    qa_rows = rows_of(signed_in(users["qa"]).get("/audit/export/", {"action": "create"}))
+    assert "Otto's DBS" in "\n".join(str(row) for row in qa_rows)
 
 
 # My access history -----------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from oversight.access.predicates import can_view_file
+from oversight.access.files import can_view_file
 from oversight.audit.models import AuditEvent
 from oversight.audit.trail import verify_chain
 from oversight.files.models import Document, SupervisionFile

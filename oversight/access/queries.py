@@ -26,6 +26,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from oversight.access.models import Delegation
+from oversight.access.staff import staff_of
 from oversight.cases.models import Allocation, Case, CaseQuerySet
 from oversight.organisation.models import LineManagement, Staff, StaffQuerySet
 from oversight.supervision.models import Agreement, Session, SessionQuerySet
@@ -87,17 +88,22 @@ class Access:
     def is_self(self, staff: Staff | None) -> bool:
         return staff is not None and self.staff is not None and staff.pk == self.staff.pk
 
+    def in_line(self, staff: Staff | None) -> bool:
+        """The person themselves, or someone below them in line management on the day."""
+        return self.is_self(staff) or self.manages(staff)
+
+    @property
+    def manages_anyone(self) -> bool:
+        return bool(self.managed)
+
 
 def _active(staff: Staff, day: dt.date) -> bool:
     return staff.start_date <= day and (staff.end_date is None or staff.end_date >= day)
 
 
-def _staff_of(user: Any) -> Staff | None:
-    try:
-        staff = user.staff
-    except Staff.DoesNotExist:
-        return None
-    return staff if isinstance(staff, Staff) else None
+def has_left(staff: Staff, day: dt.date) -> bool:
+    """Their last working day is before `day`: their file has passed to HR (N 11.2)."""
+    return staff.end_date is not None and staff.end_date < day
 
 
 def chain_below(roots: set[int], day: dt.date, max_depth: int = MAX_DEPTH) -> set[int]:
@@ -136,7 +142,7 @@ def access_for(user: Any, day: dt.date | None = None) -> Access:
         return cache[day]
 
     groups = frozenset(user.groups.filter(name__in=ROLE_GROUPS).values_list("name", flat=True))
-    staff = _staff_of(user)
+    staff = staff_of(user)
     if staff is None or not _active(staff, day):
         # A leaver's account (or one not linked to a member of staff) has no line role.
         access = Access(day=day, groups=groups)

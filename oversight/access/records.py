@@ -18,10 +18,10 @@ from django.utils import timezone
 
 from oversight.access.predicates import can_edit_record, can_view_case, can_view_record, require
 from oversight.access.queries import access_for
+from oversight.access.staff import staff_of
 from oversight.cases.models import Case
 from oversight.organisation.models import LineManagement, Staff, StaffQuerySet, Team
 from oversight.records.models import Record
-from oversight.records.workflow import staff_of
 
 # The record types written part by part on the one-to-one pages; the others have one form each.
 ONE_TO_ONE_TYPES = frozenset({"individual", "case_discussion"})

@@ -13,24 +13,12 @@ from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 
-from oversight.access.predicates import require
-from oversight.access.queries import access_for, forget
+from oversight.access.files import require_destroy_files
+from oversight.access.queries import forget
 from oversight.audit.trail import audit, changes
 from oversight.files.models import Document, SupervisionFile, add_years, retention_years
 from oversight.files.uploads import document_storage
 from oversight.organisation.models import LineManagement, Staff
-
-
-def can_record_leaver(user: Any, staff: Staff, day: dt.date | None = None) -> bool:
-    """A manager above the person in line management (their own line manager or anyone over
-    them) records that they are leaving, while they are still here."""
-    access = access_for(user, day)
-    return access.manages(staff) and not access.is_self(staff)
-
-
-def can_destroy_files(user: Any, day: dt.date | None = None) -> bool:
-    """HR hold leavers' files for retention (N 11.2), so HR confirm their destruction."""
-    return access_for(user, day).is_hr
 
 
 def still_supervising(staff: Staff, last_day: dt.date) -> list[LineManagement]:
@@ -151,7 +139,7 @@ def destroy_file(
 
     The database changes and their audit entries commit together; the files on disk are removed
     only once that has committed, so a failure can never leave rows pointing at nothing."""
-    require(can_destroy_files(by, on), "Only HR can confirm that a supervision file is destroyed.")
+    require_destroy_files(by, on)
     if not supervision_file.past_retention(on):
         raise ValidationError(
             "This file is still within its retention period, so it cannot be destroyed",

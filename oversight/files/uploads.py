@@ -28,7 +28,8 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from oversight.access.predicates import can_upload_to_file, require
+from oversight.access.files import can_upload_to_file
+from oversight.access.predicates import require
 from oversight.audit.trail import audit
 from oversight.files.models import Document, SupervisionFile, section_of
 from oversight.organisation.models import Staff

@@ -5,6 +5,9 @@ day before the change and a new row starts with the new supervisor on the day. H
 (rows are ended, never rewritten), the supervision files follow by themselves because access is
 computed from line management, and the engine makes a new supervision agreement due for each new
 relationship while the old agreement stays on file.
+
+Who may move people is an access rule (`oversight.access.people.can_reassign_supervisees`): the
+access rules depend on the organisation, never the other way round.
 """
 
 from __future__ import annotations
@@ -17,20 +20,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest
 
-from oversight.access.queries import access_for, chain_below, forget
 from oversight.audit.trail import audit, changes
 from oversight.organisation.models import LineManagement, Staff
-
-
-def can_reassign_supervisees(user: Any, supervisor: Staff, day: dt.date | None = None) -> bool:
-    """A senior manager does this: someone above the supervisor in their own line management
-    chain. Deputies do not (a reorganisation is not cover), nor Business Support."""
-    access = access_for(user, day)
-    if access.staff is None:
-        return False
-    return access.manages(supervisor) and supervisor.pk in chain_below(
-        {access.staff.pk}, access.day
-    )
 
 
 def rows_to_move(supervisor: Staff, on: dt.date) -> list[LineManagement]:
@@ -129,7 +120,6 @@ def reassign_supervisees(
                     "previous_manager": supervisor.staff_id,
                 },
             )
-    forget(by)
     return [new_row for _row, new_row, _end in created]
 
 

@@ -32,6 +32,7 @@ from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
 from django.utils import timezone
 
+from oversight.access.staff import staff_of
 from oversight.cases.models import Case, CaseQuerySet
 from oversight.formatting import long_date, state_phrase
 from oversight.organisation.models import Staff
@@ -49,7 +50,6 @@ from oversight.records.workflow import (
     State,
     WorkflowError,
     require_staff,
-    staff_of,
 )
 from oversight.supervision.models import Session, SessionCase, SessionQuerySet
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Q
 
+from oversight.access.staff import staff_of
 from oversight.records.models import (
     Action,
     ActionQuerySet,
@@ -17,7 +18,7 @@ from oversight.records.models import (
     OversightNote,
     Record,
 )
-from oversight.records.workflow import SHARED_STATES, State, staff_of
+from oversight.records.workflow import SHARED_STATES, State
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser

@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
+from oversight.access.staff import staff_of
 from oversight.audit import trail
 from oversight.formatting import long_date, state_phrase
 from oversight.organisation.models import Staff
@@ -136,13 +137,6 @@ class IncompleteRecord(WorkflowError):
 
 
 # Who is acting ----------------------------------------------------------------------------------
-
-
-def staff_of(user: AbstractBaseUser | None) -> Staff | None:
-    """The staff member signed in as `user`, if any (a user without one has no role in records)."""
-    if user is None or not getattr(user, "is_authenticated", False):
-        return None
-    return getattr(user, "staff", None)
 
 
 def require_staff(user: AbstractBaseUser | None, doing: str) -> Staff:

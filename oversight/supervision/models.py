@@ -15,6 +15,7 @@ from django.db import models, transaction
 from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
 from django.utils import timezone
 
+from oversight.access.staff import staff_of
 from oversight.audit.trail import audit, changes
 from oversight.cases.models import Case
 from oversight.engine.facts import SESSION_TYPES
@@ -192,13 +193,6 @@ def validate_frequency(value: str | None) -> str:
     return str(period)
 
 
-def _staff_of(user: Any) -> Staff | None:
-    if user is None or not getattr(user, "is_authenticated", False):
-        return None
-    staff = getattr(user, "staff", None)
-    return staff if isinstance(staff, Staff) else None
-
-
 class AgreementQuerySet(models.QuerySet["Agreement"]):
     def signed(self) -> AgreementQuerySet:
         return self.filter(signed_date__isnull=False)
@@ -346,7 +340,7 @@ class Agreement(models.Model):
 
     def role_of(self, user: Any) -> str | None:
         """ "supervisor", "supervisee" or None: what this user is to the agreement in person."""
-        staff = _staff_of(user)
+        staff = staff_of(user)
         if staff is None:
             return None
         if staff.pk == self.supervisor_id:
@@ -365,29 +359,6 @@ class Agreement(models.Model):
 
     def terms(self) -> dict[str, str]:
         return {name: getattr(self, name) for name in AGREEMENT_TERMS}
-
-    # Who may do what (for the pages' buttons; the changes below check again) -----------------
-
-    @staticmethod
-    def can_start(user: Any, staff: Staff, day: dt.date | None = None) -> bool:
-        """Only the person's line manager on the day starts an agreement with them."""
-        day = day or timezone.localdate()
-        me = _staff_of(user)
-        if me is None or me.pk == staff.pk or (staff.end_date and staff.end_date < day):
-            return False
-        manager = staff.line_manager_on(day)
-        return manager is not None and manager.pk == me.pk
-
-    def can_edit(self, user: Any, day: dt.date | None = None) -> bool:
-        return self.role_of(user) == "supervisor" and self.state_on(day) in OPEN_AGREEMENT_STATES
-
-    def can_confirm(self, user: Any, day: dt.date | None = None) -> bool:
-        role = self.role_of(user)
-        return (
-            role is not None
-            and self.confirmed_at(role) is None
-            and self.state_on(day) in OPEN_AGREEMENT_STATES
-        )
 
     # Changes ----------------------------------------------------------------------------------
 
@@ -422,7 +393,7 @@ class Agreement(models.Model):
                     f"{staff.name} left on {long_date(staff.end_date)}: an agreement cannot be "
                     "started with someone who has left."
                 )
-            me = _staff_of(by)
+            me = staff_of(by)
             if me is None or me.pk != supervisor.pk:
                 raise AgreementNotAllowed(
                     f"Only {supervisor.name}, {staff.name}'s line manager, can start a "

@@ -8,7 +8,8 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 
-from oversight.web.audit_trail.queries import can_search_trail
+from oversight.access.audit_trail import can_search_trail
+from oversight.access.staff import staff_of
 
 
 @dataclass(frozen=True)
@@ -23,7 +24,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    is_staff_member = hasattr(user, "staff")
+    is_staff_member = staff_of(user) is not None
     areas: list[tuple[str, str]] = [("My work", reverse("home"))]
     if is_staff_member:
         areas += [

@@ -11,17 +11,26 @@ import datetime as dt
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import F, Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from oversight.access.predicates import can_view_agreement, can_view_file, require
+from oversight.access.agreements import (
+    agreement_for_user,
+    agreement_to_edit,
+    can_confirm_agreement,
+    can_edit_agreement,
+    can_start_agreement,
+    staff_for_agreements,
+    staff_to_start_agreement_with,
+)
 from oversight.access.queries import visible_agreements
+from oversight.access.staff import staff_of
 from oversight.audit.trail import audit
 from oversight.engine.engine import Obligation
 from oversight.engine.explain import every
@@ -46,14 +55,6 @@ SAVE_DRAFT = "draft"
 SAVE_AND_CONFIRM = "confirm"
 
 
-def _agreement(request: HttpRequest, pk: int, day: dt.date) -> Agreement:
-    agreement = get_object_or_404(
-        Agreement.objects.select_related("staff", "supervisor").with_state(day), pk=pk
-    )
-    require(can_view_agreement(request.user, agreement, day), "You cannot see this agreement.")
-    return agreement
-
-
 def _newest_first(agreements: Any) -> Any:
     # Unsigned ones first: NULL sorts differently on SQLite and PostgreSQL, so say it outright.
     return agreements.order_by(F("signed_date").desc(nulls_first=True), "-pk")
@@ -66,10 +67,10 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
     """Agreements the user may see, with those waiting for their own confirmation first."""
     today = timezone.localdate()
     visible = visible_agreements(request.user, today).select_related("staff", "supervisor")
-    me = getattr(request.user, "staff", None)
+    me = staff_of(request.user)
     waiting: list[Agreement] = []
     supervisees: list[tuple[Staff, Obligation | None]] = []
-    if isinstance(me, Staff):
+    if me is not None:
         mine = visible.with_state(today).filter(
             Q(staff=me, supervisee_confirmed_at__isnull=True)
             | Q(supervisor=me, supervisor_confirmed_at__isnull=True),
@@ -89,7 +90,7 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
         request,
         "agreements/list.html",
         {
-            "me": me if isinstance(me, Staff) else None,
+            "me": me,
             "waiting": waiting,
             "supervisees": supervisees,
             "page": page,
@@ -101,8 +102,7 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
 def staff_agreements(request: HttpRequest, staff_pk: int) -> HttpResponse:
     """One person's agreements: the one in force, any being agreed, and the earlier ones."""
     today = timezone.localdate()
-    staff = get_object_or_404(Staff, pk=staff_pk)
-    require(can_view_file(request.user, staff, today), "You cannot see this person's file.")
+    staff = staff_for_agreements(request.user, staff_pk, today)
     agreements = list(
         _newest_first(Agreement.objects.of(staff).select_related("supervisor").with_state(today))
     )
@@ -130,7 +130,7 @@ def staff_agreements(request: HttpRequest, staff_pk: int) -> HttpResponse:
             "earlier": earlier,
             "agreement_due": agreement_due,
             "review": review,
-            "can_start": Agreement.can_start(request.user, staff, today) and not open_,
+            "can_start": can_start_agreement(request.user, staff, today) and not open_,
             "today": today,
         },
     )
@@ -139,11 +139,7 @@ def staff_agreements(request: HttpRequest, staff_pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def new_agreement(request: HttpRequest, staff_pk: int) -> HttpResponse:
     today = timezone.localdate()
-    staff = get_object_or_404(Staff, pk=staff_pk)
-    if not Agreement.can_start(request.user, staff, today):
-        raise PermissionDenied(
-            f"Only {staff.name}'s line manager can start a supervision agreement with them."
-        )
+    staff = staff_to_start_agreement_with(request.user, staff_pk, today)
     supervisor = request.user.staff  # type: ignore[union-attr]
     draft = Agreement.objects.of(staff).unsigned().filter(supervisor=supervisor).first()
     if draft is not None:
@@ -188,11 +184,7 @@ def new_agreement(request: HttpRequest, staff_pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def edit_agreement(request: HttpRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
-    agreement = _agreement(request, pk, today)
-    require(
-        agreement.can_edit(request.user, today),
-        "Only the supervisor can change an agreement, and only before it is signed.",
-    )
+    agreement = agreement_to_edit(request.user, pk, today)
     form = AgreementForm(
         request.POST or None,
         initial=agreement.terms(),
@@ -230,7 +222,7 @@ def edit_agreement(request: HttpRequest, pk: int) -> HttpResponse:
 
 def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
-    agreement = _agreement(request, pk, today)
+    agreement = agreement_for_user(request.user, pk, today)
     with transaction.atomic():
         audit(request.user, "view", agreement, request=request)
     return _render_detail(request, agreement, today)
@@ -239,7 +231,7 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def confirm_agreement(request: HttpRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
-    agreement = _agreement(request, pk, today)
+    agreement = agreement_for_user(request.user, pk, today)
     try:
         state = agreement.confirm(by=request.user)
     except ValidationError as error:
@@ -285,8 +277,8 @@ def _render_detail(
             "state": state,
             "terms": _terms_for_display(agreement),
             "confirmations": _confirmations(agreement),
-            "can_confirm": agreement.can_confirm(request.user, today),
-            "can_edit": agreement.can_edit(request.user, today),
+            "can_confirm": can_confirm_agreement(request.user, agreement, today),
+            "can_edit": can_edit_agreement(request.user, agreement, today),
             "role": agreement.role_of(request.user),
             "other": _other_party(agreement, request.user),
             "error_list": [{"text": e, "href": ""} for e in errors or []],

@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,20 +15,24 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from oversight.access.predicates import FILE_SECTIONS, can_upload_to_file, can_view_file, require
-from oversight.access.queries import access_for, visible_agreements, visible_files, visible_staff
+from oversight.access.files import (
+    can_destroy_files,
+    can_view_file,
+    document_for_user,
+    file_owner_for_user,
+    file_to_upload_to,
+    require_destroy_files,
+    upload_only_files,
+    upload_sections,
+)
+from oversight.access.people import can_reassign_supervisees, can_record_leaver
+from oversight.access.queries import access_for, visible_agreements, visible_files
 from oversight.audit.trail import audit
 from oversight.files.due import file_due_items
 from oversight.files.models import SECTIONS, Document, SupervisionFile, add_years, retention_years
-from oversight.files.retention import (
-    can_destroy_files,
-    can_record_leaver,
-    destroy_file,
-    files_past_retention,
-)
+from oversight.files.retention import destroy_file, files_past_retention
 from oversight.files.uploads import download_name, open_document, store_document
 from oversight.organisation.models import Staff
-from oversight.organisation.transfers import can_reassign_supervisees
 from oversight.supervision.models import Agreement
 from oversight.web.files.forms import UploadForm
 
@@ -39,28 +43,10 @@ def _today() -> dt.date:
     return timezone.localdate()
 
 
-def _upload_sections(user: Any, staff: Staff, day: dt.date) -> list[int]:
-    return [s for s in FILE_SECTIONS if can_upload_to_file(user, staff, s, day)]
-
-
 def _search(people: Any, query: str) -> Any:
     if query:
         people = people.filter(Q(name__icontains=query) | Q(staff_id__iexact=query))
     return people
-
-
-def _viewable_staff(request: HttpRequest, staff_id: str, day: dt.date) -> Staff:
-    """The person, found among the files the user may read; the same refusal whether the
-    person does not exist or is not theirs to see, so the URL tells nothing."""
-    staff = (
-        visible_files(request.user, day)
-        .select_related("team__service")
-        .filter(staff_id=staff_id)
-        .first()
-    )
-    if staff is None or not can_view_file(request.user, staff, day):
-        raise PermissionDenied("You do not have access to this supervision file.")
-    return staff
 
 
 def file_list(request: HttpRequest) -> HttpResponse:
@@ -69,22 +55,15 @@ def file_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
     files = _search(visible_files(request.user, day).select_related("team"), query).order_by("name")
     open_rows = [
-        {"staff": person, "can_upload": bool(_upload_sections(request.user, person, day))}
+        {"staff": person, "can_upload": bool(upload_sections(request.user, person, day))}
         for person in files[: LIST_LIMIT + 1]
     ]
     # Business Support add to files they cannot read (N 11.1, N 11.3 sections 1 and 4).
-    upload_only: list[Staff] = []
-    if access.is_business_support:
-        readable = {row["staff"].pk for row in open_rows}
-        candidates = _search(
-            visible_staff(request.user, day).filter(
-                Q(end_date__isnull=True) | Q(end_date__gte=day)
-            ),
-            query,
-        ).select_related("team")
-        upload_only = [
-            p for p in candidates.order_by("name")[: LIST_LIMIT + 1] if p.pk not in readable
-        ]
+    upload_only = list(
+        _search(upload_only_files(request.user, day), query)
+        .select_related("team")
+        .order_by("name")[: LIST_LIMIT + 1]
+    )
     return render(
         request,
         "files/list.html",
@@ -134,7 +113,7 @@ def _agreement_rows(agreements: Any, line_manager: Staff | None) -> list[dict[st
 
 def file_detail(request: HttpRequest, staff_id: str) -> HttpResponse:
     day = _today()
-    staff = _viewable_staff(request, staff_id, day)
+    staff = file_owner_for_user(request.user, staff_id, day)
     supervision_file = SupervisionFile.objects.filter(staff=staff).first()
     documents = list(
         Document.objects.filter(file=supervision_file).select_related("uploaded_by")
@@ -178,7 +157,7 @@ def file_detail(request: HttpRequest, staff_id: str) -> HttpResponse:
             "sections": sections,
             "agreements": agreements,
             "due_items": file_due_items([staff], day).get(staff.staff_id, []),
-            "can_upload": bool(_upload_sections(request.user, staff, day)),
+            "can_upload": bool(upload_sections(request.user, staff, day)),
             "can_record_leaver": can_record_leaver(request.user, staff, day),
             "can_reassign": can_reassign_supervisees(request.user, staff, day)
             and staff.supervisees_on(day).exists(),
@@ -192,12 +171,7 @@ def file_detail(request: HttpRequest, staff_id: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def upload(request: HttpRequest, staff_id: str) -> HttpResponse:
     day = _today()
-    staff = (
-        visible_staff(request.user, day).select_related("team").filter(staff_id=staff_id).first()
-    )
-    sections = _upload_sections(request.user, staff, day) if staff is not None else []
-    if staff is None or not sections:
-        raise PermissionDenied("You cannot add documents to this supervision file.")
+    staff, sections = file_to_upload_to(request.user, staff_id, day)
     can_read = can_view_file(request.user, staff, day)
     if request.method == "POST":
         form = UploadForm(request.POST, request.FILES, sections=sections)
@@ -234,17 +208,7 @@ def upload(request: HttpRequest, staff_id: str) -> HttpResponse:
 
 def download(request: HttpRequest, pk: int) -> FileResponse:
     day = _today()
-    document = (
-        Document.objects.filter(
-            file__staff__in=visible_files(request.user, day).values("pk"),
-            file__destroyed_on__isnull=True,
-        )
-        .select_related("file__staff")
-        .filter(pk=pk)
-        .first()
-    )
-    if document is None or not can_view_file(request.user, document.file.staff, day):
-        raise PermissionDenied("You do not have access to this document.")
+    document = document_for_user(request.user, pk, day)
     try:
         stream = open_document(document)
     except FileNotFoundError as error:
@@ -265,7 +229,7 @@ def download(request: HttpRequest, pk: int) -> FileResponse:
 
 def retention_list(request: HttpRequest) -> HttpResponse:
     day = _today()
-    require(can_destroy_files(request.user, day), "Only HR can see files past retention.")
+    require_destroy_files(request.user, day)
     past = files_past_retention(day)
     counts = dict(
         SupervisionFile.objects.filter(pk__in=[f.pk for f in past])
@@ -286,7 +250,7 @@ def retention_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def destroy(request: HttpRequest, staff_id: str) -> HttpResponse:
     day = _today()
-    require(can_destroy_files(request.user, day), "Only HR can destroy supervision files.")
+    require_destroy_files(request.user, day)
     supervision_file = next(
         (f for f in files_past_retention(day) if f.staff.staff_id == staff_id), None
     )

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils import timezone
 
-from oversight.access.predicates import can_view_case, require
+from oversight.access.cases import case_for_user
+from oversight.access.people import manages_anyone, team_for_user
 from oversight.access.queries import access_for, visible_cases
 from oversight.audit.trail import audit
-from oversight.cases.models import Allocation, Case, CaseStatus
+from oversight.cases.models import Allocation, CaseStatus
 from oversight.engine.engine import Obligation
 from oversight.engine.explain import CATEGORY_WORDS
 from oversight.facts.caseloads import (
@@ -23,7 +22,7 @@ from oversight.facts.caseloads import (
     caseloads,
     obligation_label,
 )
-from oversight.organisation.models import Staff, Team
+from oversight.organisation.models import Staff
 from oversight.records.models import Action
 from oversight.records.queries import chronology
 from oversight.web.mywork import chronology as entries
@@ -32,12 +31,7 @@ from oversight.web.mywork.links import record_url
 
 def child(request: HttpRequest, case_id: str) -> HttpResponse:
     today = timezone.localdate()
-    case = get_object_or_404(Case, case_id=case_id)
-    require(
-        can_view_case(request.user, case, today),
-        "You can open a child's page only while the child is allocated to you or to someone "
-        "you manage.",
-    )
+    case = case_for_user(request.user, case_id, today)
     siblings = list(case.siblings().order_by("case_id"))
     visible_siblings = set(
         visible_cases(request.user, today)
@@ -56,7 +50,7 @@ def child(request: HttpRequest, case_id: str) -> HttpResponse:
         "siblings": [(s, s.pk in visible_siblings) for s in siblings],
         "chronology": entries.present(chronology(case, viewer=request.user), today),
         # Management oversight is a manager's note on a child their people hold.
-        "may_record_oversight": bool(access_for(request.user, today).managed),
+        "may_record_oversight": manages_anyone(request.user, today),
     }
     audit(request.user, "view", case, request=request, detail={"page": "child"})
     return render(request, "mywork/child.html", context)
@@ -122,8 +116,7 @@ class Member:
 def team(request: HttpRequest, pk: int) -> HttpResponse:
     """Each member of a team the user manages someone in, and what is overdue for them."""
     today = timezone.localdate()
-    the_team = get_object_or_404(Team.objects.select_related("service"), pk=pk)
-    members = list(_visible_members(request, the_team, today))
+    the_team, members = team_for_user(request.user, pk, today)
     loads = caseloads(members, today)
     rows = []
     for person in members:
@@ -148,17 +141,6 @@ def team(request: HttpRequest, pk: int) -> HttpResponse:
             "team": the_team,
             "members": rows,
             "today": today,
-            "may_record_group": bool(access_for(request.user, today).managed),
+            "may_record_group": manages_anyone(request.user, today),
         },
     )
-
-
-def _visible_members(request: HttpRequest, the_team: Team, day: dt.date) -> list[Staff]:
-    access = access_for(request.user, day)
-    members = Staff.objects.in_team(the_team).active_on(day).order_by("name")
-    if not access.is_qa:
-        members = members.filter(pk__in=access.managed)
-    found = list(members)
-    if not found:
-        raise PermissionDenied("You can see a team's page only if you manage someone in it.")
-    return found

@@ -8,25 +8,25 @@ import datetime as dt
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from oversight.access.predicates import can_view_file
-from oversight.access.queries import access_for, visible_staff
+from oversight.access.files import can_view_file
+from oversight.access.people import (
+    can_reassign_supervisees,
+    leaver_to_record,
+    reassign_candidates,
+    supervisor_to_reassign,
+)
 from oversight.facts.live import staff_obligations
 from oversight.files.models import add_years, retention_years
-from oversight.files.retention import can_record_leaver, record_leaver, still_supervising
+from oversight.files.retention import record_leaver, still_supervising
 from oversight.organisation.models import Staff
-from oversight.organisation.transfers import (
-    can_reassign_supervisees,
-    check_transfer,
-    moved_on,
-    reassign_supervisees,
-)
+from oversight.organisation.transfers import check_transfer, moved_on, reassign_supervisees
 from oversight.web.people.forms import LeaverForm, ReassignForm
 
 
@@ -34,39 +34,13 @@ def _today() -> dt.date:
     return timezone.localdate()
 
 
-def _person(request: HttpRequest, staff_id: str, day: dt.date) -> Staff:
-    staff = (
-        visible_staff(request.user, day).select_related("team").filter(staff_id=staff_id).first()
-    )
-    if staff is None:
-        raise PermissionDenied("You do not have access to this person.")
-    return staff
-
-
-def _candidates(user: Any, supervisor: Staff, day: dt.date) -> Any:
-    """Who can take the people over: the senior manager and anyone in their reach who works
-    here today, other than the supervisor and the people moving."""
-    access = access_for(user, day)
-    pks = set(access.managed) | ({access.staff.pk} if access.staff else set())
-    return (
-        Staff.objects.filter(pk__in=pks)
-        .active_on(day)
-        .exclude(pk=supervisor.pk)
-        .exclude(pk__in=supervisor.supervisees_on(day).values("pk"))
-        .select_related("team")
-        .order_by("name")
-    )
-
-
 @require_http_methods(["GET", "POST"])
 def reassign(request: HttpRequest, staff_id: str) -> HttpResponse:
     day = _today()
-    supervisor = _person(request, staff_id, day)
-    if not can_reassign_supervisees(request.user, supervisor, day):
-        raise PermissionDenied(
-            "Only a manager above this supervisor can move the people they supervise."
-        )
-    candidates = _candidates(request.user, supervisor, day)
+    supervisor = supervisor_to_reassign(request.user, staff_id, day)
+    candidates = (
+        reassign_candidates(request.user, supervisor, day).select_related("team").order_by("name")
+    )
     current = list(supervisor.supervisees_on(day).select_related("team").order_by("name"))
     if request.method == "POST":
         form = ReassignForm(request.POST, candidates=candidates)
@@ -113,11 +87,7 @@ def reassign(request: HttpRequest, staff_id: str) -> HttpResponse:
 
 def reassigned(request: HttpRequest, staff_id: str) -> HttpResponse:
     day = _today()
-    supervisor = _person(request, staff_id, day)
-    if not can_reassign_supervisees(request.user, supervisor, day):
-        raise PermissionDenied(
-            "Only a manager above this supervisor can move the people they supervise."
-        )
+    supervisor = supervisor_to_reassign(request.user, staff_id, day)
     new_supervisor = Staff.objects.filter(staff_id=request.GET.get("to", "")).first()
     try:
         on = dt.date.fromisoformat(request.GET.get("on", ""))
@@ -156,9 +126,7 @@ def _agreement_due(obligations: list[Any]) -> Any:
 @require_http_methods(["GET", "POST"])
 def leaver(request: HttpRequest, staff_id: str) -> HttpResponse:
     day = _today()
-    staff = _person(request, staff_id, day)
-    if not can_record_leaver(request.user, staff, day):
-        raise PermissionDenied("Only a manager above this person can record that they are leaving.")
+    staff = leaver_to_record(request.user, staff_id, day)
     supervising = still_supervising(staff, staff.end_date or day)
     can_reassign = can_reassign_supervisees(request.user, staff, day)
     # "Change" on the check page comes back with the date given, so nothing is lost.

@@ -22,6 +22,7 @@ from oversight.access.records import (
     viewable_record,
     writable_record,
 )
+from oversight.access.staff import staff_of
 from oversight.audit.actor import Actor
 from oversight.cases.models import Case
 from oversight.engine.engine import Obligation
@@ -45,7 +46,6 @@ from oversight.records.workflow import (
     State,
     WorkflowError,
     require_staff,
-    staff_of,
 )
 from oversight.web.records.forms import (
     KIND_HINTS,

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from oversight.access.queries import visible_sessions
 from oversight.access.records import ONE_TO_ONE_TYPES, bookable_supervisees, viewable_record
+from oversight.access.staff import staff_of
 from oversight.audit.actor import Actor
 from oversight.formatting import state_name, state_tag
 from oversight.records.models import (
@@ -42,7 +43,6 @@ from oversight.records.workflow import (
     Role,
     State,
     WorkflowError,
-    staff_of,
 )
 from oversight.records.writing import audit_session
 from oversight.supervision.models import SESSION_TYPE_LABELS

@@ -1,0 +1,94 @@
+"""The audit trail: who may search and export it, and which entries they find.
+
+A search starts from what the user may see: quality assurance see every entry; a manager sees
+entries about the people below them in line management on the day, and entries those people made
+that are not about anyone else's file (signing in, their own searches). An entry one of their
+people made about someone outside the manager's reach (a document in another team's file, for
+example) stays out, because its title, file name and staff ID are that file's contents.
+
+An entry names its object by type ("supervision.session") and id. Whose object it is follows the
+same line as access: a session's record is the supervisee's, an agreement or the supervision file
+is the staff member's, a document is the file's owner's, the staff member is their own file. The
+models are found by their fields (a foreign key called `supervisee` or `staff` to Staff, `session`
+to Session, or `file` to SupervisionFile), so a new kind of thing in someone's file counts
+without a change here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.db.models import CharField, Q
+from django.db.models.functions import Cast
+
+from oversight.access.predicates import require
+from oversight.access.queries import access_for
+from oversight.audit.models import AuditEvent, AuditEventQuerySet
+from oversight.files.models import SupervisionFile
+from oversight.organisation.models import Staff
+from oversight.supervision.models import Session
+
+SEARCH_REFUSED = (
+    "Only managers and quality assurance can search and export the audit trail, and a manager "
+    "only for the people below them. To see who has looked at your own records, open "
+    "\N{LEFT DOUBLE QUOTATION MARK}Who has looked at your records\N{RIGHT DOUBLE QUOTATION MARK}."
+)
+
+
+def _subject_paths() -> Iterator[tuple[type[models.Model], str]]:
+    for model in apps.get_models():
+        if issubclass(model, Staff):
+            yield model, "pk"
+            continue
+        for name, target, path in (
+            ("supervisee", Staff, "supervisee"),
+            ("staff", Staff, "staff"),
+            ("session", Session, "session__supervisee"),
+            ("file", SupervisionFile, "file__staff"),
+        ):
+            try:
+                field = model._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            related = field.related_model if field.is_relation else None
+            if isinstance(related, type) and issubclass(related, target) and not field.many_to_many:
+                yield model, path
+                break
+
+
+def about_staff(staff: Any) -> Q:
+    """Entries about anything in these people's files. `staff` is a Staff queryset or pks."""
+    q = Q(pk__in=[])
+    for model, path in _subject_paths():
+        ids = (
+            model._base_manager.filter(**{f"{path}__in": staff})
+            .annotate(audit_id=Cast("pk", CharField()))
+            .values("audit_id")
+        )
+        q |= Q(object_type=model._meta.label_lower, object_id__in=ids)
+    return q
+
+
+def can_search_trail(user: Any, day: dt.date | None = None) -> bool:
+    """Quality assurance, and anyone with people below them in line management."""
+    access = access_for(user, day)
+    return access.is_qa or access.manages_anyone
+
+
+def searchable_events(user: Any, day: dt.date | None = None) -> AuditEventQuerySet:
+    """The entries the user may search and export (see the module docstring); a refusal for
+    anyone who may not search at all."""
+    access = access_for(user, day)
+    require(can_search_trail(user, access.day), SEARCH_REFUSED)
+    if access.is_qa:
+        return AuditEvent.objects.all()
+    below = Staff.objects.filter(pk__in=access.managed)
+    outside = Staff.objects.exclude(pk__in=access.managed)
+    by_them = Q(actor__in=below.exclude(user__isnull=True).values("user"))
+    about_them = about_staff(below.values("pk"))
+    return AuditEvent.objects.filter(about_them | (by_them & ~about_staff(outside.values("pk"))))
