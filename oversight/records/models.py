@@ -52,13 +52,10 @@ from oversight.records.workflow import (
     staff_of,
 )
 from oversight.supervision.models import Session, SessionCase, SessionQuerySet
+from oversight.transitions import AppendOnlyError
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
-
-
-class AppendOnlyError(WorkflowError):
-    """A history row was changed or deleted; history is only ever added to."""
 
 
 # The workflow's own history ---------------------------------------------------------------------
