@@ -225,9 +225,7 @@ class Workflow(Generic[T]):
         an escalation). Returns the locked thing as it now is, the move and the history row.
         """
         if name not in self.move_names():
-            raise ValueError(
-                f"Unknown move {name!r}; the moves are {', '.join(self.move_names())}"
-            )
+            raise ValueError(f"Unknown move {name!r}; the moves are {', '.join(self.move_names())}")
         reason = (reason or "").strip()
         with transaction.atomic():
             # Locked before the state is read, so two moves from one state cannot both succeed.
