@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -119,10 +119,7 @@ class TransitionRow(models.Model):
 
 # Applying a move --------------------------------------------------------------------------------
 
-T = TypeVar("T", bound=models.Model)
-
-
-class Workflow(Generic[T]):
+class Workflow[T: models.Model]:
     """How one kind of stateful thing moves. Subclasses give the table and the readings."""
 
     thing: ClassVar[str]  # how messages name it: "record", "agreement"
@@ -216,13 +213,15 @@ class Workflow(Generic[T]):
         checks: Callable[[T, Move], None] | None = None,
         write: Callable[[T, Move], None] | None = None,
         audit_action: str = "transition",
-        detail: Mapping[str, Any] | None = None,
+        detail: Mapping[str, Any] | Callable[[T], Mapping[str, Any]] | None = None,
     ) -> tuple[T, Move, models.Model]:
         """Make the move called `name` on `thing`, or raise a WorkflowError saying why not.
 
         `checks` runs the thing's own conditions for the chosen move before anything is written;
         `write` writes the fields the move changes on the locked thing (e.g. the meeting date of
-        an escalation). Returns the locked thing as it now is, the move and the history row.
+        an escalation); `detail` adds to the audit entry (a function of the moved thing, if what
+        to say is known only once it has moved). Returns the moved thing, the move and the
+        history row.
         """
         if name not in self.move_names():
             raise ValueError(f"Unknown move {name!r}; the moves are {', '.join(self.move_names())}")
@@ -246,11 +245,12 @@ class Workflow(Generic[T]):
                 raise RuntimeError(
                     f"{move.name} should move the {self.thing} to {move.to_state}, not {now}"
                 )
+            extra = detail(locked) if callable(detail) else detail
             trail.audit(
                 by,
                 audit_action,
                 locked,
-                detail={"from": state, "to": move.to_state, **(detail or {})},
+                detail={"from": state, "to": move.to_state, **(extra or {})},
                 object_type=self.audit_object_type(locked),
             )
         return locked, move, row
