@@ -119,6 +119,7 @@ class TransitionRow(models.Model):
 
 # Applying a move --------------------------------------------------------------------------------
 
+
 class Workflow[T: models.Model]:
     """How one kind of stateful thing moves. Subclasses give the table and the readings."""
 

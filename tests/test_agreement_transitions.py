@@ -125,7 +125,9 @@ def test_each_person_confirms_once() -> None:
     agreement = draft(team)
     agreement.confirm(by=team.worker.user)
 
-    with pytest.raises(AgreementError, match="You confirmed this agreement on .* waiting for Manager A"):
+    with pytest.raises(
+        AgreementError, match="You confirmed this agreement on .* waiting for Manager A"
+    ):
         agreement.confirm(by=team.worker.user)
     assert len(moves(agreement)) == 1
 

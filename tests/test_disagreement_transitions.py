@@ -165,7 +165,9 @@ def test_it_refuses_to_escalate_twice() -> None:
     p = parties()
     disagreement = escalated(p)
 
-    with pytest.raises(WorkflowError, match="Cannot escalate: the disagreement is already escalated"):
+    with pytest.raises(
+        WorkflowError, match="Cannot escalate: the disagreement is already escalated"
+    ):
         disagreement.escalate(by=p.supervisor.user, meeting_date=MEETING)
     assert len(moves(disagreement)) == 1
 
