@@ -126,7 +126,7 @@ def test_each_person_confirms_once() -> None:
     agreement.confirm(by=team.worker.user)
 
     with pytest.raises(
-        AgreementError, match="You confirmed this agreement on .* waiting for Manager A"
+        AgreementError, match=r"You confirmed this agreement on .* waiting for Manager A"
     ):
         agreement.confirm(by=team.worker.user)
     assert len(moves(agreement)) == 1
@@ -147,11 +147,13 @@ def test_nothing_moves_a_signed_agreement(move: str) -> None:
     team = a_team()
     agreement = signed_agreement(team)
 
-    with pytest.raises(AgreementLocked, match=f"Cannot {move} this agreement: it was signed on"):
+    def attempt() -> Any:
         if move == "confirm":
-            agreement.confirm(by=team.worker.user)
-        else:
-            agreement.update_terms(by=team.manager.user, location="Online")
+            return agreement.confirm(by=team.worker.user)
+        return agreement.update_terms(by=team.manager.user, location="Online")
+
+    with pytest.raises(AgreementLocked, match=f"Cannot {move} this agreement: it was signed on"):
+        attempt()
     assert len(moves(agreement)) == 2
 
 

@@ -45,7 +45,7 @@ def test_a_documents_section_is_its_kinds_and_lists_order_by_it() -> None:
     ]
     assert all(d.section == KINDS[d.kind][1] for d in documents)
     assert [d.kind for d in Document.objects.in_section(3)] == ["appraisal"]
-    assert [d.kind for d in org.worker_a.supervision_file.documents.all()][0] == "dbs"
+    assert org.worker_a.supervision_file.documents.first().kind == "dbs"
 
 
 @pytest.mark.django_db
