@@ -636,7 +636,7 @@ class AgreementWorkflow(Workflow[Agreement]):
 
     def lock(self, thing: Agreement) -> Agreement:
         return (
-            Agreement.objects.select_for_update()
+            Agreement.objects.select_for_update(of=("self",))
             .select_related("staff", "supervisor")
             .get(pk=thing.pk)
         )
