@@ -167,7 +167,6 @@ def build_organisation() -> Organisation:
         staff=leaver,
         created_on=leaver.start_date,
         created_by=users["manager"],
-        archived_on=leaver.end_date + dt.timedelta(days=1),
     )
     one_to_one = Session.objects.create(
         type="individual", date=today, supervisor=manager, supervisee=worker

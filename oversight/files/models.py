@@ -46,6 +46,20 @@ def section_of(kind: str) -> int:
     return KINDS[kind][1]
 
 
+def section_expression() -> models.Case:
+    """A document's section computed in SQL from its kind, so lists can order and filter by it."""
+    kinds_in: dict[int, list[str]] = {}
+    for kind, (_label, section) in KINDS.items():
+        kinds_in.setdefault(section, []).append(kind)
+    return models.Case(
+        *(
+            models.When(kind__in=kinds, then=models.Value(section))
+            for section, kinds in sorted(kinds_in.items())
+        ),
+        output_field=models.PositiveSmallIntegerField(),
+    )
+
+
 def add_years(day: dt.date, years: int) -> dt.date:
     """The same day `years` later; 29 February becomes 28 February in a year without one."""
     try:
@@ -78,9 +92,6 @@ class SupervisionFile(models.Model):
         blank=True,
         related_name="+",
     )
-    archived_on = models.DateField(
-        null=True, blank=True, help_text="The day the file passed to HR: the day after leaving."
-    )
     destroyed_on = models.DateField(null=True, blank=True)
     destroyed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -99,6 +110,13 @@ class SupervisionFile(models.Model):
         return f"Supervision file of {self.staff.name}"
 
     @property
+    def archived_on(self) -> dt.date | None:
+        """The day the file passed to HR: the day after its owner's last day (N 11.2)."""
+        if self.staff.end_date is None:
+            return None
+        return self.staff.end_date + dt.timedelta(days=1)
+
+    @property
     def retention_ends(self) -> dt.date | None:
         """The last day the file must be kept: the leaving date plus the retention period."""
         if self.staff.end_date is None:
@@ -111,8 +129,19 @@ class SupervisionFile(models.Model):
 
 
 class DocumentQuerySet(models.QuerySet["Document"]):
+    def with_section(self) -> DocumentQuerySet:
+        if "section" in self.query.annotations:
+            return self
+        return self.annotate(section=section_expression())
+
     def in_section(self, section: int) -> DocumentQuerySet:
-        return self.filter(section=section)
+        return self.with_section().filter(section=section)
+
+
+class DocumentManager(models.Manager.from_queryset(DocumentQuerySet)):  # type: ignore[misc]
+    # Documents read through Document.objects carry their section, so lists can order by it.
+    def get_queryset(self) -> DocumentQuerySet:
+        return super().get_queryset().with_section()
 
 
 class Document(models.Model):
@@ -120,7 +149,6 @@ class Document(models.Model):
     only as cleaned display text, never as a path."""
 
     file = models.ForeignKey(SupervisionFile, on_delete=models.PROTECT, related_name="documents")
-    section = models.PositiveSmallIntegerField(choices=list(SECTIONS.items()))
     kind = models.CharField(max_length=30, choices=KIND_CHOICES)
     title = models.CharField(max_length=200)
     expiry_date = models.DateField(null=True, blank=True)
@@ -134,18 +162,30 @@ class Document(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
 
-    objects = DocumentQuerySet.as_manager()
+    objects = DocumentManager()
 
     class Meta:
-        ordering = ["section", "-uploaded_at", "-pk"]
+        ordering = [section_expression().asc(), "-uploaded_at", "-pk"]
         constraints = [
+            # Every kind has its section, so a known kind is a document in sections 1 to 4.
             models.CheckConstraint(
-                condition=models.Q(section__gte=1, section__lte=4), name="document_section_1_to_4"
+                condition=models.Q(kind__in=list(KINDS)), name="document_kind_known"
             )
         ]
 
     def __str__(self) -> str:
         return f"{self.title} ({self.file.staff.name})"
+
+    @property
+    def section(self) -> int:
+        """Each kind belongs to one section (N 11.3), so the section is read from the kind."""
+        return section_of(self.kind)
+
+    @section.setter
+    def section(self, value: int) -> None:
+        # Document.objects annotates `section` (computed from the kind in SQL) so lists can order
+        # by it; the value it sets is the same as the kind's, so there is nothing to keep.
+        pass
 
     @property
     def kind_label(self) -> str:

@@ -72,9 +72,9 @@ def record_leaver(
             supervision_file = SupervisionFile.objects.create(
                 staff=staff, created_on=timezone.localdate(), created_by=by
             )
-        archived_before = supervision_file.archived_on
-        supervision_file.archived_on = last_day + dt.timedelta(days=1)
-        supervision_file.save(update_fields=["archived_on"])
+        # Archived is read from the leaving date: the day after it, the file is HR's.
+        archived_before = before + dt.timedelta(days=1) if before else None
+        supervision_file.staff = staff
 
         # The trail's writers queue on one lock until the transaction ends: write it last.
         audit(

@@ -215,7 +215,6 @@ def store_document(
             supervision_file = file_for(staff, by=by, request=request)
             document = Document.objects.create(
                 file=supervision_file,
-                section=section_of(kind),
                 kind=kind,
                 title=title.strip() or _title_from(checked.display_name),
                 expiry_date=expiry_date,

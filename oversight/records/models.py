@@ -32,6 +32,7 @@ from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
 from django.utils import timezone
 
+from oversight import transitions
 from oversight.access.staff import staff_of
 from oversight.cases.models import Case, CaseQuerySet
 from oversight.formatting import long_date, state_phrase
@@ -52,13 +53,12 @@ from oversight.records.workflow import (
     require_staff,
 )
 from oversight.supervision.models import Session, SessionCase, SessionQuerySet
+from oversight.transitions import AppendOnlyError, TransitionRow
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from django.contrib.auth.models import AbstractBaseUser
-
-
-class AppendOnlyError(WorkflowError):
-    """A history row was changed or deleted; history is only ever added to."""
 
 
 # The workflow's own history ---------------------------------------------------------------------
@@ -659,6 +659,47 @@ class ActionStatus(models.TextChoices):
     NOT_ACHIEVED = "not_achieved", "Not achieved"
 
 
+class ActionRole(models.TextChoices):
+    OWNER = "owner", "the action's owner"
+    SETTER = "setter", "the supervisor who set it"
+    REVIEWER = "reviewer", "the supervisor reviewing it in a later supervision"
+
+
+_AO, _AA, _AN = ActionStatus.OPEN, ActionStatus.ACHIEVED, ActionStatus.NOT_ACHIEVED
+_OWNER, _SETTER, _REVIEWER = ActionRole.OWNER, ActionRole.SETTER, ActionRole.REVIEWER
+# Outside supervision the owner or the supervisor who set it marks an action; in a later
+# supervision the supervisor writing that record reviews it (B 3.3 "confirming if the tasks were
+# completed"), and may record a review that leaves the status as it was, with a comment.
+# fmt: off
+ACTION_TRANSITIONS: tuple[Move, ...] = (
+    # name                 from  to   who
+    Move("mark_achieved",     _AO, _AA, _OWNER),
+    Move("mark_achieved",     _AO, _AA, _SETTER),
+    Move("mark_achieved",     _AO, _AA, _REVIEWER),
+    Move("mark_achieved",     _AN, _AA, _OWNER),
+    Move("mark_achieved",     _AN, _AA, _SETTER),
+    Move("mark_achieved",     _AN, _AA, _REVIEWER),
+    Move("mark_not_achieved", _AO, _AN, _OWNER),
+    Move("mark_not_achieved", _AO, _AN, _SETTER),
+    Move("mark_not_achieved", _AO, _AN, _REVIEWER),
+    Move("mark_not_achieved", _AA, _AN, _OWNER),
+    Move("mark_not_achieved", _AA, _AN, _SETTER),
+    Move("mark_not_achieved", _AA, _AN, _REVIEWER),
+    Move("reopen",            _AA, _AO, _OWNER),
+    Move("reopen",            _AA, _AO, _SETTER),
+    Move("reopen",            _AA, _AO, _REVIEWER),
+    Move("reopen",            _AN, _AO, _OWNER),
+    Move("reopen",            _AN, _AO, _SETTER),
+    Move("reopen",            _AN, _AO, _REVIEWER),
+    Move("review",            _AO, _AO, _REVIEWER),
+    Move("review",            _AA, _AA, _REVIEWER),
+    Move("review",            _AN, _AN, _REVIEWER),
+)
+# fmt: on
+# The move that takes an action to each status (from the same status it is a review).
+ACTION_MOVES = {_AA: "mark_achieved", _AN: "mark_not_achieved", _AO: "reopen"}
+
+
 class ActionQuerySet(models.QuerySet["Action"]):
     def with_status(self) -> ActionQuerySet:
         """Annotate `current_status` and `status_on` from the latest status update."""
@@ -769,32 +810,21 @@ class Action(RecordContent):
         completed"), the row belongs to that record, so the record where the action was set stays
         exactly as agreed. Outside supervision, the owner or the supervisor who set it may mark it.
         """
-        status = ActionStatus(status)
-        staff = require_staff(by, "update an action")
-        setter, worker = Session.objects.values_list("supervisor_id", "supervisee_id").get(
-            pk=self.session_id
+        workflow = ActionWorkflow(
+            ActionStatus(status),
+            on=on or timezone.localdate(),
+            in_session=in_session,
+            comment=comment.strip(),
         )
-        if in_session is not None:
-            if in_session.supervisee_id != worker:
-                raise WorkflowError("An action is reviewed in a supervision of the same worker.")
-            if not Record.of(in_session).can_edit(by):
-                raise NotAllowed(
-                    "Only the supervisor can review actions, while the record is with them."
-                )
-        elif staff.pk not in {self.owner_id, setter}:
-            raise NotAllowed("Only the action's owner or the supervisor who set it can mark it.")
-        with transaction.atomic():
-            update = ActionUpdate.objects.create(
-                action=self,
-                status=status,
-                on=on or timezone.localdate(),
-                by=staff,
-                session=in_session,
-                comment=comment.strip(),
-            )
-            workflow.audit(by, "change", self, {"status": status.value, "on": str(update.on)})
+        _, _, update = workflow.apply(
+            self,
+            ACTION_MOVES[workflow.target],
+            by=by,
+            checks=workflow.check_date,
+            detail={"on": str(workflow.on)},
+        )
         self.__dict__.pop("current_status", None)
-        return update
+        return update  # type: ignore[return-value]
 
 
 class ActionUpdate(RecordContent):
@@ -820,6 +850,79 @@ class ActionUpdate(RecordContent):
 
     def __str__(self) -> str:
         return f"{self.get_status_display()} on {self.on}"
+
+
+class ActionWorkflow(transitions.Workflow[Action]):
+    """Marking one action: its history is its ActionUpdate rows, its status the latest one's."""
+
+    thing = "action"
+    moves = ACTION_TRANSITIONS
+
+    def __init__(
+        self, target: ActionStatus, *, on: dt.date, in_session: Session | None, comment: str
+    ) -> None:
+        self.target, self.on, self.in_session, self.comment = target, on, in_session, comment
+
+    def state_of(self, thing: Action) -> str:
+        thing.__dict__.pop("current_status", None)
+        return thing.status
+
+    def role_of(self, thing: Action, by: AbstractBaseUser) -> ActionRole | None:
+        staff = require_staff(by, "update an action")
+        setter, worker = Session.objects.values_list("supervisor_id", "supervisee_id").get(
+            pk=thing.session_id
+        )
+        if self.in_session is not None:
+            if self.in_session.supervisee_id != worker:
+                raise WorkflowError("An action is reviewed in a supervision of the same worker.")
+            return ActionRole.REVIEWER if Record.of(self.in_session).can_edit(by) else None
+        if staff.pk == thing.owner_id:
+            return ActionRole.OWNER
+        return ActionRole.SETTER if staff.pk == setter else None
+
+    def choose(
+        self, thing: Action, name: str, state: str, role: Any | None, by: AbstractBaseUser
+    ) -> Move:
+        # Marked with the status it already has, it is a review (allowed only in supervision).
+        return super().choose(thing, "review" if state == self.target else name, state, role, by)
+
+    def illegal(self, thing: Action, name: str, state: str, role: Any | None) -> Exception:
+        return WorkflowError(
+            f"This action is already {ActionStatus(state).label.lower()}; choose another status "
+            "to change it."
+        )
+
+    def not_allowed(
+        self, thing: Action, moves: tuple[Move, ...], role: Any | None, by: AbstractBaseUser
+    ) -> Exception:
+        if self.in_session is not None:
+            return NotAllowed(
+                "Only the supervisor can review actions, while the record is with them."
+            )
+        if moves[0].name == "review":
+            return self.illegal(thing, "review", moves[0].from_state, role)
+        return NotAllowed("Only the action's owner or the supervisor who set it can mark it.")
+
+    def check_date(self, thing: Action, move: Move) -> None:
+        # The status is the latest update's by date, so an earlier-dated one would not count.
+        last = thing.updates.order_by("-on", "-id").values_list("on", flat=True).first()
+        if last is not None and self.on < last:
+            raise WorkflowError(
+                f"This action's status was last changed on {long_date(last)}; a change cannot "
+                f"be dated {long_date(self.on)}, before that."
+            )
+
+    def append(
+        self, thing: Action, move: Move, from_state: str, *, by: AbstractBaseUser, reason: str
+    ) -> ActionUpdate:
+        return ActionUpdate.objects.create(
+            action=thing,
+            status=move.to_state,
+            on=self.on,
+            by=staff_of(by),
+            session=self.in_session,
+            comment=self.comment,
+        )
 
 
 class AgendaItem(RecordContent):
@@ -1061,6 +1164,46 @@ class Addendum(models.Model):
         raise AppendOnlyError("An addendum cannot be deleted.")
 
 
+class DisagreementState(models.TextChoices):
+    OPEN = "open", "Open"
+    ESCALATED = "escalated", "Escalated"
+    RESOLVED = "resolved", "Resolved"
+
+
+class DisagreementRole(models.TextChoices):
+    SUPERVISOR = "supervisor", "the supervisor"
+    SUPERVISEE = "supervisee", "the supervisee"
+    LINE_MANAGER = "line_manager", "the supervisor's line manager"
+
+
+_OPEN, _ESCALATED = DisagreementState.OPEN, DisagreementState.ESCALATED
+_RESOLVED = DisagreementState.RESOLVED
+_SUPERVISOR, _SUPERVISEE = DisagreementRole.SUPERVISOR, DisagreementRole.SUPERVISEE
+_LINE_MANAGER = DisagreementRole.LINE_MANAGER
+# Either party escalates, or records the outcome of a disagreement they settle between them; once
+# escalated, the supervisor's line manager decides it at the three-way meeting (N 9.1).
+# fmt: off
+DISAGREEMENT_TRANSITIONS: tuple[Move, ...] = (
+    # name       from        to          who            outcome required?
+    Move("escalate", _OPEN,      _ESCALATED, _SUPERVISOR,   False),
+    Move("escalate", _OPEN,      _ESCALATED, _SUPERVISEE,   False),
+    Move("resolve",  _OPEN,      _RESOLVED,  _SUPERVISOR,   True),
+    Move("resolve",  _OPEN,      _RESOLVED,  _SUPERVISEE,   True),
+    Move("resolve",  _ESCALATED, _RESOLVED,  _LINE_MANAGER, True),
+)
+# fmt: on
+# What the moves write on the disagreement itself.
+DISAGREEMENT_MOVE_FIELDS = (
+    "escalated_on",
+    "escalated_by",
+    "escalated_to",
+    "meeting_date",
+    "outcome",
+    "resolved_on",
+    "resolved_by",
+)
+
+
 class Disagreement(models.Model):
     """A disagreement between supervisor and supervisee that they could not resolve.
 
@@ -1114,59 +1257,166 @@ class Disagreement(models.Model):
 
     @property
     def status(self) -> str:
+        """Read from what the moves wrote; DISAGREEMENT_TRANSITIONS says how it may change."""
         if self.resolved_on:
-            return "resolved"
-        return "escalated" if self.escalated_on else "open"
+            return DisagreementState.RESOLVED
+        return DisagreementState.ESCALATED if self.escalated_on else DisagreementState.OPEN
+
+    def history(self) -> models.QuerySet[DisagreementTransition]:
+        return self.transitions.select_related("by").order_by("id")
 
     def escalate(
         self, *, by: AbstractBaseUser, meeting_date: dt.date, on: dt.date | None = None
-    ) -> None:
+    ) -> DisagreementTransition:
         """Arrange a three-way meeting with the supervisor's line manager on `on` (N 9.1)."""
-        staff = require_staff(by, "escalate a disagreement")
-        record = Record.of(self.session)
-        if record.role_of(staff) is None:
-            raise NotAllowed("Only the supervisor or the supervisee can escalate a disagreement.")
-        if self.status != "open":
-            raise WorkflowError(f"This disagreement is already {self.status}.")
         on = on or timezone.localdate()
-        manager = record.supervisor.line_manager_on(on) if record.supervisor else None
-        if manager is None:
-            raise WorkflowError(
-                f"The supervisor has no line manager in Oversight on {long_date(on)}, so there is "
-                "nobody to escalate to. Record their line manager first."
-            )
-        if meeting_date < self.raised_on:
-            raise WorkflowError("The three-way meeting cannot be before the disagreement arose.")
-        with transaction.atomic():
-            self.escalated_on, self.escalated_by, self.escalated_to = on, staff, manager
-            self.meeting_date = meeting_date
-            self.save(
+        manager: Staff | None = None
+
+        def check(disagreement: Disagreement, move: Move) -> None:
+            nonlocal manager
+            supervisor = disagreement.session.supervisor
+            manager = supervisor.line_manager_on(on) if supervisor else None
+            if manager is None:
+                raise WorkflowError(
+                    f"The supervisor has no line manager in Oversight on {long_date(on)}, so "
+                    "there is nobody to escalate to. Record their line manager first."
+                )
+            if meeting_date < disagreement.raised_on:
+                raise WorkflowError(
+                    "The three-way meeting cannot be before the disagreement arose."
+                )
+
+        def write(disagreement: Disagreement, move: Move) -> None:
+            disagreement.escalated_on, disagreement.escalated_to = on, manager
+            disagreement.escalated_by = staff_of(by)
+            disagreement.meeting_date = meeting_date
+            disagreement.save(
                 update_fields=["escalated_on", "escalated_by", "escalated_to", "meeting_date"]
             )
-            workflow.audit(
-                by, "change", self, {"escalated_to": manager.staff_id, "meeting": str(meeting_date)}
-            )
 
-    def resolve(self, *, by: AbstractBaseUser, outcome: str, on: dt.date | None = None) -> None:
+        return self._move(
+            "escalate",
+            by=by,
+            checks=check,
+            write=write,
+            detail=lambda d: {
+                "escalated_to": d.escalated_to.staff_id,
+                "meeting": str(meeting_date),
+            },
+        )
+
+    def resolve(
+        self, *, by: AbstractBaseUser, outcome: str, on: dt.date | None = None
+    ) -> DisagreementTransition:
         """Record the outcome. Once escalated, only the supervisor's line manager decides it."""
-        staff = require_staff(by, "resolve a disagreement")
-        if self.status == "resolved":
-            raise WorkflowError("This disagreement is already resolved.")
-        if self.escalated_to_id is not None:
-            if staff.pk != self.escalated_to_id:
-                raise NotAllowed(
-                    f"Only {self.escalated_to.name}, the supervisor's line manager, can decide the "
-                    "outcome of an escalated disagreement."
-                )
-        elif Record.of(self.session).role_of(staff) is None:
-            raise NotAllowed("Only the supervisor or the supervisee can resolve a disagreement.")
-        if not outcome.strip():
-            raise ReasonRequired("Record the outcome and the next steps.")
-        with transaction.atomic():
-            self.outcome, self.resolved_on, self.resolved_by = (
-                outcome.strip(),
-                on or timezone.localdate(),
-                staff,
+
+        def write(disagreement: Disagreement, move: Move) -> None:
+            disagreement.outcome = outcome.strip()
+            disagreement.resolved_on = on or timezone.localdate()
+            disagreement.resolved_by = staff_of(by)
+            disagreement.save(update_fields=["outcome", "resolved_on", "resolved_by"])
+
+        return self._move(
+            "resolve",
+            by=by,
+            reason=outcome,
+            write=write,
+            detail=lambda d: {"resolved_on": str(d.resolved_on)},
+        )
+
+    def _move(
+        self,
+        name: str,
+        *,
+        by: AbstractBaseUser,
+        detail: Callable[[Disagreement], dict[str, Any]],
+        reason: str = "",
+        checks: Callable[[Disagreement, Move], None] | None = None,
+        write: Callable[[Disagreement, Move], None],
+    ) -> DisagreementTransition:
+        current, _, transition = DisagreementWorkflow().apply(
+            self, name, by=by, reason=reason, checks=checks, write=write, detail=detail
+        )
+        for field in DISAGREEMENT_MOVE_FIELDS:
+            setattr(self, field, getattr(current, field))
+        return transition  # type: ignore[return-value]
+
+
+class DisagreementTransition(TransitionRow):
+    """One move of a disagreement: escalated to a three-way meeting, or resolved."""
+
+    disagreement = models.ForeignKey(
+        Disagreement, on_delete=models.CASCADE, related_name="transitions"
+    )
+    from_state = models.CharField(max_length=30, choices=DisagreementState.choices)
+    to_state = models.CharField(max_length=30, choices=DisagreementState.choices)
+
+    class Meta:
+        # Appended under a lock on the disagreement, so the highest id is the latest move.
+        ordering = ["disagreement", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(from_state=F("to_state")),
+                name="disagreement_transition_changes_state",
             )
-            self.save(update_fields=["outcome", "resolved_on", "resolved_by"])
-            workflow.audit(by, "change", self, {"resolved_on": str(self.resolved_on)})
+        ]
+
+
+class DisagreementWorkflow(transitions.Workflow[Disagreement]):
+    thing = "disagreement"
+    moves = DISAGREEMENT_TRANSITIONS
+
+    def lock(self, thing: Disagreement) -> Disagreement:
+        return (
+            Disagreement.objects.select_for_update(of=("self",))
+            .select_related("session", "escalated_to")
+            .get(pk=thing.pk)
+        )
+
+    def state_of(self, thing: Disagreement) -> str:
+        return thing.status
+
+    def role_of(self, thing: Disagreement, by: AbstractBaseUser) -> DisagreementRole | None:
+        staff = staff_of(by)
+        if staff is None:
+            return None
+        if thing.escalated_to_id == staff.pk:
+            return DisagreementRole.LINE_MANAGER
+        role = Record.of(thing.session).role_of(staff)
+        return None if role is None else DisagreementRole(role.value)
+
+    def phrase(self, state: str) -> str:
+        return state if state == DisagreementState.OPEN else f"already {state}"
+
+    def not_allowed(
+        self,
+        thing: Disagreement,
+        moves: tuple[Move, ...],
+        role: Any | None,
+        by: AbstractBaseUser,
+    ) -> Exception:
+        move = moves[0]
+        require_staff(by, f"{move.name} a disagreement")
+        if thing.escalated_to_id is not None:
+            return NotAllowed(
+                f"Only {thing.escalated_to.name}, the supervisor's line manager, can decide the "
+                "outcome of an escalated disagreement."
+            )
+        return NotAllowed(f"Only the supervisor or the supervisee can {move.name} a disagreement.")
+
+    def reason_missing(self, move: Move) -> Exception:
+        return ReasonRequired("Record the outcome and the next steps.")
+
+    def append(
+        self,
+        thing: Disagreement,
+        move: Move,
+        from_state: str,
+        *,
+        by: AbstractBaseUser,
+        reason: str,
+    ) -> DisagreementTransition:
+        # The outcome is kept once, on the disagreement; the row records the move.
+        return DisagreementTransition.objects.create(
+            disagreement=thing, from_state=from_state, to_state=move.to_state, by=by
+        )

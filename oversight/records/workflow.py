@@ -2,7 +2,8 @@
 
 The supervisor writes the record, sends it to the worker, and the worker either agrees it or
 returns it to the supervisor with a reason; a returned record is corrected and sent again. Every
-allowed move is a row of TRANSITIONS below: nothing else can change a record's state.
+allowed move is a row of TRANSITIONS below, applied by the one machinery every stateful thing
+shares (`oversight.transitions`): nothing else can change a record's state.
 
 The state is never stored on the session. Each move appends a RecordTransition row and the state
 is read back from the latest one, so the history and the state cannot disagree.
@@ -11,18 +12,37 @@ is read back from the latest one, so the history and the state cannot disagree.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.utils import timezone
 
+from oversight import transitions
 from oversight.access.staff import staff_of
 from oversight.audit import trail
 from oversight.formatting import long_date, state_phrase
 from oversight.organisation.models import Staff
 from oversight.supervision.models import Session
+from oversight.transitions import Move, NotAllowed, ReasonRequired, WorkflowError
+
+__all__ = [
+    "EDITABLE_STATES",
+    "LOCKED_STATES",
+    "MOVE_NAMES",
+    "SHARED_STATES",
+    "TRANSITIONS",
+    "IllegalTransition",
+    "IncompleteRecord",
+    "Move",
+    "NotAllowed",
+    "ReasonRequired",
+    "RecordLocked",
+    "Role",
+    "State",
+    "WorkflowError",
+    "apply",
+    "moves_from",
+]
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -48,22 +68,6 @@ class Role(models.TextChoices):
     SUPERVISEE = "supervisee", "the supervisee"
 
 
-@dataclass(frozen=True)
-class Move:
-    name: str
-    from_state: State
-    to_state: State
-    who: Role
-    reason_required: bool
-
-    @property
-    def label(self) -> str:
-        return MOVE_LABELS[self.name]
-
-    def describe(self) -> str:
-        return f"{self.label.lower()} (by {self.who.label})"
-
-
 # fmt: off
 TRANSITIONS: tuple[Move, ...] = (
     # name                  from            to              who              reason required?
@@ -74,12 +78,7 @@ TRANSITIONS: tuple[Move, ...] = (
 )
 # fmt: on
 
-MOVE_LABELS = {
-    "send_to_worker": "Send to worker",
-    "agree": "Agree",
-    "return_to_supervisor": "Return to supervisor",
-}
-MOVE_NAMES = tuple(MOVE_LABELS)
+MOVE_NAMES = tuple(dict.fromkeys(m.name for m in TRANSITIONS))
 # The supervisor may change the record's contents only while it is with them.
 EDITABLE_STATES = frozenset({State.DRAFT, State.RETURNED})
 # Finished records: corrected only by an addendum, never by editing.
@@ -90,20 +89,14 @@ SHARED_STATES = frozenset({State.SENT, State.AGREED, State.IMPORTED})
 
 
 def moves_from(state: str) -> tuple[Move, ...]:
-    return tuple(m for m in TRANSITIONS if m.from_state == state)
+    return RecordWorkflow.moves_from(state)
 
 
-# Errors: all are WorkflowError, so a view can catch one type and show the message. -------------
+# Errors: all are WorkflowError (from oversight.transitions), so a view can catch one type. --------
 
 
-class WorkflowError(Exception):
-    """A move or change the workflow does not allow; the message says why in plain English."""
-
-
-class IllegalTransition(WorkflowError):
+class IllegalTransition(transitions.IllegalTransition):
     def __init__(self, attempted: str, state: str) -> None:
-        self.attempted = attempted
-        self.state = state
         self.allowed = moves_from(state)
         if self.allowed:
             allowed = "; ".join(m.describe() for m in self.allowed)
@@ -113,19 +106,10 @@ class IllegalTransition(WorkflowError):
             if state in LOCKED_STATES:
                 then += " To correct it, add an addendum."
         super().__init__(
-            f"Cannot {attempted.replace('_', ' ')}: the record is {state_phrase(state)}. {then}"
+            f"Cannot {attempted.replace('_', ' ')}: the record is {state_phrase(state)}. {then}",
+            attempted=attempted,
+            state=state,
         )
-
-
-class NotAllowed(WorkflowError, PermissionDenied):
-    """The person is not the one who may do this (a view turns PermissionDenied into a 403)."""
-
-
-class ReasonRequired(WorkflowError, ValidationError):
-    """A required explanation was left blank (a ValidationError, so a form can show it)."""
-
-    def __str__(self) -> str:
-        return str(self.message)
 
 
 class RecordLocked(WorkflowError):
@@ -158,12 +142,59 @@ def ensure_not_self_supervised(record: Session) -> None:
 
 
 def audit(by: Any, action: str, obj: models.Model, detail: dict[str, Any]) -> None:
+    trail.audit(by, action, obj, detail=detail, object_type=object_type_of(obj))
+
+
+def object_type_of(obj: models.Model) -> str | None:
     # A record is its session: entries about either are filed under the session.
-    object_type = Session._meta.label_lower if isinstance(obj, Session) else None
-    trail.audit(by, action, obj, detail=detail, object_type=object_type)
+    return Session._meta.label_lower if isinstance(obj, Session) else None
 
 
 # Applying a move --------------------------------------------------------------------------------
+
+
+class RecordWorkflow(transitions.Workflow[Session]):
+    thing = "record"
+    moves = TRANSITIONS
+
+    def lock(self, thing: Session) -> Session:
+        # Lock the session so two clicks, or the two people, cannot both move it from one state.
+        # The state is read after the lock, in its own query, from the latest transition.
+        session = Session.objects.select_for_update().get(pk=thing.pk)
+        thing.supervisor_id, thing.supervisee_id = session.supervisor_id, session.supervisee_id
+        return thing
+
+    def state_of(self, thing: Session) -> str:
+        return thing.state_from_db()  # type: ignore[attr-defined, no-any-return]
+
+    def role_of(self, thing: Session, by: AbstractBaseUser) -> Role | None:
+        return thing.role_of(staff_of(by))  # type: ignore[attr-defined, no-any-return]
+
+    def illegal(self, thing: Session, name: str, state: str, role: Any | None) -> Exception:
+        return IllegalTransition(name, state)
+
+    def not_allowed(
+        self, thing: Session, moves: tuple[Move, ...], role: Any | None, by: AbstractBaseUser
+    ) -> Exception:
+        ensure_not_self_supervised(thing)
+        move = moves[0]
+        require_staff(by, move.label.lower())
+        return NotAllowed(f"Only {who_is(thing, move.who)} can {move.label.lower()} this record.")
+
+    def reason_missing(self, move: Move) -> Exception:
+        return ReasonRequired(
+            f"A reason is required to {move.label.lower()}: say what needs to change."
+        )
+
+    def audit_object_type(self, thing: Session) -> str | None:
+        return object_type_of(thing)
+
+    def append(
+        self, thing: Session, move: Move, from_state: str, *, by: AbstractBaseUser, reason: str
+    ) -> RecordTransition:
+        return thing.transitions.create(  # type: ignore[attr-defined, no-any-return]
+            from_state=from_state, to_state=move.to_state, by=by, reason=reason
+        )
 
 
 def apply(
@@ -181,52 +212,38 @@ def apply(
     conditions for the chosen move (e.g. every child discussed has a note) before anything is
     written.
     """
-    if name not in MOVE_NAMES:
-        raise ValueError(f"Unknown move {name!r}; the moves are {', '.join(MOVE_NAMES)}")
     reason = (reason or "").strip()
-    with transaction.atomic():
-        # Lock the session so two clicks, or the two people, cannot both move it from one state.
-        session = Session.objects.select_for_update().get(pk=record.pk)
-        record.supervisor_id, record.supervisee_id = session.supervisor_id, session.supervisee_id
-        state = record.state_from_db()
-        move = next((m for m in moves_from(state) if m.name == name), None)
-        if move is None:
-            raise IllegalTransition(name, state)
 
-        ensure_not_self_supervised(session)
-        staff = require_staff(by, move.label.lower())
-        if record.role_of(staff) != move.who:
-            raise NotAllowed(
-                f"Only {who_is(record, move.who)} can {move.label.lower()} this record."
-            )
-        if move.reason_required and not reason:
-            raise ReasonRequired(
-                f"A reason is required to {move.label.lower()}: say what needs to change."
-            )
+    def check(locked: Session, move: Move) -> None:
+        ensure_not_self_supervised(locked)
         if checks is not None:
             checks(move)
 
-        if move.to_state == State.SENT and session.recorded_date is None:
-            # The recorded date is the day the supervisor first completed the record: the policies'
-            # deadlines (B 3.3 "within 72 hours", N 3.1 "within 24 hours") are about writing it up,
-            # and the worker's agreement is not timed. Keeping the first date on a re-send means
-            # a worker's return does not make the supervisor look late, and a date the obligations
-            # reports have already counted does not move under them.
-            day = on or timezone.localdate()
-            if day < session.date:
-                raise IncompleteRecord(
-                    f"A record cannot be completed on {long_date(day)}, before the session on "
-                    f"{long_date(session.date)}."
-                )
-            Session.objects.filter(pk=session.pk).update(recorded_date=day)
-            record.recorded_date = day
+    def complete(locked: Session, move: Move) -> None:
+        if move.to_state != State.SENT:
+            return
+        session = Session.objects.get(pk=locked.pk)
+        if session.recorded_date is not None:
+            return
+        # The recorded date is the day the supervisor first completed the record: the policies'
+        # deadlines (B 3.3 "within 72 hours", N 3.1 "within 24 hours") are about writing it up,
+        # and the worker's agreement is not timed. Keeping the first date on a re-send means
+        # a worker's return does not make the supervisor look late, and a date the obligations
+        # reports have already counted does not move under them.
+        day = on or timezone.localdate()
+        if day < session.date:
+            raise IncompleteRecord(
+                f"A record cannot be completed on {long_date(day)}, before the session on "
+                f"{long_date(session.date)}."
+            )
+        Session.objects.filter(pk=session.pk).update(recorded_date=day)
+        record.recorded_date = day
 
-        transition = record.transitions.create(
-            from_state=state, to_state=move.to_state, by=by, reason=reason
-        )
-        audit(by, "transition", session, {"from": state, "to": move.to_state, "reason": reason})
+    _, move, transition = RecordWorkflow().apply(
+        record, name, by=by, reason=reason, checks=check, write=complete, detail={"reason": reason}
+    )
     record.workflow_state = move.to_state
-    return transition
+    return transition  # type: ignore[return-value]
 
 
 def who_is(record: Session, role: Role) -> str:

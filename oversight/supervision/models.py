@@ -10,7 +10,7 @@ import datetime as dt
 import secrets
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
 from django.utils import timezone
@@ -22,6 +22,7 @@ from oversight.engine.facts import SESSION_TYPES
 from oversight.engine.periods import parse_period
 from oversight.formatting import long_date, long_time
 from oversight.organisation.models import LineManagement, Staff, Team
+from oversight.transitions import Move, NotAllowed, TransitionRow, Workflow, WorkflowError
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -160,11 +161,37 @@ OPEN_AGREEMENT_STATES = frozenset(
 )
 
 
-class AgreementError(Exception):
+class AgreementRole(models.TextChoices):
+    SUPERVISOR = "supervisor", "the supervisor"
+    SUPERVISEE = "supervisee", "the supervisee"
+
+
+# Every move an agreement can make. Superseded is not a move: it is read from the organisation on
+# the day asked about (a new line manager, or a later agreement signed), so an agreement signed
+# last year was signed, not superseded, on the days before that happened.
+_DRAFT, _SIGNED = AgreementState.DRAFT, AgreementState.SIGNED
+_WAITING_FOR_SUPERVISEE = AgreementState.AWAITING_SUPERVISEE
+_WAITING_FOR_SUPERVISOR = AgreementState.AWAITING_SUPERVISOR
+_SUPERVISOR, _SUPERVISEE = AgreementRole.SUPERVISOR, AgreementRole.SUPERVISEE
+# fmt: off
+AGREEMENT_TRANSITIONS: tuple[Move, ...] = (
+    # name          from                     to                       who
+    Move("confirm", _DRAFT,                  _WAITING_FOR_SUPERVISEE, _SUPERVISOR),
+    Move("confirm", _DRAFT,                  _WAITING_FOR_SUPERVISOR, _SUPERVISEE),
+    Move("confirm", _WAITING_FOR_SUPERVISOR, _SIGNED,                 _SUPERVISOR),
+    Move("confirm", _WAITING_FOR_SUPERVISEE, _SIGNED,                 _SUPERVISEE),
+    # New wording clears both confirmations: each was a signature on the terms as they stood.
+    Move("change_terms", _WAITING_FOR_SUPERVISEE, _DRAFT,             _SUPERVISOR),
+    Move("change_terms", _WAITING_FOR_SUPERVISOR, _DRAFT,             _SUPERVISOR),
+)
+# fmt: on
+
+
+class AgreementError(WorkflowError):
     """A change the agreement does not allow now; the message says why in plain English."""
 
 
-class AgreementNotAllowed(AgreementError, PermissionDenied):
+class AgreementNotAllowed(AgreementError, NotAllowed):
     """This person may not do this (a view turns PermissionDenied into a 403)."""
 
 
@@ -438,97 +465,94 @@ class Agreement(models.Model):
             changed = changes({name: getattr(current, name) for name in cleaned}, cleaned)
             if not changed:
                 return False
-            for name, value in cleaned.items():
-                setattr(current, name, value)
             cleared = [
                 role
                 for role in ("supervisor", "supervisee")
                 if current.confirmed_at(role) is not None
             ]
-            if cleared:
+            detail = {"changes": changed, "confirmations_cleared": cleared}
+
+            def rewrite(agreement: Agreement, move: Move | None = None) -> None:
+                for name, value in cleaned.items():
+                    setattr(agreement, name, value)
                 # A confirmation is a signature on the terms as they stood when it was given.
                 # Whoever confirmed did not agree to the new wording, so both confirm again
                 # rather than one person's signature carrying over to terms they never saw.
-                current.supervisor_confirmed_at = None
-                current.supervisee_confirmed_at = None
-            current.save(
-                update_fields=[
-                    *cleaned,
-                    "supervisor_confirmed_at",
-                    "supervisee_confirmed_at",
-                ]
-            )
-            audit(
-                by, "change", current, detail={"changes": changed, "confirmations_cleared": cleared}
-            )
+                agreement.supervisor_confirmed_at = None
+                agreement.supervisee_confirmed_at = None
+                agreement.save(
+                    update_fields=[*cleaned, "supervisor_confirmed_at", "supervisee_confirmed_at"]
+                )
+
+            if cleared:
+                current, _, _ = AgreementWorkflow(on=day).apply(
+                    current,
+                    "change_terms",
+                    by=by,
+                    write=rewrite,
+                    audit_action="change",
+                    detail=detail,
+                )
+            else:
+                rewrite(current)
+                audit(by, "change", current, detail=detail)
         self._copy_from(current)
         return True
 
     def confirm(self, *, by: AbstractBaseUser, at: dt.datetime | None = None) -> AgreementState:
         """Record `by`'s confirmation (their signature); the second one signs the agreement."""
-        when = at or timezone.now()
-        day = timezone.localdate(when)
-        with transaction.atomic():
-            current = (
-                Agreement.objects.select_for_update()
-                .select_related("staff", "supervisor")
-                .get(pk=self.pk)
-            )
-            role = current.role_of(by)
-            if role is None:
-                raise AgreementNotAllowed(
-                    f"Only {current.supervisor.name} (the supervisor) and {current.staff.name} "
-                    "(the supervisee) can confirm this agreement. A confirmation is that "
-                    "person's own signature, so nobody can give it on their behalf."
-                )
-            current._check_open(day, "confirm")
-            if (given := current.confirmed_at(role)) is not None:
-                other = current.staff if role == "supervisor" else current.supervisor
-                raise AgreementError(
-                    f"You confirmed this agreement on {long_time(given)}. It is waiting for "
-                    f"{other.name} to confirm it."
-                )
-            if missing := current.missing_terms():
+        workflow = AgreementWorkflow(at)
+        day = workflow.day
+
+        def complete(agreement: Agreement, move: Move) -> None:
+            if missing := agreement.missing_terms():
                 raise ValidationError({name: REQUIRED_TO_CONFIRM[name] for name in missing})
-            before = current.state_on(day)
-            if role == "supervisor":
-                current.supervisor_confirmed_at = when
+
+        def sign(agreement: Agreement, move: Move) -> None:
+            if move.who == AgreementRole.SUPERVISOR:
+                agreement.supervisor_confirmed_at = workflow.at
             else:
-                current.supervisee_confirmed_at = when
-            if current.supervisor_confirmed_at and current.supervisee_confirmed_at:
+                agreement.supervisee_confirmed_at = workflow.at
+            if move.to_state == AgreementState.SIGNED:
                 # It comes into force when the second person signs; the engine reads only
                 # signed agreements.
                 clash = (
                     Agreement.objects.signed()
-                    .filter(staff=current.staff, supervisor=current.supervisor, signed_date=day)
-                    .exclude(pk=current.pk)
+                    .filter(staff=agreement.staff, supervisor=agreement.supervisor, signed_date=day)
+                    .exclude(pk=agreement.pk)
                     .exists()
                 )
                 if clash:
                     raise AgreementError(
-                        f"{current.supervisor.name} and {current.staff.name} already signed an "
-                        f"agreement on {long_date(day)}, and only one agreement between the "
+                        f"{agreement.supervisor.name} and {agreement.staff.name} already signed "
+                        f"an agreement on {long_date(day)}, and only one agreement between the "
                         "same two people can come into force on one day. Confirm this one on "
                         "another day."
                     )
-                current.signed_date = day
-            current.save(
+                agreement.signed_date = day
+            agreement.save(
                 update_fields=["supervisor_confirmed_at", "supervisee_confirmed_at", "signed_date"]
             )
-            after = current.state_on(day)
-            audit(
-                by,
-                "transition",
-                current,
-                detail={"from": before, "to": after, "confirmed_by": role},
-            )
-        self._copy_from(current)
-        return after
 
-    def _check_open(self, day: dt.date, doing: str) -> None:
+        current, move, _ = workflow.apply(
+            self,
+            "confirm",
+            by=by,
+            checks=complete,
+            write=sign,
+            detail={"confirmed_by": str(self.role_of(by))},
+        )
+        self._copy_from(current)
+        return AgreementState(move.to_state)
+
+    def history(self) -> models.QuerySet[AgreementTransition]:
+        return self.transitions.select_related("by").order_by("id")
+
+    def locked_error(self, day: dt.date, doing: str) -> AgreementLocked | None:
+        """Why the agreement can no longer change on `day`, or None while it is being agreed."""
         state = self.state_on(day)
         if state == AgreementState.SIGNED:
-            raise AgreementLocked(
+            return AgreementLocked(
                 f"Cannot {doing} this agreement: it was signed on {long_date(self.signed_date)} "
                 "and is kept as signed. To change the terms, start a new agreement."
             )
@@ -538,15 +562,106 @@ class Agreement(models.Model):
                 if self.signed_date is not None
                 else f"{self.supervisor.name} is no longer {self.staff.name}'s line manager"
             )
-            raise AgreementLocked(
+            return AgreementLocked(
                 f"Cannot {doing} this agreement: {reason}, so it is kept on the file as it is. "
                 "The current line manager starts a new agreement."
             )
+        return None
+
+    def _check_open(self, day: dt.date, doing: str) -> None:
+        if error := self.locked_error(day, doing):
+            raise error
 
     def _copy_from(self, other: Agreement) -> None:
         for name in (*AGREEMENT_TERMS, "supervisor_confirmed_at", "supervisee_confirmed_at"):
             setattr(self, name, getattr(other, name))
         self.signed_date = other.signed_date
+
+
+class AgreementTransition(TransitionRow):
+    """One move of an agreement: a confirmation, or confirmations cleared by new terms."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="transitions")
+    from_state = models.CharField(max_length=30, choices=AgreementState.choices)
+    to_state = models.CharField(max_length=30, choices=AgreementState.choices)
+
+    class Meta:
+        # Appended under a lock on the agreement, so the highest id is the latest move.
+        ordering = ["agreement", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(from_state=F("to_state")), name="agreement_transition_changes_state"
+            )
+        ]
+
+
+class AgreementWorkflow(Workflow[Agreement]):
+    """Agreements move as AGREEMENT_TRANSITIONS says; the state is read on `at`'s day."""
+
+    thing = "agreement"
+    moves = AGREEMENT_TRANSITIONS
+
+    def __init__(self, at: dt.datetime | None = None, on: dt.date | None = None) -> None:
+        self.at = at or timezone.now()
+        self.day = on or timezone.localdate(self.at)
+
+    def lock(self, thing: Agreement) -> Agreement:
+        return (
+            Agreement.objects.select_for_update(of=("self",))
+            .select_related("staff", "supervisor")
+            .get(pk=thing.pk)
+        )
+
+    def state_of(self, thing: Agreement) -> str:
+        return thing.state_on(self.day)
+
+    def role_of(self, thing: Agreement, by: AbstractBaseUser) -> str | None:
+        return thing.role_of(by)
+
+    def illegal(self, thing: Agreement, name: str, state: str, role: Any | None) -> Exception:
+        if role is None:
+            return self.nobody_else(thing, name)
+        doing = "change" if name == "change_terms" else name
+        return thing.locked_error(self.day, doing) or AgreementError(
+            f"Cannot {doing} this agreement now: it is {AgreementState(state).label.lower()}."
+        )
+
+    def not_allowed(
+        self, thing: Agreement, moves: tuple[Move, ...], role: Any | None, by: AbstractBaseUser
+    ) -> Exception:
+        if role is None or moves[0].name != "confirm":
+            return self.nobody_else(thing, moves[0].name)
+        # Each person confirms once: the move left is the other person's.
+        given = thing.confirmed_at(role)
+        other = thing.staff if role == AgreementRole.SUPERVISOR else thing.supervisor
+        when = f" on {long_time(given)}" if given else ""
+        return AgreementError(
+            f"You confirmed this agreement{when}. It is waiting for {other.name} to confirm it."
+        )
+
+    def nobody_else(self, thing: Agreement, name: str) -> Exception:
+        if name == "change_terms":
+            return AgreementNotAllowed(
+                f"Only the supervisor, {thing.supervisor.name}, can change the terms of this "
+                "agreement."
+            )
+        return AgreementNotAllowed(
+            f"Only {thing.supervisor.name} (the supervisor) and {thing.staff.name} "
+            "(the supervisee) can confirm this agreement. A confirmation is that "
+            "person's own signature, so nobody can give it on their behalf."
+        )
+
+    def append(
+        self, thing: Agreement, move: Move, from_state: str, *, by: AbstractBaseUser, reason: str
+    ) -> AgreementTransition:
+        return AgreementTransition.objects.create(
+            agreement=thing,
+            from_state=from_state,
+            to_state=move.to_state,
+            by=by,
+            at=self.at,
+            reason=reason,
+        )
 
 
 def _clean_terms(terms: dict[str, Any]) -> dict[str, str]:
