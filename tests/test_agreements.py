@@ -25,10 +25,8 @@ from oversight.supervision.models import (
     AgreementState,
     validate_frequency,
 )
-from tests.access_factories import user_in_group
-from tests.agreement_factories import TERMS, a_team, signed_agreement
-from tests.factories import LineManagementFactory
-from tests.record_factories import StaffWithLoginFactory
+from tests.council import TERMS, a_team, signed_agreement
+from tests.factories import LineManagementFactory, StaffWithLoginFactory, user_in_group
 
 pytestmark = pytest.mark.django_db
 

@@ -15,9 +15,15 @@ from django.utils import timezone
 from oversight.audit import trail
 from oversight.audit.models import AuditEvent
 from oversight.audit.trail import audit
-from tests.access_factories import sign_in_as, user_in_group
-from tests.factories import AgreementFactory, LineManagementFactory, SessionFactory, StaffFactory
-from tests.record_factories import AccountFactory
+from tests.factories import (
+    AccountFactory,
+    AgreementFactory,
+    LineManagementFactory,
+    SessionFactory,
+    StaffFactory,
+    sign_in_as,
+    user_in_group,
+)
 
 pytestmark = pytest.mark.django_db
 

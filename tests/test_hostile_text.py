@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from oversight.records.models import CaseNote
-from tests.one_to_one_factories import a_team
+from tests.council import a_team
 
 pytestmark = pytest.mark.django_db
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'

@@ -20,9 +20,8 @@ from oversight.records.models import (
 )
 from oversight.records.workflow import State
 from oversight.supervision.models import Session, SessionCase
-from tests.factories import LineManagementFactory
-from tests.one_to_one_factories import a_team
-from tests.record_factories import StaffWithLoginFactory
+from tests.council import a_team
+from tests.factories import LineManagementFactory, StaffWithLoginFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -449,7 +448,7 @@ def test_it_audits_every_view_of_the_record_page(client) -> None:
 
 
 def test_it_lets_a_deputy_book_for_the_manager_they_cover(client) -> None:
-    from tests.access_factories import DelegationFactory
+    from tests.factories import DelegationFactory
 
     team = a_team()
     deputy = StaffWithLoginFactory(category="manager")

@@ -22,7 +22,7 @@ from oversight.records.models import (
     Record,
 )
 from oversight.supervision.models import Session
-from tests.other_record_page_factories import Office, build_office, date_fields, no_actions
+from tests.council import Office, build_office, date_fields, no_actions
 
 pytestmark = pytest.mark.django_db
 

@@ -28,6 +28,7 @@ from oversight.files.uploads import store_document
 from oversight.organisation.models import Staff, Team
 from oversight.records.models import CaseNote, OversightNote, Record
 from oversight.supervision.models import Agreement, Session
+from tests.council import pdf_bytes, upload
 from tests.factories import (
     AllocationFactory,
     CaseFactory,
@@ -37,7 +38,6 @@ from tests.factories import (
     TeamFactory,
     UserFactory,
 )
-from tests.file_factories import pdf_bytes, upload
 
 ROLES = (
     "anonymous",

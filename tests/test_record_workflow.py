@@ -24,13 +24,15 @@ from oversight.records.workflow import (
     WorkflowError,
 )
 from oversight.supervision.models import Session, SessionCase
-from tests.factories import CaseFactory, LineManagementFactory, SessionFactory
-from tests.record_factories import (
+from tests.factories import (
     SESSION_DAY,
     AccountFactory,
+    CaseFactory,
     CaseNoteFactory,
     GroupRecordFactory,
+    LineManagementFactory,
     RecordFactory,
+    SessionFactory,
     StaffWithLoginFactory,
 )
 

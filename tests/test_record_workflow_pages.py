@@ -10,9 +10,8 @@ from django.utils import timezone
 from oversight.records.models import Addendum, Disagreement, Record
 from oversight.records.workflow import State
 from oversight.supervision.models import Session, SessionCase
-from tests.factories import LineManagementFactory
-from tests.one_to_one_factories import a_team
-from tests.record_factories import CaseNoteFactory, StaffWithLoginFactory
+from tests.council import a_team
+from tests.factories import CaseNoteFactory, LineManagementFactory, StaffWithLoginFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,8 @@ from playwright.sync_api import Browser, Page, expect
 
 from oversight.organisation.models import Staff
 from oversight.supervision.models import Agreement
-from tests.agreement_factories import TERMS, a_team
 from tests.browser.conftest import assert_accessible, screenshot, sign_in
+from tests.council import TERMS, a_team
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -15,7 +15,7 @@ from playwright.sync_api import Page, expect
 from oversight.records.models import ChairReview, GroupRecord, OversightNote, PracticeObservation
 from oversight.supervision.models import Session
 from tests.browser.conftest import assert_accessible, screenshot
-from tests.other_record_page_factories import Office, build_office
+from tests.council import Office, build_office
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -23,7 +23,7 @@ from oversight.records.queries import chronology
 from oversight.records.workflow import State
 from oversight.supervision.models import Session
 from tests.browser.conftest import assert_accessible, focused, screenshot, sign_in, tab_to
-from tests.one_to_one_factories import Team, a_team
+from tests.council import Team, a_team
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
