@@ -36,7 +36,7 @@ from tests.factories import (
     StaffWithLoginFactory,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
 SENT_ON = dt.date(2025, 3, 4)
 RESENT_ON = dt.date(2025, 3, 7)
