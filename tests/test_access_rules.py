@@ -74,16 +74,18 @@ from oversight.access.staff import staff_of
 from oversight.cases.models import Allocation, Case
 from oversight.organisation.models import LineManagement, Staff
 from oversight.supervision.models import SessionCase
-from tests.access_factories import DelegationFactory, sign_in_as, user_in_group
 from tests.factories import (
     AgreementFactory,
     AllocationFactory,
     CaseFactory,
+    DelegationFactory,
     LineManagementFactory,
     ServiceFactory,
     SessionFactory,
     StaffFactory,
     TeamFactory,
+    sign_in_as,
+    user_in_group,
 )
 
 pytestmark = pytest.mark.django_db

@@ -22,7 +22,7 @@ from oversight.records.models import (
     Record,
 )
 from oversight.transitions import NotAllowed, WorkflowError
-from tests.record_factories import ActionFactory, RecordFactory, StaffWithLoginFactory
+from tests.factories import ActionFactory, RecordFactory, StaffWithLoginFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -26,14 +26,10 @@ from oversight.supervision.models import (
     AgreementState,
     validate_frequency,
 )
-from tests.access_factories import user_in_group
-from tests.agreement_factories import TERMS, a_team, signed_agreement
-from tests.factories import LineManagementFactory
-from tests.record_factories import StaffWithLoginFactory
+from tests.council import DAY, TERMS, TODAY, council, signed_agreement, signed_agreement_between
+from tests.factories import LineManagementFactory, StaffWithLoginFactory, user_in_group
 
-pytestmark = pytest.mark.django_db
-
-TODAY = timezone.localdate()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
 
 def obligation(staff: Any, name: str) -> Any:
@@ -58,7 +54,7 @@ def audit_actions(agreement: Agreement) -> list[str]:
 
 
 def test_it_is_signed_when_both_have_confirmed_and_the_engine_then_counts_it() -> None:
-    team = a_team()
+    team = council(worker_started=TODAY - 10 * DAY)
     assert obligation(team.worker, "supervision_agreement").status == "ok"
 
     agreement = Agreement.start(team.worker, team.manager, by=team.manager.user, **TERMS)
@@ -80,7 +76,7 @@ def test_it_is_signed_when_both_have_confirmed_and_the_engine_then_counts_it() -
 
 
 def test_it_can_be_confirmed_by_the_supervisee_first() -> None:
-    team = a_team()
+    team = council(worker_started=TODAY - 10 * DAY)
     agreement = Agreement.start(team.worker, team.manager, by=team.manager.user, **TERMS)
 
     assert agreement.confirm(by=team.worker.user) == AgreementState.AWAITING_SUPERVISOR
@@ -89,7 +85,7 @@ def test_it_can_be_confirmed_by_the_supervisee_first() -> None:
 
 def test_it_gives_the_newham_review_date_from_the_signing(settings: Any) -> None:
     settings.OVERSIGHT_POLICY = "newham"
-    team = a_team()
+    team = council(worker_started=TODAY - 10 * DAY)
     assert obligation(team.worker, "agreement_review") is None
 
     signed_agreement(team)
@@ -101,7 +97,7 @@ def test_it_gives_the_newham_review_date_from_the_signing(settings: Any) -> None
 
 def test_it_counts_the_agreed_frequency_once_signed(settings: Any) -> None:
     settings.OVERSIGHT_POLICY = "newham"
-    team = a_team()
+    team = council(worker_started=TODAY - 10 * DAY)
     monthly = obligation(team.worker, "professional_supervision").due_date
 
     signed_agreement(team, frequency="7d")
@@ -113,18 +109,18 @@ def test_it_counts_the_agreed_frequency_once_signed(settings: Any) -> None:
 
 
 def test_it_is_started_only_with_the_current_line_manager() -> None:
-    team = a_team()
+    team = council(worker_started=TODAY - 10 * DAY)
     other = StaffWithLoginFactory(name="Other Manager", category="manager")
 
-    with pytest.raises(AgreementError, match="Other Manager is not Worker A's line manager"):
+    with pytest.raises(AgreementError, match="Other Manager is not Wanda Worker's line manager"):
         Agreement.start(team.worker, other, by=other.user)
-    with pytest.raises(AgreementNotAllowed, match="Only Manager A"):
+    with pytest.raises(AgreementNotAllowed, match="Only Tamsin Manager"):
         Agreement.start(team.worker, team.manager, by=team.head.user)
     assert not Agreement.objects.exists()
 
 
 def test_it_refuses_a_second_draft_between_the_same_people() -> None:
-    team = a_team()
+    team = council(worker_started=TODAY - 10 * DAY)
     Agreement.start(team.worker, team.manager, by=team.manager.user)
 
     with pytest.raises(AgreementError, match="continue that one"):
@@ -132,7 +128,7 @@ def test_it_refuses_a_second_draft_between_the_same_people() -> None:
 
 
 def test_nobody_can_confirm_on_the_other_persons_behalf(client: Any) -> None:
-    team = a_team()
+    team = council(worker_started=TODAY - 10 * DAY)
     agreement = Agreement.start(team.worker, team.manager, by=team.manager.user, **TERMS)
     agreement.confirm(by=team.manager.user)
 
@@ -150,7 +146,7 @@ def test_nobody_can_confirm_on_the_other_persons_behalf(client: Any) -> None:
 
 
 def test_it_clears_both_confirmations_when_the_terms_change_after_one_confirmed() -> None:
-    team = a_team()
+    team = council(worker_started=TODAY - 10 * DAY)
     agreement = Agreement.start(team.worker, team.manager, by=team.manager.user, **TERMS)
     agreement.confirm(by=team.worker.user)
 
@@ -171,15 +167,15 @@ def test_it_clears_both_confirmations_when_the_terms_change_after_one_confirmed(
 
 
 def test_only_the_supervisor_changes_the_terms() -> None:
-    team = a_team()
+    team = council(worker_started=TODAY - 10 * DAY)
     agreement = Agreement.start(team.worker, team.manager, by=team.manager.user)
 
-    with pytest.raises(AgreementNotAllowed, match="Only the supervisor, Manager A"):
+    with pytest.raises(AgreementNotAllowed, match="Only the supervisor, Tamsin Manager"):
         agreement.update_terms(by=team.worker.user, location="My kitchen")
 
 
 def test_a_signed_agreement_is_read_only(client: Any) -> None:
-    team = a_team()
+    team = council(worker_started=TODAY - 10 * DAY)
     agreement = signed_agreement(team)
 
     with pytest.raises(AgreementLocked, match="start a new agreement"):
@@ -195,7 +191,7 @@ def test_a_signed_agreement_is_read_only(client: Any) -> None:
 
 
 def test_it_will_not_be_confirmed_with_terms_missing() -> None:
-    team = a_team()
+    team = council(worker_started=TODAY - 10 * DAY)
     agreement = Agreement.start(team.worker, team.manager, by=team.manager.user, location="Online")
 
     with pytest.raises(ValidationError) as raised:
@@ -216,8 +212,10 @@ def test_it_will_not_be_confirmed_with_terms_missing() -> None:
 
 
 def test_a_new_supervisor_means_a_new_agreement_and_the_old_one_is_kept(client: Any) -> None:
-    team = a_team(started=TODAY - dt.timedelta(days=200))
-    old = Agreement.start(team.worker, team.manager, by=team.manager.user, on=team.started, **TERMS)
+    team = council(worker_started=TODAY - dt.timedelta(days=200))
+    old = Agreement.start(
+        team.worker, team.manager, by=team.manager.user, on=team.worker_started, **TERMS
+    )
     old.confirm(by=team.manager.user, at=timezone.now() - dt.timedelta(days=190))
     old.confirm(by=team.worker.user, at=timezone.now() - dt.timedelta(days=190))
     LineManagement.objects.filter(staff=team.worker).update(end_date=TODAY - dt.timedelta(days=1))
@@ -239,7 +237,7 @@ def test_a_new_supervisor_means_a_new_agreement_and_the_old_one_is_kept(client: 
     text = response.content.decode()
     assert "There is no signed agreement with the current line manager." in text
     assert "Earlier agreements" in text
-    assert "Manager A" in text
+    assert "Tamsin Manager" in text
     assert "Start a new agreement" in text
 
     new = Agreement.start(team.worker, new_manager, by=new_manager.user, **TERMS)
@@ -249,26 +247,28 @@ def test_a_new_supervisor_means_a_new_agreement_and_the_old_one_is_kept(client: 
     # The old one is still there, unchanged, and the worker still sees it.
     response = page(client, team.worker.user, f"/agreements/{old.pk}/")
     assert response.status_code == 200
-    assert "is no longer Worker A&#x27;s line manager" in response.content.decode()
+    assert "is no longer Wanda Worker&#x27;s line manager" in response.content.decode()
     assert "Confirm agreement" not in response.content.decode()
 
 
 def test_a_draft_with_a_supervisor_who_has_moved_on_can_no_longer_be_signed() -> None:
-    team = a_team()
+    team = council(worker_started=TODAY - 10 * DAY)
     draft = Agreement.start(team.worker, team.manager, by=team.manager.user, **TERMS)
     draft.confirm(by=team.manager.user)
     LineManagement.objects.filter(staff=team.worker).update(end_date=TODAY - dt.timedelta(days=1))
     LineManagementFactory(staff=team.worker, manager=team.head, start_date=TODAY)
 
     assert draft.state == AgreementState.SUPERSEDED
-    with pytest.raises(AgreementLocked, match="Manager A is no longer Worker A's line manager"):
+    with pytest.raises(
+        AgreementLocked, match="Tamsin Manager is no longer Wanda Worker's line manager"
+    ):
         draft.confirm(by=team.worker.user)
     assert not can_confirm_agreement(team.worker.user, draft)
     assert can_start_agreement(team.head.user, team.worker)
 
 
 def test_a_review_supersedes_the_earlier_agreement_with_the_same_manager() -> None:
-    team = a_team(started=TODAY - dt.timedelta(days=200))
+    team = council(worker_started=TODAY - dt.timedelta(days=200))
     first = Agreement.start(team.worker, team.manager, by=team.manager.user, **TERMS)
     first.confirm(by=team.manager.user, at=timezone.now() - dt.timedelta(days=180))
     first.confirm(by=team.worker.user, at=timezone.now() - dt.timedelta(days=180))
@@ -283,7 +283,7 @@ def test_a_review_supersedes_the_earlier_agreement_with_the_same_manager() -> No
 
 
 def test_a_second_signing_on_the_same_day_is_refused_with_the_reason() -> None:
-    team = a_team()
+    team = council(worker_started=TODAY - 10 * DAY)
     signed_agreement(team)
     again = Agreement.start(team.worker, team.manager, by=team.manager.user, **TERMS)
     again.confirm(by=team.manager.user)
@@ -315,7 +315,7 @@ def test_it_names_a_bad_frequency_and_the_fix(typed: str) -> None:
 
 
 def test_a_bad_frequency_is_refused_by_the_model_too() -> None:
-    team = a_team()
+    team = council(worker_started=TODAY - 10 * DAY)
     with pytest.raises(ValidationError, match="'weekly' is not a frequency"):
         Agreement.start(team.worker, team.manager, by=team.manager.user, frequency="weekly")
     assert not Agreement.objects.exists()
@@ -325,7 +325,7 @@ def test_a_bad_frequency_is_refused_by_the_model_too() -> None:
 
 
 def test_it_keeps_every_field_and_shows_the_error_summary_on_a_bad_frequency(client: Any) -> None:
-    team = a_team()
+    team = council(worker_started=TODAY - 10 * DAY)
     typed = {**TERMS, "frequency": "fortnightly", "action": "confirm"}
 
     response = page(client, team.manager.user, f"/agreements/new/{team.worker.pk}/", **typed)
@@ -344,7 +344,7 @@ def test_it_keeps_every_field_and_shows_the_error_summary_on_a_bad_frequency(cli
 
 
 def test_save_and_confirm_with_terms_missing_saves_nothing_and_names_each(client: Any) -> None:
-    team = a_team()
+    team = council(worker_started=TODAY - 10 * DAY)
     response = page(
         client,
         team.manager.user,
@@ -361,7 +361,7 @@ def test_save_and_confirm_with_terms_missing_saves_nothing_and_names_each(client
 
 
 def test_the_whole_flow_through_the_pages(client: Any) -> None:
-    team = a_team()
+    team = council(worker_started=TODAY - 10 * DAY)
     staff_page = page(client, team.manager.user, f"/agreements/staff/{team.worker.pk}/")
     assert "Start a new agreement" in staff_page.content.decode()
 
@@ -394,12 +394,12 @@ def test_the_whole_flow_through_the_pages(client: Any) -> None:
     assert "view" in audit_actions(agreement)
 
     listed = page(client, team.head.user, "/agreements/").content.decode()
-    assert "Worker A" in listed
+    assert "Wanda Worker" in listed
     assert "Signed" in listed
 
 
 def test_a_review_form_starts_from_the_terms_in_force(client: Any) -> None:
-    team = a_team()
+    team = council(worker_started=TODAY - 10 * DAY)
     signed_agreement(team, location="The family centre")
 
     form = page(client, team.manager.user, f"/agreements/new/{team.worker.pk}/")
@@ -409,7 +409,7 @@ def test_a_review_form_starts_from_the_terms_in_force(client: Any) -> None:
 
 def test_the_policy_default_is_explained_beside_the_frequency(client: Any, settings: Any) -> None:
     settings.OVERSIGHT_POLICY = "bedford"
-    team = a_team()
+    team = council(worker_started=TODAY - 10 * DAY)
 
     form = page(client, team.manager.user, f"/agreements/new/{team.worker.pk}/").content.decode()
 
@@ -418,7 +418,7 @@ def test_the_policy_default_is_explained_beside_the_frequency(client: Any, setti
 
 def test_the_staff_page_shows_the_review_date_the_policy_gives(client: Any, settings: Any) -> None:
     settings.OVERSIGHT_POLICY = "newham"
-    team = a_team()
+    team = council(worker_started=TODAY - 10 * DAY)
     agreement = signed_agreement(team)
     due = obligation(team.worker, "agreement_review").due_date
 
@@ -434,10 +434,9 @@ def test_the_staff_page_shows_the_review_date_the_policy_gives(client: Any, sett
 
 
 def test_another_teams_worker_gets_403_by_changing_the_id(client: Any) -> None:
-    team = a_team(name="A")
-    other = a_team(name="B")
+    team = council(worker_started=TODAY - 10 * DAY)
     agreement = Agreement.start(team.worker, team.manager, by=team.manager.user, **TERMS)
-    outsider = other.worker.user
+    outsider = team.outsider.user
 
     for url in (
         f"/agreements/{agreement.pk}/",
@@ -448,29 +447,28 @@ def test_another_teams_worker_gets_403_by_changing_the_id(client: Any) -> None:
         assert page(client, outsider, url).status_code == 403, url
     assert page(client, outsider, f"/agreements/{agreement.pk}/confirm/", go="1").status_code == 403
     # Another team's manager is no better off.
-    assert page(client, other.manager.user, f"/agreements/{agreement.pk}/").status_code == 403
-    assert "Worker A" not in page(client, outsider, "/agreements/").content.decode()
+    assert page(client, team.other_manager.user, f"/agreements/{agreement.pk}/").status_code == 403
+    assert "Wanda Worker" not in page(client, outsider, "/agreements/").content.decode()
     assert audit_actions(agreement) == ["create"]
 
 
 def test_quality_assurance_reads_but_cannot_change(client: Any) -> None:
-    team = a_team()
+    team = council(worker_started=TODAY - 10 * DAY)
     agreement = Agreement.start(team.worker, team.manager, by=team.manager.user, **TERMS)
     qa = user_in_group("qa", "Quality assurance")
 
     text = page(client, qa, f"/agreements/{agreement.pk}/").content.decode()
 
-    assert "Manager A and Worker A" in text
+    assert "Tamsin Manager and Wanda Worker" in text
     assert "Confirm agreement" not in text
     assert "Change the terms" not in text
     assert page(client, qa, f"/agreements/{agreement.pk}/edit/").status_code == 403
 
 
 def test_hr_reads_only_the_agreements_of_people_who_have_left(client: Any) -> None:
-    team = a_team(name="A")
-    stayer = a_team(name="B")
+    team = council(worker_started=TODAY - 10 * DAY)
     left = signed_agreement(team)
-    stays = signed_agreement(stayer)
+    stays = signed_agreement_between(team.outsider, team.other_manager)
     team.worker.end_date = TODAY - dt.timedelta(days=1)
     team.worker.save()
     hr = user_in_group("hr", "HR")
@@ -480,7 +478,7 @@ def test_hr_reads_only_the_agreements_of_people_who_have_left(client: Any) -> No
 
 
 def test_every_view_of_an_agreement_is_audited(client: Any) -> None:
-    team = a_team()
+    team = council(worker_started=TODAY - 10 * DAY)
     agreement = signed_agreement(team)
 
     page(client, team.head.user, f"/agreements/{agreement.pk}/")

@@ -17,12 +17,18 @@ from oversight.audit import trail
 from oversight.audit.models import AuditEvent
 from oversight.audit.trail import audit
 from oversight.files.uploads import store_document
-from tests.access_factories import sign_in_as, user_in_group
-from tests.factories import AgreementFactory, LineManagementFactory, SessionFactory, StaffFactory
-from tests.file_factories import pdf_bytes, upload
-from tests.record_factories import AccountFactory
+from tests.council import pdf_bytes, upload
+from tests.factories import (
+    AccountFactory,
+    AgreementFactory,
+    LineManagementFactory,
+    SessionFactory,
+    StaffFactory,
+    sign_in_as,
+    user_in_group,
+)
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
 
 @pytest.fixture

@@ -14,12 +14,17 @@ import pytest
 from oversight.audit.models import AuditEvent
 from oversight.cases.models import SiblingGroup
 from oversight.web.mywork.links import record_url
-from tests.access_factories import user_in_group
-from tests.factories import AllocationFactory, CaseFactory, LineManagementFactory
-from tests.mywork_factories import DAY, action, child, council, record, sent, today
-from tests.record_factories import OversightNoteFactory, StaffWithLoginFactory
+from tests.council import DAY, action, child, council, record, sent, today
+from tests.factories import (
+    AllocationFactory,
+    CaseFactory,
+    LineManagementFactory,
+    OversightNoteFactory,
+    StaffWithLoginFactory,
+    user_in_group,
+)
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
 
 def text_of(html: str) -> str:
@@ -27,7 +32,7 @@ def text_of(html: str) -> str:
 
 
 def test_it_shows_the_child_their_worker_status_and_what_is_due(client) -> None:
-    org = council()
+    org = council(last_supervised=today() - 10 * DAY)
     case = child(org.worker, name="Amara Okafor", last_supervised=today() - 60 * DAY)
     client.force_login(org.worker.user)
 
@@ -44,7 +49,7 @@ def test_it_shows_the_child_their_worker_status_and_what_is_due(client) -> None:
 
 
 def test_it_audits_each_opening_of_a_childs_page(client) -> None:
-    org = council()
+    org = council(last_supervised=today() - 10 * DAY)
     case = child(org.worker, name="Amara Okafor")
     client.force_login(org.worker.user)
 
@@ -56,7 +61,7 @@ def test_it_audits_each_opening_of_a_childs_page(client) -> None:
 
 
 def test_it_lets_the_workers_managers_and_quality_assurance_open_the_page(client) -> None:
-    org = council()
+    org = council(last_supervised=today() - 10 * DAY)
     case = child(org.worker, name="Amara Okafor")
 
     for user in (org.manager.user, org.head.user, user_in_group("qa", "Quality assurance")):
@@ -65,7 +70,7 @@ def test_it_lets_the_workers_managers_and_quality_assurance_open_the_page(client
 
 
 def test_it_refuses_a_worker_in_another_team_who_changes_the_id_in_the_address(client) -> None:
-    org = council()
+    org = council(last_supervised=today() - 10 * DAY)
     theirs = child(org.outsider, name="Their Child")
     mine = child(org.worker, name="My Child")
     client.force_login(org.worker.user)
@@ -77,7 +82,7 @@ def test_it_refuses_a_worker_in_another_team_who_changes_the_id_in_the_address(c
 
 
 def test_it_refuses_the_other_managers_and_says_so_for_an_unknown_child(client) -> None:
-    org = council()
+    org = council(last_supervised=today() - 10 * DAY)
     case = child(org.worker, name="Amara Okafor")
     client.force_login(org.other_manager.user)
 
@@ -86,7 +91,7 @@ def test_it_refuses_the_other_managers_and_says_so_for_an_unknown_child(client) 
 
 
 def test_it_links_brothers_and_sisters_the_viewer_may_see_and_names_no_others(client) -> None:
-    org = council()
+    org = council(last_supervised=today() - 10 * DAY)
     family = SiblingGroup.objects.create(name="Okafor family")
     case = child(org.worker, name="Amara Okafor")
     sister = child(org.worker, name="Bisi Okafor")
@@ -105,7 +110,7 @@ def test_it_links_brothers_and_sisters_the_viewer_may_see_and_names_no_others(cl
 
 
 def test_it_shows_the_chronology_newest_first_across_workers(client) -> None:
-    org = council()
+    org = council(last_supervised=today() - 10 * DAY)
     case = child(org.worker, name="Amara Okafor")
     # The child was held by the colleague first and supervised with their manager.
     AllocationFactory(case=case, worker=org.colleague, start_date=today() - 365 * DAY)
@@ -135,7 +140,7 @@ def test_it_shows_the_chronology_newest_first_across_workers(client) -> None:
 
 
 def test_it_keeps_a_draft_note_to_its_author(client) -> None:
-    org = council()
+    org = council(last_supervised=today() - 10 * DAY)
     case = child(org.worker, name="Amara Okafor")
     draft = record(org.manager, org.worker, today() - DAY, case=case)
     draft.case_notes.update(purpose="Not yet shared with anyone")
@@ -155,7 +160,7 @@ def test_it_keeps_a_draft_note_to_its_author(client) -> None:
 
 
 def test_it_flags_an_overdue_action_in_the_chronology(client) -> None:
-    org = council()
+    org = council(last_supervised=today() - 10 * DAY)
     case = child(org.worker, name="Amara Okafor")
     shared = record(org.manager, org.worker, today() - 10 * DAY, case=case)
     action(shared, due=today() - DAY, text="See Amara alone at school", case=case)
@@ -169,7 +174,7 @@ def test_it_flags_an_overdue_action_in_the_chronology(client) -> None:
 
 
 def test_it_ends_access_when_the_child_moves_to_another_worker(client) -> None:
-    org = council()
+    org = council(last_supervised=today() - 10 * DAY)
     case = CaseFactory(display_name="Moved On", open_date=today() - 100 * DAY)
     AllocationFactory(
         case=case, worker=org.worker, start_date=today() - 100 * DAY, end_date=today() - DAY

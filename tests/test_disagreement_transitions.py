@@ -27,8 +27,12 @@ from oversight.records.models import (
     Record,
 )
 from oversight.transitions import AppendOnlyError, NotAllowed, ReasonRequired, WorkflowError
-from tests.factories import LineManagementFactory
-from tests.record_factories import AccountFactory, RecordFactory, StaffWithLoginFactory
+from tests.factories import (
+    AccountFactory,
+    LineManagementFactory,
+    RecordFactory,
+    StaffWithLoginFactory,
+)
 
 RAISED = dt.date(2025, 3, 5)
 MEETING = dt.date(2025, 3, 12)

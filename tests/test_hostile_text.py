@@ -8,14 +8,14 @@ import pytest
 from django.utils import timezone
 
 from oversight.records.models import CaseNote
-from tests.one_to_one_factories import a_team
+from tests.council import council, smith_children
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
 
 def test_it_shows_html_typed_into_a_case_note_as_text_everywhere_it_appears(client) -> None:
-    team = a_team()
+    team = smith_children(council())
     record = team.session(timezone.localdate() - dt.timedelta(days=1), type="case_discussion")
     record.cases.add(team.amy)
     CaseNote.objects.create(session=record, case=team.amy, purpose=HOSTILE, analysis=HOSTILE)
@@ -31,7 +31,7 @@ def test_it_shows_html_typed_into_a_case_note_as_text_everywhere_it_appears(clie
 
 
 def test_it_shows_html_typed_as_a_return_reason_as_text(client) -> None:
-    team = a_team()
+    team = smith_children(council())
     record = team.session(timezone.localdate() - dt.timedelta(days=1), type="case_discussion")
     record.cases.add(team.amy)
     CaseNote.objects.create(session=record, case=team.amy, purpose="Why we are involved")

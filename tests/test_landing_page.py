@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from tests.factories import LineManagementFactory, StaffFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
 
 def test_it_sends_someone_not_signed_in_to_the_sign_in_page(client) -> None:

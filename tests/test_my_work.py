@@ -16,11 +16,10 @@ from django.test.utils import CaptureQueriesContext
 
 from oversight.audit.models import AuditEvent
 from oversight.web.mywork.links import record_url
-from tests.access_factories import user_in_group
-from tests.mywork_factories import DAY, action, child, council, record, sent, supervised, today
-from tests.record_factories import StaffWithLoginFactory
+from tests.council import DAY, action, child, council, record, sent, supervised, today
+from tests.factories import StaffWithLoginFactory, user_in_group
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
 
 def long(day: dt.date) -> str:
@@ -42,7 +41,7 @@ def text_of(html: str) -> str:
 
 
 def test_it_shows_a_worker_their_booked_supervision_with_time_and_place(client) -> None:
-    org = council()
+    org = council(last_supervised=today() - 10 * DAY)
     booked_on = today() + 3 * DAY
     org.worker.sessions_received.create(
         type="individual",
@@ -59,7 +58,7 @@ def test_it_shows_a_worker_their_booked_supervision_with_time_and_place(client) 
 
 
 def test_it_shows_the_engines_due_date_and_why_when_nothing_is_booked(client) -> None:
-    org = council()
+    org = council(last_supervised=today() - 10 * DAY)
     supervised(org.worker, org.manager, today() - 30 * DAY)
     org.worker.sessions_received.filter(date=today() - 10 * DAY).delete()
 
@@ -73,7 +72,7 @@ def test_it_shows_the_engines_due_date_and_why_when_nothing_is_booked(client) ->
 
 
 def test_it_lists_records_waiting_for_the_worker_to_agree_and_not_drafts(client) -> None:
-    org = council()
+    org = council(last_supervised=today() - 10 * DAY)
     waiting = sent(record(org.manager, org.worker, today() - 2 * DAY))
     draft = record(org.manager, org.worker, today() - DAY)
 
@@ -85,7 +84,7 @@ def test_it_lists_records_waiting_for_the_worker_to_agree_and_not_drafts(client)
 
 
 def test_it_lists_the_workers_open_actions_and_flags_overdue_ones(client) -> None:
-    org = council()
+    org = council(last_supervised=today() - 10 * DAY)
     case = child(org.worker, name="Amara Okafor", last_supervised=today() - 5 * DAY)
     shared = record(org.manager, org.worker, today() - 7 * DAY, case=case)
     action(shared, due=today() - DAY, text="Visit and see Amara alone", case=case)
@@ -110,7 +109,7 @@ def test_it_lists_the_workers_open_actions_and_flags_overdue_ones(client) -> Non
 
 
 def test_it_lists_the_workers_children_most_urgent_first_with_the_engines_reasons(client) -> None:
-    org = council()
+    org = council(last_supervised=today() - 10 * DAY)
     later = child(org.worker, name="Later Child", last_supervised=today() - 3 * DAY)
     overdue = child(org.worker, name="Overdue Child", last_supervised=today() - 60 * DAY)
 
@@ -143,7 +142,7 @@ def test_it_explains_what_someone_without_a_staff_record_can_do(client) -> None:
 
 
 def test_it_shows_a_manager_each_supervisee_most_overdue_first_with_a_link_to_book(client) -> None:
-    org = council()
+    org = council(last_supervised=today() - 10 * DAY)
     org.colleague.sessions_received.all().delete()
     supervised(org.colleague, org.manager, today() - 40 * DAY)
 
@@ -158,7 +157,7 @@ def test_it_shows_a_manager_each_supervisee_most_overdue_first_with_a_link_to_bo
 
 
 def test_it_shows_a_manager_the_children_their_supervisees_hold_that_are_due(client) -> None:
-    org = council()
+    org = council(last_supervised=today() - 10 * DAY)
     child(org.worker, name="Due Soon Child", last_supervised=today() - 52 * DAY)
     child(org.colleague, name="Overdue Child", last_supervised=today() - 60 * DAY)
     child(org.worker, name="On Track Child", last_supervised=today() - 2 * DAY)
@@ -177,7 +176,7 @@ def test_it_shows_a_manager_the_children_their_supervisees_hold_that_are_due(cli
 def test_it_lists_records_the_manager_has_to_finish_returned_first_with_the_reason(
     client,
 ) -> None:
-    org = council()
+    org = council(last_supervised=today() - 10 * DAY)
     draft = record(org.manager, org.worker, today() - DAY)
     returned = sent(record(org.manager, org.colleague, today() - 5 * DAY))
     returned.return_to_supervisor(by=org.colleague.user, reason="The visit date is wrong.")
@@ -193,7 +192,7 @@ def test_it_lists_records_the_manager_has_to_finish_returned_first_with_the_reas
 
 
 def test_it_shows_a_booked_session_as_booked_not_as_a_record_to_finish(client) -> None:
-    org = council()
+    org = council(last_supervised=today() - 10 * DAY)
     booked = record(org.manager, org.worker, today() + 2 * DAY)
 
     page = page_of(client, org.manager.user)
@@ -207,7 +206,7 @@ def test_it_shows_a_booked_session_as_booked_not_as_a_record_to_finish(client) -
 def test_it_builds_a_managers_page_in_the_same_number_of_queries_however_many_children(
     client, django_assert_max_num_queries
 ) -> None:
-    org = council()
+    org = council(last_supervised=today() - 10 * DAY)
     client.force_login(org.manager.user)
     child(org.worker, name="First Child", last_supervised=today() - 40 * DAY)
     with CaptureQueriesContext(connection) as one_child:
@@ -230,7 +229,7 @@ def test_it_builds_a_managers_page_in_the_same_number_of_queries_however_many_ch
 
 
 def test_it_shows_a_head_of_service_overdue_counts_for_each_team_below_them(client) -> None:
-    org = council()
+    org = council(last_supervised=today() - 10 * DAY)
     org.worker.sessions_received.all().delete()
     supervised(org.worker, org.manager, today() - 40 * DAY)
     child(org.worker, name="Overdue One", last_supervised=today() - 60 * DAY)
@@ -249,7 +248,7 @@ def test_it_shows_a_head_of_service_overdue_counts_for_each_team_below_them(clie
 
 
 def test_it_lists_each_team_member_and_what_is_overdue_on_the_team_page(client) -> None:
-    org = council()
+    org = council(last_supervised=today() - 10 * DAY)
     case = child(org.colleague, name="Overdue Child", last_supervised=today() - 70 * DAY)
 
     page = text_of(page_of(client, org.head.user, f"/team/{org.team.pk}/"))
@@ -266,7 +265,7 @@ def test_it_lists_each_team_member_and_what_is_overdue_on_the_team_page(client) 
 
 
 def test_it_refuses_the_team_page_to_someone_who_manages_nobody_in_it(client) -> None:
-    org = council()
+    org = council(last_supervised=today() - 10 * DAY)
     client.force_login(org.other_manager.user)
 
     assert client.get(f"/team/{org.team.pk}/").status_code == 403
@@ -277,7 +276,7 @@ def test_it_refuses_the_team_page_to_someone_who_manages_nobody_in_it(client) ->
 
 
 def test_it_lists_my_open_actions_and_my_supervisees_with_overdue_flagged(client) -> None:
-    org = council()
+    org = council(last_supervised=today() - 10 * DAY)
     mine = record(org.head, org.manager, today() - 7 * DAY)
     action(mine, due=today() + 3 * DAY, text="Review the team's caseloads")
     sent(mine)
@@ -303,7 +302,7 @@ def test_it_lists_my_open_actions_and_my_supervisees_with_overdue_flagged(client
 
 
 def test_it_shows_a_worker_only_their_own_actions(client) -> None:
-    org = council()
+    org = council(last_supervised=today() - 10 * DAY)
     theirs = record(org.manager, org.colleague, today() - 7 * DAY)
     action(theirs, due=today() - DAY, text="Colleague's action")
     sent(theirs)
@@ -326,10 +325,10 @@ def test_it_tells_someone_without_a_staff_record_they_have_no_actions(client) ->
 
 def test_it_shows_renewals_due_from_the_supervision_files(client, settings, tmp_path) -> None:
     from oversight.files.uploads import store_document
-    from tests.file_factories import pdf_bytes, upload
+    from tests.council import pdf_bytes, upload
 
     settings.MEDIA_ROOT = tmp_path
-    place = council()
+    place = council(last_supervised=today() - 10 * DAY)
     store_document(
         place.worker,
         upload("dbs.pdf", pdf_bytes()),

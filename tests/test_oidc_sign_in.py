@@ -21,8 +21,7 @@ from werkzeug.serving import make_server
 from oversight.accounts.middleware import SIGNED_IN_AT
 from oversight.accounts.models import ExternalIdentity
 from oversight.audit.models import AuditEvent
-from tests.factories import UserFactory
-from tests.security_factories import authenticator_app, code_for
+from tests.factories import UserFactory, authenticator_app, code_for
 
 pytestmark = pytest.mark.django_db
 

@@ -20,11 +20,10 @@ from oversight.records.models import (
 )
 from oversight.records.workflow import State
 from oversight.supervision.models import Session, SessionCase
-from tests.factories import LineManagementFactory
-from tests.one_to_one_factories import a_team
-from tests.record_factories import StaffWithLoginFactory
+from tests.council import child, council, smith_children
+from tests.factories import LineManagementFactory, StaffWithLoginFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
 
 def state_of(session: Session) -> str:
@@ -56,7 +55,7 @@ def empty_formset(prefix: str, total: int = 1, initial: int = 0) -> dict[str, st
 
 
 def test_it_lets_the_line_manager_book_a_one_to_one_for_their_supervisee(client) -> None:
-    team = a_team()
+    team = smith_children(council())
     client.force_login(team.manager_user)
     day = timezone.localdate()
 
@@ -75,7 +74,7 @@ def test_it_lets_the_line_manager_book_a_one_to_one_for_their_supervisee(client)
 
 
 def test_it_books_a_case_discussion_when_that_is_chosen(client) -> None:
-    team = a_team()
+    team = smith_children(council())
     client.force_login(team.manager_user)
 
     client.post(
@@ -87,7 +86,7 @@ def test_it_books_a_case_discussion_when_that_is_chosen(client) -> None:
 
 
 def test_it_lists_the_people_a_manager_can_book_with_when_no_one_is_named(client) -> None:
-    team = a_team()
+    team = smith_children(council())
     client.force_login(team.manager_user)
 
     page = client.get("/records/new/").content.decode()
@@ -97,7 +96,7 @@ def test_it_lists_the_people_a_manager_can_book_with_when_no_one_is_named(client
 
 
 def test_it_refuses_booking_with_someone_the_user_does_not_line_manage(client) -> None:
-    team = a_team()
+    team = smith_children(council())
     stranger = StaffWithLoginFactory()
     client.force_login(team.manager_user)
 
@@ -110,7 +109,7 @@ def test_it_refuses_booking_with_someone_the_user_does_not_line_manage(client) -
 
 
 def test_it_keeps_everything_typed_and_names_the_problem_when_booking_fails(client) -> None:
-    team = a_team()
+    team = smith_children(council())
     client.force_login(team.manager_user)
 
     response = client.post(
@@ -140,7 +139,7 @@ def test_it_keeps_everything_typed_and_names_the_problem_when_booking_fails(clie
 
 
 def test_it_lets_both_people_add_to_the_agenda_before_the_session(client) -> None:
-    team = a_team()
+    team = smith_children(council())
     record = team.session()
 
     client.force_login(team.worker_user)
@@ -184,7 +183,7 @@ def professional_post(team: Any, **overrides: str) -> dict[str, str]:
 
 
 def test_it_saves_the_professional_part_with_its_actions_and_learning(client) -> None:
-    team = a_team()
+    team = smith_children(council())
     record = team.session()
     client.force_login(team.manager_user)
 
@@ -220,7 +219,7 @@ def test_it_saves_the_professional_part_with_its_actions_and_learning(client) ->
 def test_it_keeps_every_field_and_saves_nothing_when_the_professional_part_has_an_error(
     client,
 ) -> None:
-    team = a_team()
+    team = smith_children(council())
     record = team.session()
     client.force_login(team.manager_user)
 
@@ -242,7 +241,7 @@ def test_it_keeps_every_field_and_saves_nothing_when_the_professional_part_has_a
 
 
 def test_it_lists_the_supervisees_caseload_most_urgent_first_with_what_is_due(client) -> None:
-    team = a_team()
+    team = smith_children(council())
     record = team.session()
     client.force_login(team.manager_user)
 
@@ -254,7 +253,7 @@ def test_it_lists_the_supervisees_caseload_most_urgent_first_with_what_is_due(cl
 
 
 def test_it_records_which_children_were_chosen(client) -> None:
-    team = a_team()
+    team = smith_children(council())
     record = team.session()
     client.force_login(team.manager_user)
 
@@ -295,7 +294,7 @@ def case_note_post(team: Any, **overrides: str) -> dict[str, str]:
 
 
 def test_it_saves_a_childs_case_supervision_in_the_ppf_template(client) -> None:
-    team = a_team()
+    team = smith_children(council())
     record = team.session()
     client.force_login(team.manager_user)
     url = f"/records/{record.pk}/write/cases/{team.amy.pk}/"
@@ -320,7 +319,7 @@ def test_it_saves_a_childs_case_supervision_in_the_ppf_template(client) -> None:
 
 
 def test_it_keeps_the_note_typed_when_an_action_row_is_incomplete(client) -> None:
-    team = a_team()
+    team = smith_children(council())
     record = team.session()
     client.force_login(team.manager_user)
 
@@ -336,7 +335,7 @@ def test_it_keeps_the_note_typed_when_an_action_row_is_incomplete(client) -> Non
 
 
 def test_it_marks_the_previous_supervisions_actions_achieved_or_not(client) -> None:
-    team = a_team()
+    team = smith_children(council())
     earlier = team.session(timezone.localdate() - dt.timedelta(days=28))
     client.force_login(team.manager_user)
     client.post(
@@ -370,7 +369,7 @@ def test_it_marks_the_previous_supervisions_actions_achieved_or_not(client) -> N
 
 
 def test_it_copies_a_note_to_the_childs_brothers_and_sisters(client) -> None:
-    team = a_team()
+    team = smith_children(council())
     record = team.session()
     client.force_login(team.manager_user)
     url = f"/records/{record.pk}/write/cases/{team.amy.pk}/"
@@ -388,7 +387,7 @@ def test_it_copies_a_note_to_the_childs_brothers_and_sisters(client) -> None:
 
 
 def test_it_lets_only_the_supervisor_write_the_record(client) -> None:
-    team = a_team()
+    team = smith_children(council())
     record = team.session()
     pages = [
         f"/records/{record.pk}/write/",
@@ -407,18 +406,18 @@ def test_it_lets_only_the_supervisor_write_the_record(client) -> None:
 
 
 def test_it_refuses_a_child_who_is_not_on_the_supervisees_caseload(client) -> None:
-    team = a_team()
-    other = a_team()
+    team = smith_children(council())
+    elsewhere = child(team.outsider, name="Zara Lee")  # another team's child
     record = team.session()
     client.force_login(team.manager_user)
 
-    response = client.get(f"/records/{record.pk}/write/cases/{other.amy.pk}/")
+    response = client.get(f"/records/{record.pk}/write/cases/{elsewhere.pk}/")
 
     assert response.status_code == 404
 
 
 def test_it_keeps_a_draft_from_the_supervisee_until_it_is_sent(client) -> None:
-    team = a_team()
+    team = smith_children(council())
     record = team.session()
     client.force_login(team.manager_user)
     client.post(f"/records/{record.pk}/write/cases/{team.amy.pk}/", case_note_post(team))
@@ -434,7 +433,7 @@ def test_it_keeps_a_draft_from_the_supervisee_until_it_is_sent(client) -> None:
 
 
 def test_it_audits_every_view_of_the_record_page(client) -> None:
-    team = a_team()
+    team = smith_children(council())
     record = team.session()
     client.force_login(team.worker_user)
 
@@ -449,9 +448,9 @@ def test_it_audits_every_view_of_the_record_page(client) -> None:
 
 
 def test_it_lets_a_deputy_book_for_the_manager_they_cover(client) -> None:
-    from tests.access_factories import DelegationFactory
+    from tests.factories import DelegationFactory
 
-    team = a_team()
+    team = smith_children(council())
     deputy = StaffWithLoginFactory(category="manager")
     LineManagementFactory(staff=deputy, manager=team.head)
     today = timezone.localdate()

@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from oversight.audit.models import AuditEvent
 from oversight.records.models import (
@@ -22,17 +21,16 @@ from oversight.records.models import (
     Record,
 )
 from oversight.supervision.models import Session
-from tests.other_record_page_factories import Office, build_office, date_fields, no_actions
+from tests.council import TODAY, Council, conference_children, council, date_fields, no_actions
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
-TODAY = timezone.localdate()
 YESTERDAY = TODAY - dt.timedelta(days=1)
 
 
 @pytest.fixture
-def office() -> Office:
-    return build_office()
+def office() -> Council:
+    return conference_children(council())
 
 
 def client_for(staff: Any) -> Client:
@@ -60,7 +58,7 @@ def send(session: Session, by: Any) -> Record:
 # Management oversight -------------------------------------------------------------------------
 
 
-def oversight_post(office: Office, **changes: Any) -> dict[str, Any]:
+def oversight_post(office: Council, **changes: Any) -> dict[str, Any]:
     data = {
         "type": "management_oversight",
         **date_fields("date", YESTERDAY),
@@ -78,11 +76,11 @@ def oversight_post(office: Office, **changes: Any) -> dict[str, Any]:
     return data
 
 
-def new_oversight_url(office: Office, case: Any = None) -> str:
+def new_oversight_url(office: Council, case: Any = None) -> str:
     return reverse("records:oversight_new") + f"?case={(case or office.case).case_id}"
 
 
-def test_it_creates_a_management_oversight_record_on_a_child(office: Office) -> None:
+def test_it_creates_a_management_oversight_record_on_a_child(office: Council) -> None:
     response = client_for(office.manager).post(new_oversight_url(office), oversight_post(office))
 
     session = Session.objects.get(type="management_oversight")
@@ -101,7 +99,7 @@ def test_it_creates_a_management_oversight_record_on_a_child(office: Office) -> 
     assert audited("create", session)
 
 
-def test_it_records_an_ad_hoc_case_discussion_when_chosen(office: Office) -> None:
+def test_it_records_an_ad_hoc_case_discussion_when_chosen(office: Council) -> None:
     client_for(office.manager).post(
         new_oversight_url(office), oversight_post(office, type="case_discussion")
     )
@@ -110,7 +108,7 @@ def test_it_records_an_ad_hoc_case_discussion_when_chosen(office: Office) -> Non
 
 
 def test_it_offers_the_allocated_worker_and_shows_the_recording_deadline(
-    office: Office, settings: Any
+    office: Council, settings: Any
 ) -> None:
     settings.OVERSIGHT_POLICY = "newham"
     page = client_for(office.manager).get(new_oversight_url(office)).content.decode()
@@ -119,7 +117,7 @@ def test_it_offers_the_allocated_worker_and_shows_the_recording_deadline(
     assert "record it within 1 day (newham 3.1)" in page
 
 
-def test_it_shows_when_a_saved_record_is_due(office: Office, settings: Any) -> None:
+def test_it_shows_when_a_saved_record_is_due(office: Council, settings: Any) -> None:
     settings.OVERSIGHT_POLICY = "newham"
     client = client_for(office.manager)
     client.post(new_oversight_url(office), oversight_post(office))
@@ -130,7 +128,7 @@ def test_it_shows_when_a_saved_record_is_due(office: Office, settings: Any) -> N
 
 
 def test_it_says_bedford_allows_three_working_days_for_a_case_discussion(
-    office: Office, settings: Any
+    office: Council, settings: Any
 ) -> None:
     settings.OVERSIGHT_POLICY = "bedford"
     page = client_for(office.manager).get(new_oversight_url(office)).content.decode()
@@ -139,7 +137,7 @@ def test_it_says_bedford_allows_three_working_days_for_a_case_discussion(
     assert "Management oversight: the policy sets no recording deadline" in page
 
 
-def test_it_saves_a_draft_without_a_decision_but_not_a_full_save(office: Office) -> None:
+def test_it_saves_a_draft_without_a_decision_but_not_a_full_save(office: Council) -> None:
     client = client_for(office.manager)
     blank = {"decision": "", "rationale": "", **no_actions(1)}
 
@@ -155,7 +153,7 @@ def test_it_saves_a_draft_without_a_decision_but_not_a_full_save(office: Office)
     assert OversightNote.objects.get().discussion.startswith("School reported")
 
 
-def test_it_edits_the_oversight_record_while_it_is_a_draft(office: Office) -> None:
+def test_it_edits_the_oversight_record_while_it_is_a_draft(office: Council) -> None:
     client = client_for(office.manager)
     client.post(new_oversight_url(office), oversight_post(office))
     session = Session.objects.get()
@@ -183,7 +181,7 @@ def test_it_edits_the_oversight_record_while_it_is_a_draft(office: Office) -> No
 
 
 @pytest.mark.parametrize("then", ["sent", "agreed"])
-def test_it_refuses_to_edit_oversight_once_sent_or_agreed(office: Office, then: str) -> None:
+def test_it_refuses_to_edit_oversight_once_sent_or_agreed(office: Council, then: str) -> None:
     client = client_for(office.manager)
     client.post(new_oversight_url(office), oversight_post(office))
     session = Session.objects.get()
@@ -197,7 +195,7 @@ def test_it_refuses_to_edit_oversight_once_sent_or_agreed(office: Office, then: 
     assert OversightNote.objects.get().decision == "Convene a strategy discussion today."
 
 
-def test_it_refuses_another_teams_manager(office: Office) -> None:
+def test_it_refuses_another_teams_manager(office: Council) -> None:
     client_for(office.manager).post(new_oversight_url(office), oversight_post(office))
     session = Session.objects.get()
     stranger = client_for(office.other_manager)
@@ -209,8 +207,8 @@ def test_it_refuses_another_teams_manager(office: Office) -> None:
     assert Session.objects.count() == 1
 
 
-def test_it_refuses_a_worker_the_manager_does_not_supervise(office: Office) -> None:
-    data = oversight_post(office, worker=str(office.other_worker.pk))
+def test_it_refuses_a_worker_the_manager_does_not_supervise(office: Council) -> None:
+    data = oversight_post(office, worker=str(office.outsider.pk))
     response = client_for(office.manager).post(new_oversight_url(office), data)
 
     assert response.status_code == 200
@@ -218,7 +216,7 @@ def test_it_refuses_a_worker_the_manager_does_not_supervise(office: Office) -> N
     assert not Session.objects.exists()
 
 
-def test_it_keeps_every_field_when_oversight_has_errors(office: Office) -> None:
+def test_it_keeps_every_field_when_oversight_has_errors(office: Council) -> None:
     data = oversight_post(
         office,
         **{"date_day": "31", "date_month": "2", "actions-0-owner": ""},
@@ -238,7 +236,7 @@ def test_it_keeps_every_field_when_oversight_has_errors(office: Office) -> None:
     assert not Session.objects.exists()
 
 
-def test_it_adds_an_action_row_without_saving_or_losing_anything(office: Office) -> None:
+def test_it_adds_an_action_row_without_saving_or_losing_anything(office: Council) -> None:
     data = oversight_post(office, add_action="1")
     del data["save"]
     response = client_for(office.manager).post(new_oversight_url(office), data)
@@ -251,7 +249,7 @@ def test_it_adds_an_action_row_without_saving_or_losing_anything(office: Office)
     assert not Session.objects.exists()
 
 
-def test_it_refuses_a_date_in_the_future(office: Office) -> None:
+def test_it_refuses_a_date_in_the_future(office: Council) -> None:
     data = oversight_post(office, **date_fields("date", TODAY + dt.timedelta(days=2)))
     response = client_for(office.manager).post(new_oversight_url(office), data)
 
@@ -261,11 +259,11 @@ def test_it_refuses_a_date_in_the_future(office: Office) -> None:
 # Group reflective supervision --------------------------------------------------------------------
 
 
-def group_url(office: Office, team: Any = None) -> str:
+def group_url(office: Council, team: Any = None) -> str:
     return reverse("records:group_new") + f"?team={(team or office.team).pk}"
 
 
-def group_post(office: Office, **changes: Any) -> dict[str, Any]:
+def group_post(office: Council, **changes: Any) -> dict[str, Any]:
     data = {
         **date_fields("date", YESTERDAY),
         "facilitator": str(office.manager.pk),
@@ -282,7 +280,7 @@ def group_post(office: Office, **changes: Any) -> dict[str, Any]:
     return data
 
 
-def test_it_creates_a_group_record_for_the_team(office: Office) -> None:
+def test_it_creates_a_group_record_for_the_team(office: Council) -> None:
     response = client_for(office.manager).post(group_url(office), group_post(office))
 
     assert response.status_code == 302
@@ -299,16 +297,16 @@ def test_it_creates_a_group_record_for_the_team(office: Office) -> None:
     assert audited("create", session)
 
 
-def test_it_lists_the_teams_active_staff_as_attendees(office: Office) -> None:
+def test_it_lists_the_teams_active_staff_as_attendees(office: Council) -> None:
     page = client_for(office.manager).get(group_url(office)).content.decode()
 
     assert 'name="attendees"' in page
     assert office.worker.name in page
     assert office.colleague.name in page
-    assert office.other_worker.name not in page
+    assert office.outsider.name not in page
 
 
-def test_it_edits_the_group_record_while_it_is_a_draft(office: Office) -> None:
+def test_it_edits_the_group_record_while_it_is_a_draft(office: Council) -> None:
     client = client_for(office.manager)
     client.post(group_url(office), group_post(office))
     session = Session.objects.get()
@@ -324,7 +322,7 @@ def test_it_edits_the_group_record_while_it_is_a_draft(office: Office) -> None:
 
 
 @pytest.mark.parametrize("then", ["sent", "agreed"])
-def test_it_refuses_to_edit_a_group_record_once_sent_or_agreed(office: Office, then: str) -> None:
+def test_it_refuses_to_edit_a_group_record_once_sent_or_agreed(office: Council, then: str) -> None:
     client = client_for(office.manager)
     client.post(group_url(office), group_post(office))
     session = Session.objects.get()
@@ -337,7 +335,7 @@ def test_it_refuses_to_edit_a_group_record_once_sent_or_agreed(office: Office, t
     assert GroupRecord.objects.get().learning == "Use a genogram before the next visit."
 
 
-def test_it_refuses_a_group_record_for_another_team(office: Office) -> None:
+def test_it_refuses_a_group_record_for_another_team(office: Council) -> None:
     client_for(office.manager).post(group_url(office), group_post(office))
     session = Session.objects.get()
     stranger = client_for(office.other_manager)
@@ -347,7 +345,7 @@ def test_it_refuses_a_group_record_for_another_team(office: Office) -> None:
     assert stranger.get(edit_url(session)).status_code == 403
 
 
-def test_it_keeps_every_field_when_a_group_record_has_errors(office: Office) -> None:
+def test_it_keeps_every_field_when_a_group_record_has_errors(office: Council) -> None:
     data = group_post(office, cases="C-MILO, C-ZARA", attendees=[])
     response = client_for(office.manager).post(group_url(office), data)
     page = response.content.decode()
@@ -364,7 +362,7 @@ def test_it_keeps_every_field_when_a_group_record_has_errors(office: Office) -> 
 # Practice observation --------------------------------------------------------------------------
 
 
-def observation_url(office: Office, staff: Any = None) -> str:
+def observation_url(office: Council, staff: Any = None) -> str:
     return reverse("records:observation_new") + f"?staff={(staff or office.worker).staff_id}"
 
 
@@ -383,7 +381,7 @@ def observation_post(**changes: Any) -> dict[str, Any]:
     return data
 
 
-def test_it_creates_a_practice_observation(office: Office) -> None:
+def test_it_creates_a_practice_observation(office: Council) -> None:
     response = client_for(office.manager).post(observation_url(office), observation_post())
 
     assert response.status_code == 302
@@ -394,7 +392,7 @@ def test_it_creates_a_practice_observation(office: Office) -> None:
 
 
 def test_it_shows_the_observations_this_year_and_the_policy_status(
-    office: Office, settings: Any
+    office: Council, settings: Any
 ) -> None:
     settings.OVERSIGHT_POLICY = "bedford"
     client = client_for(office.manager)
@@ -410,7 +408,7 @@ def test_it_shows_the_observations_this_year_and_the_policy_status(
     assert "What the policy asks" not in client.get(observation_url(office)).content.decode()
 
 
-def test_it_edits_an_observation_while_it_is_a_draft(office: Office) -> None:
+def test_it_edits_an_observation_while_it_is_a_draft(office: Council) -> None:
     client = client_for(office.manager)
     client.post(observation_url(office), observation_post())
     session = Session.objects.get()
@@ -424,7 +422,7 @@ def test_it_edits_an_observation_while_it_is_a_draft(office: Office) -> None:
 
 
 @pytest.mark.parametrize("then", ["sent", "agreed"])
-def test_it_refuses_to_edit_an_observation_once_sent_or_agreed(office: Office, then: str) -> None:
+def test_it_refuses_to_edit_an_observation_once_sent_or_agreed(office: Council, then: str) -> None:
     client = client_for(office.manager)
     client.post(observation_url(office), observation_post())
     session = Session.objects.get()
@@ -436,7 +434,7 @@ def test_it_refuses_to_edit_an_observation_once_sent_or_agreed(office: Office, t
     assert client.post(edit_url(session), observation_post(strengths="X")).status_code == 403
 
 
-def test_it_refuses_an_observation_of_someone_else_s_worker(office: Office) -> None:
+def test_it_refuses_an_observation_of_someone_else_s_worker(office: Council) -> None:
     client_for(office.manager).post(observation_url(office), observation_post())
     session = Session.objects.get()
     stranger = client_for(office.other_manager)
@@ -449,7 +447,7 @@ def test_it_refuses_an_observation_of_someone_else_s_worker(office: Office) -> N
     )
 
 
-def test_it_keeps_every_field_when_an_observation_has_errors(office: Office) -> None:
+def test_it_keeps_every_field_when_an_observation_has_errors(office: Council) -> None:
     data = observation_post(setting="other", setting_detail="", **{"date_year": "26"})
     response = client_for(office.manager).post(observation_url(office), data)
     page = response.content.decode()
@@ -465,11 +463,11 @@ def test_it_keeps_every_field_when_an_observation_has_errors(office: Office) -> 
 # Conference chair supervision ----------------------------------------------------------------
 
 
-def chair_url(office: Office) -> str:
+def chair_url(office: Council) -> str:
     return reverse("records:chair_new") + f"?staff={office.chair.staff_id}"
 
 
-def chair_post(office: Office, **changes: Any) -> dict[str, Any]:
+def chair_post(office: Council, **changes: Any) -> dict[str, Any]:
     prefix = f"review-{office.cp_case_near.pk}"
     data = {
         **date_fields("date", YESTERDAY),
@@ -483,22 +481,22 @@ def chair_post(office: Office, **changes: Any) -> dict[str, Any]:
     return data
 
 
-def test_it_creates_a_chair_supervision_with_the_eight_questions(office: Office) -> None:
-    response = client_for(office.crs_manager).post(chair_url(office), chair_post(office))
+def test_it_creates_a_chair_supervision_with_the_eight_questions(office: Council) -> None:
+    response = client_for(office.chairs_manager).post(chair_url(office), chair_post(office))
 
     assert response.status_code == 302
     session = Session.objects.get(type="conference_chair")
-    assert (session.supervisor, session.supervisee) == (office.crs_manager, office.chair)
+    assert (session.supervisor, session.supervisee) == (office.chairs_manager, office.chair)
     review = ChairReview.objects.get(session=session)
     assert (review.case, review.end_plan) == (office.cp_case_near, "Not yet.")
     assert audited("create", session)
 
 
 def test_it_lists_plans_nearing_8_months_first_and_highlighted(
-    office: Office, settings: Any
+    office: Council, settings: Any
 ) -> None:
     settings.OVERSIGHT_POLICY = "bedford"
-    page = client_for(office.crs_manager).get(chair_url(office)).content.decode()
+    page = client_for(office.chairs_manager).get(chair_url(office)).content.decode()
 
     near, new = page.index("Noah Near"), page.index("Nina New")
     assert near < new
@@ -507,14 +505,14 @@ def test_it_lists_plans_nearing_8_months_first_and_highlighted(
     assert "Milo Grant" not in page  # no child protection plan
 
 
-def test_it_shows_the_questions_for_the_children_chosen_without_saving(office: Office) -> None:
+def test_it_shows_the_questions_for_the_children_chosen_without_saving(office: Council) -> None:
     data = {
         **date_fields("date", YESTERDAY),
         "cases": [str(office.cp_case_new.pk)],
         **no_actions(1),
         "choose": "1",
     }
-    response = client_for(office.crs_manager).post(chair_url(office), data)
+    response = client_for(office.chairs_manager).post(chair_url(office), data)
     page = response.content.decode()
 
     assert f'name="review-{office.cp_case_new.pk}-plan_effective"' in page
@@ -523,8 +521,8 @@ def test_it_shows_the_questions_for_the_children_chosen_without_saving(office: O
     assert not Session.objects.exists()
 
 
-def test_it_edits_a_chair_supervision_while_it_is_a_draft(office: Office) -> None:
-    client = client_for(office.crs_manager)
+def test_it_edits_a_chair_supervision_while_it_is_a_draft(office: Council) -> None:
+    client = client_for(office.chairs_manager)
     client.post(chair_url(office), chair_post(office))
     session = Session.objects.get()
 
@@ -541,12 +539,12 @@ def test_it_edits_a_chair_supervision_while_it_is_a_draft(office: Office) -> Non
 
 @pytest.mark.parametrize("then", ["sent", "agreed"])
 def test_it_refuses_to_edit_a_chair_supervision_once_sent_or_agreed(
-    office: Office, then: str
+    office: Council, then: str
 ) -> None:
-    client = client_for(office.crs_manager)
+    client = client_for(office.chairs_manager)
     client.post(chair_url(office), chair_post(office))
     session = Session.objects.get()
-    record = send(session, office.crs_manager)
+    record = send(session, office.chairs_manager)
     if then == "agreed":
         record.agree(by=office.chair.user)
 
@@ -554,8 +552,8 @@ def test_it_refuses_to_edit_a_chair_supervision_once_sent_or_agreed(
     assert client.post(edit_url(session), chair_post(office)).status_code == 403
 
 
-def test_it_refuses_a_chair_supervision_by_another_manager(office: Office) -> None:
-    client_for(office.crs_manager).post(chair_url(office), chair_post(office))
+def test_it_refuses_a_chair_supervision_by_another_manager(office: Council) -> None:
+    client_for(office.chairs_manager).post(chair_url(office), chair_post(office))
     session = Session.objects.get()
     stranger = client_for(office.manager)
 
@@ -563,11 +561,11 @@ def test_it_refuses_a_chair_supervision_by_another_manager(office: Office) -> No
     assert stranger.get(edit_url(session)).status_code == 403
 
 
-def test_it_keeps_every_answer_when_a_chair_supervision_has_errors(office: Office) -> None:
+def test_it_keeps_every_answer_when_a_chair_supervision_has_errors(office: Council) -> None:
     prefix = f"review-{office.cp_case_near.pk}"
     data = chair_post(office, **{f"{prefix}-plan_effective": "", "date_month": ""})
     data[f"{prefix}-working_well"] = "Grandmother is a protective factor."
-    response = client_for(office.crs_manager).post(chair_url(office), data)
+    response = client_for(office.chairs_manager).post(chair_url(office), data)
     page = response.content.decode()
 
     assert response.status_code == 200
@@ -578,9 +576,9 @@ def test_it_keeps_every_answer_when_a_chair_supervision_has_errors(office: Offic
     assert not Session.objects.exists()
 
 
-def test_it_refuses_a_child_without_a_child_protection_plan(office: Office) -> None:
+def test_it_refuses_a_child_without_a_child_protection_plan(office: Council) -> None:
     data = chair_post(office, cases=[str(office.case.pk)])
-    response = client_for(office.crs_manager).post(chair_url(office), data)
+    response = client_for(office.chairs_manager).post(chair_url(office), data)
 
     assert response.status_code == 200
     assert "Select children who have a child protection plan" in response.content.decode()
@@ -590,7 +588,7 @@ def test_it_refuses_a_child_without_a_child_protection_plan(office: Office) -> N
 # Reading and editing by type -------------------------------------------------------------------
 
 
-def test_it_shows_the_record_on_the_one_record_page_to_whoever_may_read_it(office: Office) -> None:
+def test_it_shows_the_record_on_the_one_record_page_to_whoever_may_read_it(office: Council) -> None:
     client_for(office.manager).post(new_oversight_url(office), oversight_post(office))
     session = Session.objects.get()
     url = reverse("records:detail", args=[session.pk])
@@ -606,7 +604,7 @@ def test_it_shows_the_record_on_the_one_record_page_to_whoever_may_read_it(offic
     assert "Convene a strategy" in client_for(office.worker).get(url).content.decode()
 
 
-def test_it_does_not_edit_one_to_one_records(office: Office) -> None:
+def test_it_does_not_edit_one_to_one_records(office: Council) -> None:
     session = Session.objects.create(
         type="individual", date=YESTERDAY, supervisor=office.manager, supervisee=office.worker
     )

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+import time_machine
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.test import Client
@@ -28,6 +29,7 @@ from oversight.files.uploads import store_document
 from oversight.organisation.models import Staff, Team
 from oversight.records.models import CaseNote, OversightNote, Record
 from oversight.supervision.models import Agreement, Session
+from tests.council import NOW, pdf_bytes, upload
 from tests.factories import (
     AllocationFactory,
     CaseFactory,
@@ -37,7 +39,6 @@ from tests.factories import (
     TeamFactory,
     UserFactory,
 )
-from tests.file_factories import pdf_bytes, upload
 
 ROLES = (
     "anonymous",
@@ -308,7 +309,8 @@ def organisation(
     # Built once for the module, inside a transaction rolled back at the end: each test opens
     # pages in a transaction of its own within it, so a test that changes a record changes it
     # only for itself.
-    with django_db_blocker.unblock(), files:
+    # The clock stays at NOW for the whole module: the organisation is dated from today.
+    with django_db_blocker.unblock(), files, time_machine.travel(NOW, tick=False):
         atomic = transaction.atomic()
         atomic.__enter__()
         try:

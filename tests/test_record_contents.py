@@ -29,9 +29,9 @@ from oversight.records.workflow import (
     WorkflowError,
 )
 from oversight.supervision.models import SessionCase
-from tests.factories import CaseFactory
-from tests.record_factories import (
+from tests.factories import (
     ActionFactory,
+    CaseFactory,
     CaseNoteFactory,
     OversightNoteFactory,
     ProfessionalRecordFactory,

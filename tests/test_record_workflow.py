@@ -24,17 +24,19 @@ from oversight.records.workflow import (
     WorkflowError,
 )
 from oversight.supervision.models import Session, SessionCase
-from tests.factories import CaseFactory, LineManagementFactory, SessionFactory
-from tests.record_factories import (
+from tests.factories import (
     SESSION_DAY,
     AccountFactory,
+    CaseFactory,
     CaseNoteFactory,
     GroupRecordFactory,
+    LineManagementFactory,
     RecordFactory,
+    SessionFactory,
     StaffWithLoginFactory,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
 SENT_ON = dt.date(2025, 3, 4)
 RESENT_ON = dt.date(2025, 3, 7)

@@ -10,11 +10,10 @@ from django.utils import timezone
 from oversight.records.models import Addendum, Disagreement, Record
 from oversight.records.workflow import State
 from oversight.supervision.models import Session, SessionCase
-from tests.factories import LineManagementFactory
-from tests.one_to_one_factories import a_team
-from tests.record_factories import CaseNoteFactory, StaffWithLoginFactory
+from tests.council import council, smith_children
+from tests.factories import CaseNoteFactory, LineManagementFactory, StaffWithLoginFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
 
 def state_of(session: Session) -> str:
@@ -32,7 +31,7 @@ def written(team, day: dt.date | None = None) -> Record:
 
 
 def test_it_sends_the_record_to_the_worker_and_sets_the_recorded_date(client) -> None:
-    team = a_team()
+    team = smith_children(council())
     record = written(team)
     client.force_login(team.manager_user)
 
@@ -49,7 +48,7 @@ def test_it_sends_the_record_to_the_worker_and_sets_the_recorded_date(client) ->
 
 
 def test_it_explains_why_a_record_cannot_be_sent_while_a_child_has_no_note(client) -> None:
-    team = a_team()
+    team = smith_children(council())
     record = written(team)
     SessionCase.objects.create(session=record, case=team.ben)
     client.force_login(team.manager_user)
@@ -65,7 +64,7 @@ def test_it_explains_why_a_record_cannot_be_sent_while_a_child_has_no_note(clien
 
 
 def test_it_needs_a_reason_to_return_a_record_and_keeps_the_state(client) -> None:
-    team = a_team()
+    team = smith_children(council())
     record = written(team)
     record.send_to_worker(by=team.manager_user)
     client.force_login(team.worker_user)
@@ -81,7 +80,7 @@ def test_it_needs_a_reason_to_return_a_record_and_keeps_the_state(client) -> Non
 
 
 def test_it_returns_the_record_with_the_reason_shown_in_its_history(client) -> None:
-    team = a_team()
+    team = smith_children(council())
     record = written(team)
     record.send_to_worker(by=team.manager_user)
     client.force_login(team.worker_user)
@@ -97,7 +96,7 @@ def test_it_returns_the_record_with_the_reason_shown_in_its_history(client) -> N
 
 
 def test_it_locks_the_record_once_the_worker_agrees(client) -> None:
-    team = a_team()
+    team = smith_children(council())
     record = written(team)
     record.send_to_worker(by=team.manager_user)
     client.force_login(team.worker_user)
@@ -115,7 +114,7 @@ def test_it_locks_the_record_once_the_worker_agrees(client) -> None:
 
 
 def test_it_refuses_a_post_to_a_locked_record(client) -> None:
-    team = a_team()
+    team = smith_children(council())
     record = written(team)
     record.send_to_worker(by=team.manager_user)
     client.force_login(team.manager_user)
@@ -130,7 +129,7 @@ def test_it_refuses_a_post_to_a_locked_record(client) -> None:
 
 
 def test_it_lets_only_the_supervisee_agree_or_return(client) -> None:
-    team = a_team()
+    team = smith_children(council())
     record = written(team)
     record.send_to_worker(by=team.manager_user)
     client.force_login(team.manager_user)
@@ -144,7 +143,7 @@ def test_it_lets_only_the_supervisee_agree_or_return(client) -> None:
 
 
 def test_it_lets_the_author_add_an_addendum_once_the_record_is_agreed(client) -> None:
-    team = a_team()
+    team = smith_children(council())
     record = written(team)
     client.force_login(team.manager_user)
     early = client.post(f"/records/{record.pk}/addenda/", {"text": "Too early"})
@@ -174,7 +173,7 @@ def test_it_lets_the_author_add_an_addendum_once_the_record_is_agreed(client) ->
 def test_it_takes_a_disagreement_to_a_three_way_meeting_with_the_supervisors_manager(
     client,
 ) -> None:
-    team = a_team()
+    team = smith_children(council())
     record = written(team)
     record.send_to_worker(by=team.manager_user)
     client.force_login(team.worker_user)
@@ -219,7 +218,7 @@ def test_it_takes_a_disagreement_to_a_three_way_meeting_with_the_supervisors_man
 
 
 def test_it_shows_a_disagreement_form_error_and_keeps_the_text(client) -> None:
-    team = a_team()
+    team = smith_children(council())
     record = written(team)
     client.force_login(team.worker_user)
 
@@ -234,7 +233,7 @@ def test_it_shows_a_disagreement_form_error_and_keeps_the_text(client) -> None:
 
 
 def test_it_refuses_the_record_page_to_someone_who_does_not_supervise_the_worker(client) -> None:
-    team = a_team()
+    team = smith_children(council())
     record = written(team)
     client.force_login(StaffWithLoginFactory().user)
 
@@ -243,7 +242,7 @@ def test_it_refuses_the_record_page_to_someone_who_does_not_supervise_the_worker
 
 
 def test_it_shows_another_type_of_record_with_a_plain_summary(client) -> None:
-    team = a_team()
+    team = smith_children(council())
     record = team.session(type="management_oversight")
     client.force_login(team.manager_user)
 
@@ -254,7 +253,7 @@ def test_it_shows_another_type_of_record_with_a_plain_summary(client) -> None:
 
 
 def test_it_lists_records_by_what_the_user_has_to_do(client) -> None:
-    team = a_team()
+    team = smith_children(council())
     day = timezone.localdate()
     draft = written(team, day)
     sent = written(team, day - dt.timedelta(days=1))
@@ -262,8 +261,9 @@ def test_it_lists_records_by_what_the_user_has_to_do(client) -> None:
     agreed = written(team, day - dt.timedelta(days=2))
     agreed.send_to_worker(by=team.manager_user)
     agreed.agree(by=team.worker_user)
-    other = a_team()
-    hidden = written(other)
+    hidden = Record.objects.create(
+        type="individual", date=day, supervisor=team.other_manager, supervisee=team.outsider
+    )
 
     client.force_login(team.manager_user)
     mine = client.get("/records/?show=to-write").content.decode()
@@ -287,7 +287,7 @@ def test_it_lists_records_by_what_the_user_has_to_do(client) -> None:
 
 
 def test_it_pages_a_long_list_of_records(client) -> None:
-    team = a_team()
+    team = smith_children(council())
     for days in range(30):
         team.session(timezone.localdate() - dt.timedelta(days=days))
     client.force_login(team.manager_user)
@@ -303,7 +303,7 @@ def test_it_pages_a_long_list_of_records(client) -> None:
 def test_it_sends_a_deputys_manager_nothing_they_cannot_see(client) -> None:
     # A manager's line manager can read the record (and decide an escalated disagreement) but
     # has no moves on it.
-    team = a_team()
+    team = smith_children(council())
     record = written(team)
     record.send_to_worker(by=team.manager_user)
     LineManagementFactory(staff=team.head, manager=StaffWithLoginFactory(category="manager"))

@@ -19,13 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from oversight.accounts.middleware import SIGNED_IN_AT
 from oversight.accounts.views import SETUP_KEY
 from oversight.audit.models import AuditEvent
-from tests.security_factories import (
-    PASSWORD,
-    authenticator_app,
-    code_for,
-    code_from_key,
-    person,
-)
+from tests.factories import PASSWORD, authenticator_app, code_for, code_from_key, person
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +29,7 @@ def quick_hashing_and_codes(settings: Any) -> None:
     # Argon2 with the settings' costs takes a second a password on a busy machine; these tests
     # sign in dozens of times. And django-otp's growing wait after a wrong code is tested once,
     # on its own, below.
-    settings.PASSWORD_HASHERS = ["tests.security_factories.QuickArgon2PasswordHasher"]
+    settings.PASSWORD_HASHERS = ["tests.factories.QuickArgon2PasswordHasher"]
     settings.OTP_TOTP_THROTTLE_FACTOR = 0
 
 

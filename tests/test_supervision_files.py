@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -17,26 +16,19 @@ from oversight.audit.models import AuditEvent
 from oversight.files.due import file_due_items
 from oversight.files.models import Document, SupervisionFile
 from oversight.files.uploads import store_document
+from tests.council import pdf_bytes, png_bytes, upload
 from tests.factories import AgreementFactory, StaffFactory
-from tests.file_factories import pdf_bytes, png_bytes, small_org, upload
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("oversight.urls")]
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path: Path) -> Path:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.urls("oversight.urls"),
+    pytest.mark.usefixtures("media", "frozen_today"),
+]
 
 
-@pytest.fixture
-def org():
-    return small_org()
-
-
-def add(org, kind="dbs", *, staff=None, by="manager_a", expiry=None, title="", content=None):
+def add(org, kind="dbs", *, staff=None, by="manager", expiry=None, title="", content=None):
     return store_document(
-        staff or org.worker_a,
+        staff or org.worker,
         upload(f"{kind}.pdf", content or pdf_bytes()),
         kind=kind,
         title=title,
@@ -50,10 +42,10 @@ def test_it_shows_the_four_sections_with_agreements_in_section_2(client, org):
     add(org, "appraisal", title="Appraisal 2024")
     add(org, "toil", title="TOIL sheet")
     old_supervisor = StaffFactory(name="Olive Former", category="manager")
-    AgreementFactory(staff=org.worker_a, supervisor=old_supervisor, signed_date=dt.date(2023, 1, 5))
-    AgreementFactory(staff=org.worker_a, supervisor=org.manager_a, signed_date=dt.date(2024, 1, 9))
-    AgreementFactory(staff=org.worker_a, supervisor=org.manager_a, signed_date=dt.date(2024, 7, 9))
-    client.force_login(org.users["manager_a"])
+    AgreementFactory(staff=org.worker, supervisor=old_supervisor, signed_date=dt.date(2023, 1, 5))
+    AgreementFactory(staff=org.worker, supervisor=org.manager, signed_date=dt.date(2024, 1, 9))
+    AgreementFactory(staff=org.worker, supervisor=org.manager, signed_date=dt.date(2024, 7, 9))
+    client.force_login(org.users["manager"])
 
     page = client.get(reverse("files:detail", args=["WA"])).content.decode()
 
@@ -66,7 +58,7 @@ def test_it_shows_the_four_sections_with_agreements_in_section_2(client, org):
     ]
     sections = re.split(r"<h2 class=\"govuk-heading-m[^\"]*\">Section ", page)
     assert "DBS certificate" in sections[1]
-    assert "Ann Manager" in sections[2]
+    assert "Tamsin Manager" in sections[2]
     assert sections[2].count("In force") == 1
     assert "Replaced by a later agreement" in sections[2]
     assert "Olive Former" in sections[2]
@@ -79,19 +71,19 @@ def test_it_keeps_one_file_per_worker(org):
     add(org, "dbs")
     add(org, "appraisal")
 
-    assert SupervisionFile.objects.filter(staff=org.worker_a).count() == 1
-    assert Document.objects.filter(file__staff=org.worker_a).count() == 2
+    assert SupervisionFile.objects.filter(staff=org.worker).count() == 1
+    assert Document.objects.filter(file__staff=org.worker).count() == 2
 
 
 @pytest.mark.parametrize(
     ("who", "allowed"),
     [
-        ("worker_a", True),  # their own file
-        ("manager_a", True),  # line manager
+        ("worker", True),  # their own file
+        ("manager", True),  # line manager
         ("head", True),  # senior manager
         ("qa", True),
-        ("manager_b", False),  # another team's manager
-        ("worker_b", False),  # another team's worker changing the id in the URL
+        ("other_manager", False),  # another team's manager
+        ("outsider", False),  # another team's worker changing the id in the URL
         ("support", False),  # Business Support add, never read
         ("hr", False),  # HR only once the person has left
         ("admin", False),  # a superuser runs the system, it does not read supervision
@@ -112,7 +104,7 @@ def test_it_lets_only_the_right_people_open_and_download(client, org, who, allow
 
 
 def test_it_refuses_an_unknown_person_or_document_as_it_refuses_someone_elses(client, org):
-    client.force_login(org.users["worker_b"])
+    client.force_login(org.users["outsider"])
 
     assert client.get(reverse("files:detail", args=["NOBODY"])).status_code == 403
     assert client.get(reverse("files:download", args=[999999])).status_code == 403
@@ -128,22 +120,22 @@ def test_it_sends_someone_signed_out_to_sign_in(client, org):
 
 
 def test_it_lists_only_the_files_the_user_may_open(client, org):
-    client.force_login(org.users["manager_a"])
+    client.force_login(org.users["manager"])
 
     page = client.get(reverse("files:list")).content.decode()
 
-    assert "Wes Worker" in page
-    assert "Val Worker" in page
-    assert "Bea Other" not in page
+    assert "Wanda Worker" in page
+    assert "Colin Colleague" in page
+    assert "Olive Outsider" not in page
 
 
 def test_it_finds_a_file_by_name(client, org):
     client.force_login(org.users["head"])
 
-    page = client.get(reverse("files:list"), {"q": "wes"}).content.decode()
+    page = client.get(reverse("files:list"), {"q": "wanda"}).content.decode()
 
-    assert "Wes Worker" in page
-    assert "Bea Other" not in page
+    assert "Wanda Worker" in page
+    assert "Olive Outsider" not in page
 
 
 def test_it_audits_opening_a_file(client, org):
@@ -155,7 +147,7 @@ def test_it_audits_opening_a_file(client, org):
     entry = AuditEvent.objects.filter(action="view").get()
     assert entry.actor_label == "head"
     assert entry.object_type == "files.supervisionfile"
-    assert entry.object_label == "Supervision file of Wes Worker"
+    assert entry.object_label == "Supervision file of Wanda Worker"
 
 
 def test_it_lets_business_support_add_to_sections_1_and_4_only(client, org):
@@ -192,7 +184,7 @@ def test_it_shows_business_support_whom_they_can_add_to_but_not_the_files(client
 
 
 def test_it_refuses_uploads_from_someone_outside_the_line(client, org, media):
-    client.force_login(org.users["manager_b"])
+    client.force_login(org.users["other_manager"])
 
     response = client.post(
         reverse("files:upload", args=["WA"]),
@@ -205,7 +197,7 @@ def test_it_refuses_uploads_from_someone_outside_the_line(client, org, media):
 
 
 def test_it_refuses_uploads_from_the_worker_and_from_qa(client, org):
-    for who in ("worker_a", "qa", "hr"):
+    for who in ("worker", "qa", "hr"):
         client.force_login(org.users[who])
         response = client.get(reverse("files:upload", args=["WA"]))
         assert response.status_code == 403, who
@@ -218,7 +210,7 @@ def test_it_makes_expiring_and_expired_documents_due(org):
     add(org, "swe_registration", expiry=dt.date(2025, 11, 30))  # months away
     add(org, "appraisal")  # does not expire
 
-    due = file_due_items([org.worker_a, org.worker_a2], today)
+    due = file_due_items([org.worker, org.colleague], today)
 
     assert due["WA2"] == []
     assert [(i.kind, i.expiry_date, i.status) for i in due["WA"]] == [
@@ -235,12 +227,12 @@ def test_it_counts_only_the_latest_of_each_kind(org):
     add(org, "dbs", expiry=dt.date(2025, 2, 1))
     add(org, "dbs", expiry=dt.date(2028, 2, 1), content=png_bytes())
 
-    assert file_due_items([org.worker_a], dt.date(2025, 3, 1))["WA"] == []
+    assert file_due_items([org.worker], dt.date(2025, 3, 1))["WA"] == []
 
 
 def test_it_shows_renewals_due_on_the_file_page(client, org):
     add(org, "dbs", expiry=timezone.localdate() + dt.timedelta(days=10))
-    client.force_login(org.users["manager_a"])
+    client.force_login(org.users["manager"])
 
     page = client.get(reverse("files:detail", args=["WA"])).content.decode()
 

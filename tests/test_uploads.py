@@ -15,32 +15,24 @@ from oversight.audit.models import AuditEvent
 from oversight.files.models import Document
 from oversight.files.retention import orphaned_files
 from oversight.files.uploads import clean_display_name, store_document
-from tests.file_factories import (
+from tests.council import (
     docx_bytes,
     jpeg_bytes,
     macro_docx_bytes,
     pdf_bytes,
     plain_zip_bytes,
     png_bytes,
-    small_org,
     upload,
     xlsx_bytes,
 )
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("oversight.urls")]
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.urls("oversight.urls"),
+    pytest.mark.usefixtures("media", "frozen_today"),
+]
 
 WRONG_TYPE = "The selected file must be a PDF, Word document (DOCX), PNG or JPG"
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path: Path) -> Path:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
-@pytest.fixture
-def org():
-    return small_org()
 
 
 def stored_files(media: Path) -> list[Path]:
@@ -48,11 +40,11 @@ def stored_files(media: Path) -> list[Path]:
 
 
 def post_upload(client, org, file, **fields):
-    client.force_login(org.users["manager_a"])
+    client.force_login(org.users["manager"])
     data = {"kind": "dbs", "title": "", **fields}
     if file is not None:
         data["document"] = file
-    return client.post(reverse("files:upload", args=[org.worker_a.staff_id]), data)
+    return client.post(reverse("files:upload", args=[org.worker.staff_id]), data)
 
 
 @pytest.mark.parametrize(
@@ -117,8 +109,8 @@ def test_it_refuses_a_file_over_the_size_limit(client, org, media, settings):
 
 
 def test_it_tells_the_limit_in_megabytes_by_default(client, org):
-    client.force_login(org.users["manager_a"])
-    page = client.get(reverse("files:upload", args=[org.worker_a.staff_id])).content.decode()
+    client.force_login(org.users["manager"])
+    page = client.get(reverse("files:upload", args=[org.worker.staff_id])).content.decode()
     assert "smaller than 10MB" in page
 
 
@@ -194,7 +186,7 @@ def test_it_cleans_display_names_without_losing_readable_text():
 def test_it_shows_a_hostile_name_as_text_on_the_file_page(client, org):
     post_upload(client, org, upload("<img src=x onerror=alert(1)>.pdf", pdf_bytes()))
 
-    page = client.get(reverse("files:detail", args=[org.worker_a.staff_id])).content.decode()
+    page = client.get(reverse("files:detail", args=[org.worker.staff_id])).content.decode()
 
     assert "<img src=x" not in page
     assert "img src=x onerror=alert(1).pdf" in page
@@ -203,12 +195,12 @@ def test_it_shows_a_hostile_name_as_text_on_the_file_page(client, org):
 def test_it_removes_the_written_file_when_recording_it_fails(org, media):
     with pytest.raises(ValidationError):
         store_document(
-            org.worker_a,
+            org.worker,
             upload("dbs.pdf", pdf_bytes()),
             kind="dbs",
             title="DBS",
             expiry_date="31/02/2026",  # type: ignore[arg-type]  # a value the database refuses
-            by=org.users["manager_a"],
+            by=org.users["manager"],
         )
 
     assert Document.objects.count() == 0
@@ -255,11 +247,11 @@ def test_it_audits_each_upload_and_each_download(client, org):
 
     entries = AuditEvent.objects.about(document)
     assert [e.action for e in entries] == ["create", "download", "download"]
-    assert {e.actor_label for e in entries} == {"manager-a"}
+    assert {e.actor_label for e in entries} == {"manager"}
     created = entries.first()
     assert created.detail["title"] == "DBS 2025"
     assert created.detail["original_name"] == "dbs.pdf"
-    assert created.detail["staff_id"] == org.worker_a.staff_id
+    assert created.detail["staff_id"] == org.worker.staff_id
     assert len(created.detail["sha256"]) == 64
 
 

@@ -13,10 +13,14 @@ from playwright.sync_api import Browser, Page, expect
 
 from oversight.organisation.models import Staff
 from oversight.supervision.models import Agreement
-from tests.agreement_factories import TERMS, a_team
 from tests.browser.conftest import assert_accessible, screenshot, sign_in
+from tests.council import DAY, TERMS, TODAY, council
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("frozen_today"),
+]
 
 
 PASSWORD = "a-long-test-password"
@@ -54,19 +58,21 @@ def test_an_agreement_is_prepared_confirmed_and_signed(
     pages: tuple[Page, Page, str], live_server: Any
 ) -> None:
     manager_page, worker_page, suffix = pages
-    team = a_team()
+    team = council(worker_started=TODAY - 10 * DAY)
 
     # The manager finds the worker and starts an agreement.
     sign_in(manager_page, live_server, with_password(team.manager), PASSWORD)
     manager_page.goto(f"{live_server.url}/agreements/")
     expect(manager_page.get_by_role("heading", level=1)).to_have_text("Supervision agreements")
     check(manager_page, "list", suffix)
-    manager_page.get_by_role("link", name="Agreements of Worker A").click()
-    expect(manager_page.get_by_text("Supervision agreement with Manager A due")).to_be_visible()
+    manager_page.get_by_role("link", name="Agreements of Wanda Worker").click()
+    expect(
+        manager_page.get_by_text("Supervision agreement with Tamsin Manager due")
+    ).to_be_visible()
     check(manager_page, "staff", suffix)
     manager_page.get_by_role("button", name="Start a new agreement").click()
     expect(manager_page.get_by_role("heading", level=1)).to_contain_text(
-        "New agreement between Manager A and Worker A"
+        "New agreement between Tamsin Manager and Wanda Worker"
     )
     check(manager_page, "new", suffix)
 
@@ -81,7 +87,7 @@ def test_an_agreement_is_prepared_confirmed_and_signed(
     )
     expect(manager_page.get_by_label("How often will supervision happen?")).to_have_value("14d")
     expect(manager_page).to_have_title(
-        "Error: New supervision agreement: Worker A \N{EN DASH} Oversight"
+        "Error: New supervision agreement: Wanda Worker \N{EN DASH} Oversight"
     )
     check(manager_page, "new-errors", suffix)
     summary.get_by_role("link", name="Enter how long each session will last").click()
@@ -104,7 +110,7 @@ def test_an_agreement_is_prepared_confirmed_and_signed(
         manager_page.get_by_label(label).fill(TERMS[name])
     check(manager_page, "edit", suffix)
     manager_page.get_by_role("button", name="Save and confirm").click()
-    expect(manager_page.get_by_text("waiting for Worker A to confirm")).to_be_visible()
+    expect(manager_page.get_by_text("waiting for Wanda Worker to confirm")).to_be_visible()
     expect(manager_page.get_by_role("button", name="Confirm agreement")).to_have_count(0)
     check(manager_page, "awaiting-worker", suffix)
 
@@ -112,7 +118,7 @@ def test_an_agreement_is_prepared_confirmed_and_signed(
     sign_in(worker_page, live_server, with_password(team.worker), PASSWORD)
     worker_page.goto(f"{live_server.url}/agreements/")
     waiting = worker_page.get_by_role(
-        "link", name="Agreement between Manager A and Worker A", exact=True
+        "link", name="Agreement between Tamsin Manager and Wanda Worker", exact=True
     )
     expect(waiting).to_be_visible()
     check(worker_page, "worker-list", suffix)
@@ -133,9 +139,9 @@ def test_an_agreement_is_prepared_confirmed_and_signed(
 
     # The worker's page now shows it in force, and the engine counts it as done.
     worker_page.get_by_role(
-        "link", name="Back to Worker A\N{RIGHT SINGLE QUOTATION MARK}s agreements"
+        "link", name="Back to Wanda Worker\N{RIGHT SINGLE QUOTATION MARK}s agreements"
     ).click()
-    expect(worker_page.get_by_text("With Manager A, signed")).to_be_visible()
+    expect(worker_page.get_by_text("With Tamsin Manager, signed")).to_be_visible()
     expect(worker_page.locator(".app-tag--met").first).to_have_text("Done")
     check(worker_page, "worker-staff", suffix)
-    assert today - team.started < dt.timedelta(days=28)
+    assert today - team.worker_started < dt.timedelta(days=28)

@@ -15,13 +15,14 @@ from playwright.sync_api import Page, expect
 from oversight.files.retention import record_leaver
 from oversight.files.uploads import store_document
 from tests.browser.conftest import assert_accessible, screenshot, sign_in
+from tests.council import council, pdf_bytes, upload
 from tests.factories import LineManagementFactory, StaffFactory
-from tests.file_factories import pdf_bytes, small_org, upload
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
     pytest.mark.urls("oversight.urls"),
+    pytest.mark.usefixtures("frozen_today"),
 ]
 
 PASSWORD = "a-long-test-password"
@@ -35,7 +36,7 @@ def fast_files(settings, tmp_path: Path) -> None:
 
 @pytest.fixture
 def org():
-    org = small_org()
+    org = council()
     for user in org.users.values():
         user.set_password(PASSWORD)
         user.save()
@@ -50,14 +51,14 @@ def choose_date(page: Page, legend: str, day: dt.date) -> None:
 
 
 def test_a_manager_uploads_and_downloads_a_document(page: Page, live_server, org, tmp_path):
-    sign_in(page, live_server, "manager-a", PASSWORD)
+    sign_in(page, live_server, "manager", PASSWORD)
     page.goto(f"{live_server.url}/files/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Supervision files")
     assert_accessible(page, context="files list")
     screenshot(page, "files-list")
 
-    page.get_by_role("link", name="Wes Worker", exact=True).click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Wes Worker")
+    page.get_by_role("link", name="Wanda Worker", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Wanda Worker")
     assert_accessible(page, context="empty file")
 
     page.get_by_role("button", name="Add a document").click()
@@ -93,7 +94,7 @@ def test_a_manager_uploads_and_downloads_a_document(page: Page, live_server, org
 
 def test_the_upload_works_without_javascript(no_js_page: Page, live_server, org, tmp_path):
     page = no_js_page
-    sign_in(page, live_server, "manager-a", PASSWORD)
+    sign_in(page, live_server, "manager", PASSWORD)
     page.goto(f"{live_server.url}/files/WA/upload/")
     chosen = tmp_path / "appraisal.pdf"
     chosen.write_bytes(pdf_bytes())
@@ -108,23 +109,23 @@ def test_the_upload_works_without_javascript(no_js_page: Page, live_server, org,
 def test_moving_supervisees_and_recording_a_leaver(page: Page, live_server, org):
     sign_in(page, live_server, "head", PASSWORD)
     page.goto(f"{live_server.url}/files/MA/")
-    page.get_by_role("link", name="Move the people Ann Manager supervises").click()
+    page.get_by_role("link", name="Move the people Tamsin Manager supervises").click()
     assert_accessible(page, context="reassign form")
     page.get_by_label("Who will supervise them?").select_option("MB")
     choose_date(page, "When does the new supervisor take over?", timezone.localdate())
     page.get_by_role("button", name="Continue").click()
 
-    expect(page.get_by_role("heading", level=1)).to_have_text("Check who moves to Bob Manager")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check who moves to Omar Manager")
     assert_accessible(page, context="reassign check")
     screenshot(page, "people-reassign-check")
     page.get_by_role("button", name="Confirm and move 2 people").click()
 
-    expect(page.get_by_role("heading", level=1)).to_contain_text("2 people move to Bob Manager")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("2 people move to Omar Manager")
     assert_accessible(page, context="reassign done")
     screenshot(page, "people-reassign-done")
 
     page.goto(f"{live_server.url}/files/MA/")
-    page.get_by_role("link", name="Record that Ann Manager is leaving").click()
+    page.get_by_role("link", name="Record that Tamsin Manager is leaving").click()
     assert_accessible(page, context="leaver form")
     choose_date(page, "What is their last working day?", timezone.localdate())
     page.get_by_role("button", name="Continue").click()
@@ -132,23 +133,23 @@ def test_moving_supervisees_and_recording_a_leaver(page: Page, live_server, org)
     screenshot(page, "people-leaver-check")
     page.get_by_role("button", name="Record leaving date").click()
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
-        "Ann Manager\N{RIGHT SINGLE QUOTATION MARK}s last working day is recorded"
+        "Tamsin Manager\N{RIGHT SINGLE QUOTATION MARK}s last working day is recorded"
     )
 
 
 def test_hr_confirms_destruction_after_retention(page: Page, live_server, org):
     long_ago = dt.date(2010, 1, 4)
     leaver = StaffFactory(staff_id="OLD", name="Lee Leaver", start_date=long_ago)
-    LineManagementFactory(staff=leaver, manager=org.manager_a, start_date=long_ago)
+    LineManagementFactory(staff=leaver, manager=org.manager, start_date=long_ago)
     store_document(
         leaver,
         upload("appraisal.pdf", pdf_bytes()),
         kind="appraisal",
         title="Appraisal 2016",
         expiry_date=None,
-        by=org.users["manager_a"],
+        by=org.users["manager"],
     )
-    record_leaver(leaver, dt.date(2017, 3, 31), by=org.users["manager_a"])
+    record_leaver(leaver, dt.date(2017, 3, 31), by=org.users["manager"])
 
     sign_in(page, live_server, "hr", PASSWORD)
     page.goto(f"{live_server.url}/files/retention/")

@@ -9,11 +9,15 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from oversight.cases.models import Case
-from tests.access_factories import user_in_group
 from tests.browser.conftest import assert_accessible, focused, screenshot, sign_in, tab_to
-from tests.mywork_factories import DAY, Council, action, child, council, record, sent, today
+from tests.council import DAY, Council, action, child, council, record, sent, today
+from tests.factories import user_in_group
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("frozen_today"),
+]
 
 PASSWORD = "a-long-browser-password"
 
@@ -26,7 +30,7 @@ def can_sign_in(user: Any) -> str:
 
 def busy_council() -> tuple[Council, Case, Case]:
     """A team with children due and overdue, a record to agree, a returned one, and actions."""
-    org = council()
+    org = council(last_supervised=today() - 10 * DAY)
     amara = child(org.worker, name="Amara Okafor", last_supervised=today() - 60 * DAY)
     bisi = child(org.worker, name="Bisi Okafor", last_supervised=today() - 52 * DAY)
     child(org.colleague, name="Chidi Mensah", last_supervised=today() - 10 * DAY)

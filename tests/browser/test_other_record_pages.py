@@ -9,22 +9,25 @@ import re
 import pytest
 from django.conf import settings
 from django.test import Client
-from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from oversight.records.models import ChairReview, GroupRecord, OversightNote, PracticeObservation
 from oversight.supervision.models import Session
 from tests.browser.conftest import assert_accessible, screenshot
-from tests.other_record_page_factories import Office, build_office
+from tests.council import TODAY, Council, conference_children, council
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("frozen_today"),
+]
 
-YESTERDAY = timezone.localdate() - dt.timedelta(days=1)
+YESTERDAY = TODAY - dt.timedelta(days=1)
 
 
 @pytest.fixture
-def office() -> Office:
-    return build_office()
+def office() -> Council:
+    return conference_children(council())
 
 
 def sign_in(page: Page, live_server, user) -> None:
@@ -51,7 +54,7 @@ def saved_and_readable(page: Page, name: str) -> None:
     screenshot(page, f"other-records-{name}-saved")
 
 
-def test_a_manager_records_management_oversight(page: Page, live_server, office: Office) -> None:
+def test_a_manager_records_management_oversight(page: Page, live_server, office: Council) -> None:
     sign_in(page, live_server, office.manager.user)
     page.goto(f"{live_server.url}/records/oversight/new/?case={office.case.case_id}")
     expect(page.get_by_role("heading", level=1)).to_have_text("Record management oversight")
@@ -77,7 +80,7 @@ def test_a_manager_records_management_oversight(page: Page, live_server, office:
     assert (note.session.type, note.case) == ("case_discussion", office.case)
 
 
-def test_a_manager_records_group_supervision(page: Page, live_server, office: Office) -> None:
+def test_a_manager_records_group_supervision(page: Page, live_server, office: Council) -> None:
     sign_in(page, live_server, office.manager.user)
     page.goto(f"{live_server.url}/records/group/new/?team={office.team.pk}")
     assert_accessible(page, context="new group supervision")
@@ -109,7 +112,7 @@ def test_a_manager_records_group_supervision(page: Page, live_server, office: Of
     assert GroupRecord.objects.get().attendees.count() == 2
 
 
-def test_a_manager_records_a_practice_observation(page: Page, live_server, office: Office) -> None:
+def test_a_manager_records_a_practice_observation(page: Page, live_server, office: Council) -> None:
     sign_in(page, live_server, office.manager.user)
     page.goto(f"{live_server.url}/records/observation/new/?staff={office.worker.staff_id}")
     expect(page.get_by_text("0 recorded between 1 April")).to_be_visible()
@@ -132,9 +135,9 @@ def test_a_manager_records_a_practice_observation(page: Page, live_server, offic
 
 
 def test_a_reviewing_manager_records_conference_chair_supervision(
-    page: Page, live_server, office: Office
+    page: Page, live_server, office: Council
 ) -> None:
-    sign_in(page, live_server, office.crs_manager.user)
+    sign_in(page, live_server, office.chairs_manager.user)
     page.goto(f"{live_server.url}/records/chair/new/?staff={office.chair.staff_id}")
     assert_accessible(page, context="new conference chair supervision")
     screenshot(page, "other-records-chair-new")
@@ -153,7 +156,7 @@ def test_a_reviewing_manager_records_conference_chair_supervision(
 
 
 def test_oversight_is_recorded_with_javascript_switched_off(
-    no_js_page: Page, live_server, office: Office
+    no_js_page: Page, live_server, office: Council
 ) -> None:
     page = no_js_page
     sign_in(page, live_server, office.manager.user)

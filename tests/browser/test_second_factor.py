@@ -13,17 +13,23 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Browser, Page, expect
 
 from oversight.audit.trail import audit
-from tests.access_factories import sign_in_as, user_in_group
 from tests.browser.conftest import assert_accessible, screenshot, sign_in
-from tests.factories import LineManagementFactory, StaffFactory
-from tests.security_factories import PASSWORD, code_from_key, person
+from tests.factories import (
+    PASSWORD,
+    LineManagementFactory,
+    StaffFactory,
+    code_from_key,
+    person,
+    sign_in_as,
+    user_in_group,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture(autouse=True)
 def quick_hashing(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = ["tests.security_factories.QuickArgon2PasswordHasher"]
+    settings.PASSWORD_HASHERS = ["tests.factories.QuickArgon2PasswordHasher"]
 
 
 def test_setting_up_and_signing_in_with_an_authenticator_app(page: Page, live_server: Any) -> None:

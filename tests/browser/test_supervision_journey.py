@@ -23,17 +23,21 @@ from oversight.records.queries import chronology
 from oversight.records.workflow import State
 from oversight.supervision.models import Session
 from tests.browser.conftest import assert_accessible, focused, screenshot, sign_in, tab_to
-from tests.one_to_one_factories import Team, a_team
+from tests.council import Council, council, smith_children
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("frozen_today"),
+]
 
 PASSWORD = "a-long-journey-password"
 REASON = "Ben was seen alone at home, not at school. Please correct his note."
 
 
 @pytest.fixture
-def team() -> Team:
-    team = a_team()
+def team() -> Council:
+    team = smith_children(council())
     for user in (team.manager_user, team.worker_user):
         user.set_password(PASSWORD)
         user.save()
