@@ -262,3 +262,18 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
 }
+
+
+# Audit trail and sign-in hardening (issue 9) ----------------------------------------------------
+# Owned with oversight/audit/ and oversight/accounts/; see those for why.
+#
+# OVERSIGHT_AUDIT_KEY  64+ hexadecimal characters: the key that seals each audit entry with a MAC,
+#                 kept outside the database (make one: python3 -c 'import secrets;
+#                 print(secrets.token_hex(32))'). Never change it once entries exist. Unset: a key
+#                 derived from SECRET_KEY, and `oversight check --deploy` warns.
+# OVERSIGHT_AUDIT_CHECKPOINT  the signed checkpoint file `oversight audit checkpoint` writes
+#                 (default data/audit-checkpoint.json); keep it off the database server.
+OVERSIGHT_AUDIT_KEY = os.environ.get("OVERSIGHT_AUDIT_KEY")
+OVERSIGHT_AUDIT_CHECKPOINT = Path(
+    os.environ.get("OVERSIGHT_AUDIT_CHECKPOINT") or DATA_DIR / "audit-checkpoint.json"
+)
