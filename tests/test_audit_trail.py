@@ -7,15 +7,15 @@ import datetime as dt
 import io
 import os
 import threading
-from pathlib import Path
 from decimal import Decimal
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.admin.sites import site
 from django.contrib.auth.models import AnonymousUser
-from django.core.management import call_command
 from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 from django.db.models import ProtectedError
 from django.test import RequestFactory
@@ -464,7 +464,7 @@ def test_it_detects_an_edit_after_which_the_whole_chain_was_recomputed(
 
 
 def test_it_detects_entries_deleted_from_the_end(three_entries: list[AuditEvent]) -> None:
-    first, second, third = three_entries
+    _, second, third = three_entries
     run_sql("DELETE FROM {table} WHERE id = %s", [third.pk])
 
     result = verify_chain()
@@ -588,9 +588,12 @@ def test_postgresql_itself_refuses_to_change_or_delete_an_entry(
 ) -> None:
     table = connection.ops.quote_name(AuditEvent._meta.db_table)
     for sql in (f"UPDATE {table} SET action = 'view'", f"DELETE FROM {table}"):
-        with pytest.raises(DatabaseError, match="The audit trail is append-only"):
-            with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute(sql)
+        with (
+            pytest.raises(DatabaseError, match="The audit trail is append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql)
     assert verify_chain().intact
 
 
