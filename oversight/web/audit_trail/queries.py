@@ -1,10 +1,11 @@
 """Which audit entries a person may search, and which are about a given member of staff.
 
 An entry names its object by type ("supervision.session") and id. Whose object it is follows the
-same line as access: a session's record is the supervisee's, an agreement or a document in a
-supervision file is the staff member's, the staff member is their own file. The models are found
-by their fields (a foreign key called `supervisee` or `staff` to Staff, or `session` to Session),
-so a new kind of thing in someone's file counts without a change here.
+same line as access: a session's record is the supervisee's, an agreement or a supervision file is
+the staff member's, a document in the file is the file's owner's, the staff member is their own
+file. The models are found by their fields (a foreign key called `supervisee` or `staff` to
+Staff, `session` to Session, or `file` to SupervisionFile), so a new kind of thing in someone's
+file counts without a change here.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from django.db.models.functions import Cast
 
 from oversight.access.queries import access_for
 from oversight.audit.models import AuditEvent, AuditEventQuerySet
+from oversight.files.models import SupervisionFile
 from oversight.organisation.models import Staff
 from oversight.supervision.models import Session
 
@@ -37,6 +39,8 @@ def _subject_paths() -> Iterator[tuple[type[models.Model], str]]:
             ("supervisee", Staff, "supervisee"),
             ("staff", Staff, "staff"),
             ("session", Session, "session__supervisee"),
+            # A document in a supervision file is the file's owner's.
+            ("file", SupervisionFile, "file__staff"),
         ):
             try:
                 field = model._meta.get_field(name)
