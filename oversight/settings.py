@@ -58,7 +58,8 @@ ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver"
 OVERSIGHT_POLICY = os.environ.get("OVERSIGHT_POLICY", "bedford")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, signing in through the app's own sign-in and auditing every change.
+    "oversight.accounts.admin_site.OversightAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
