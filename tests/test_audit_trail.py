@@ -175,9 +175,32 @@ def test_it_ignores_x_forwarded_for_unless_told_to_trust_it(clock: Clock, settin
     )
 
     assert audit(None, "view", request=request).ip_address == "10.0.0.5"
-    settings.AUDIT_TRUST_X_FORWARDED_FOR = True
+    settings.OVERSIGHT_TRUSTED_PROXIES = 1
     # The right-most address is the one our proxy added; the left-most is the client's claim.
     assert audit(None, "view", request=request).ip_address == "192.0.2.44"
+
+
+@pytest.mark.parametrize(
+    ("proxies", "forwarded", "address"),
+    [
+        # No proxy configured: whatever the header says, the address that connected.
+        (0, "198.51.100.1", "10.0.0.5"),
+        # Two proxies: the outer one appended the client's address, the inner one the outer's.
+        (2, "203.0.113.66, 198.51.100.1, 10.0.0.9", "198.51.100.1"),
+        (1, "203.0.113.66, 198.51.100.1, 10.0.0.9", "10.0.0.9"),
+        # Fewer addresses than proxies: it did not come through them all.
+        (2, "198.51.100.1", "10.0.0.5"),
+        (1, "", "10.0.0.5"),
+        (1, "not an address", None),
+    ],
+)
+def test_it_believes_only_as_many_forwarded_addresses_as_there_are_trusted_proxies(
+    clock: Clock, settings, proxies: int, forwarded: str, address: str | None
+) -> None:
+    settings.OVERSIGHT_TRUSTED_PROXIES = proxies
+    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR=forwarded)
+
+    assert audit(None, "view", request=request).ip_address == address
 
 
 def test_it_refuses_what_it_cannot_record(clock: Clock) -> None:

@@ -1,8 +1,9 @@
 """Signing in and out with a password, the second-factor code, and setting up that factor.
 
 Every sign-in, failed sign-in, sign-out and change to a person's second factor is written to the
-audit trail here, in the view that does it, rather than from Django's or django-axes' signals:
-the view knows how the person signed in and why an attempt failed.
+audit trail here, in the view that does it, rather than from Django's signals: the view knows how
+the person signed in and why an attempt failed. Wrong passwords are throttled by
+oversight.accounts.throttle.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import base64
 import binascii
 import math
 import secrets
+from http import HTTPStatus
 from typing import Any
 from urllib.parse import urlencode
 
@@ -39,15 +41,12 @@ from django_otp import login as otp_login
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from oversight.accounts import throttle
 from oversight.accounts.forms import SecurityCodeForm
 from oversight.accounts.middleware import needs_second_factor, note_sign_in
 from oversight.audit.trail import audit
 
 SETUP_KEY = "oversight_totp_setup_key"
-LOCKOUT_MESSAGE = (
-    "You have tried to sign in too many times. Wait 15 minutes and try again, "
-    "or ask your system administrator"
-)
 
 
 def safe_next(request: HttpRequest) -> str:
@@ -65,7 +64,11 @@ def code_page_for(next_url: str) -> str:
 
 
 def _sign_in_page(
-    request: HttpRequest, form: AuthenticationForm, *, locked_out: bool = False, status: int = 200
+    request: HttpRequest,
+    form: AuthenticationForm,
+    *,
+    refusal_message: str = "",
+    status: int = 200,
 ) -> HttpResponse:
     next_url = request.POST.get("next") or request.GET.get("next") or ""
     return render(
@@ -74,26 +77,14 @@ def _sign_in_page(
         {
             "form": form,
             "next": next_url,
-            "locked_out": locked_out,
-            "lockout_message": LOCKOUT_MESSAGE,
+            "locked_out": bool(refusal_message),
+            "lockout_message": refusal_message,
             "oidc_enabled": settings.OIDC_ENABLED,
             "oidc_url": reverse("oidc_authentication_init")
             + (f"?{urlencode({'next': next_url})}" if next_url else ""),
         },
         status=status,
     )
-
-
-def locked_out(
-    request: HttpRequest, original_response: HttpResponse | None = None, credentials: Any = None
-) -> HttpResponse:
-    """django-axes' AXES_LOCKOUT_CALLABLE: the sign-in page saying why, keeping the username.
-
-    The form is unbound on purpose: validating it would try the password again.
-    """
-    username = request.POST.get("username", "") if request.method == "POST" else ""
-    form = AuthenticationForm(request, initial={"username": username})
-    return _sign_in_page(request, form, locked_out=True, status=settings.AXES_HTTP_RESPONSE_CODE)
 
 
 def _audit_failed_sign_in(request: HttpRequest, username: str, reason: str) -> None:
@@ -117,6 +108,17 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return _sign_in_page(request, AuthenticationForm(request))
 
+    username = request.POST.get("username", "").strip()
+    # Checked before the password, so a refused attempt learns nothing about it.
+    refused = throttle.refusal(request, username) if username else None
+    if refused is not None:
+        _audit_failed_sign_in(request, username, refused.reason)
+        # Unbound, so the form does not try the password; the username stays in the box.
+        form = AuthenticationForm(request, initial={"username": username})
+        return _sign_in_page(
+            request, form, refusal_message=refused.message, status=HTTPStatus.TOO_MANY_REQUESTS
+        )
+
     form = AuthenticationForm(request, data=request.POST)
     if form.is_valid():
         user = form.get_user()
@@ -131,16 +133,12 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             detail={"method": "password", "second_factor": "asked" if asked else "not set up"},
         )
         next_url = safe_next(request)
-        return redirect(code_page_for(next_url) if asked else next_url)
+        response = redirect(code_page_for(next_url) if asked else next_url)
+        throttle.signed_in(request, response, username)
+        return response
 
-    username = request.POST.get("username", "").strip()
-    is_locked_out = bool(getattr(request, "axes_locked_out", False))
-    if is_locked_out:
-        _audit_failed_sign_in(request, username, "locked out")
-        # AxesMiddleware turns this into the page from locked_out() as well; say it here too
-        # so the page does not depend on the order of the middleware.
-        return locked_out(request)
     if username and request.POST.get("password"):
+        throttle.record_failure(request, username)
         _audit_failed_sign_in(request, username, "wrong username or password")
     return _sign_in_page(request, form)
 

@@ -144,16 +144,21 @@ def changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, di
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    """The address the request came from.
+    """The address the request came from, as far as it can be believed.
 
-    X-Forwarded-For is any client's to write, so it is read only when the setting
-    AUDIT_TRUST_X_FORWARDED_FOR says a proxy of ours sets it; then the right-most address is the
-    one our proxy saw, and anything to its left is the client's own claim.
+    X-Forwarded-For is any client's to write. Each proxy of ours appends the address it received
+    the request from, so with OVERSIGHT_TRUSTED_PROXIES proxies in front of us the client's
+    address is that many places from the right; anything to its left is the client's own claim
+    and is never read. With no proxy configured the header is ignored altogether. A request
+    carrying fewer addresses than that did not come through every proxy: it gets the address
+    that connected to us.
     """
-    if getattr(settings, "AUDIT_TRUST_X_FORWARDED_FOR", False):
-        hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        if hops and (forwarded := _ip(hops[-1])):
-            return forwarded
+    trusted = int(getattr(settings, "OVERSIGHT_TRUSTED_PROXIES", 0) or 0)
+    if trusted > 0:
+        header = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        hops = [hop.strip() for hop in header.split(",") if hop.strip()]
+        if len(hops) >= trusted:
+            return _ip(hops[-trusted])
     return _ip(request.META.get("REMOTE_ADDR"))
 
 
