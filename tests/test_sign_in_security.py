@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import re
 import time
 from typing import Any
 
@@ -13,6 +14,7 @@ from django.conf import settings
 from django.db.models import F
 from django.test import Client
 from django.urls import reverse
+from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from oversight.accounts.middleware import SIGNED_IN_AT
@@ -38,6 +40,7 @@ def quick_hashing_and_codes(settings: Any) -> None:
     # on its own, below.
     settings.PASSWORD_HASHERS = ["tests.security_factories.QuickArgon2PasswordHasher"]
     settings.OTP_TOTP_THROTTLE_FACTOR = 0
+    settings.OTP_STATIC_THROTTLE_FACTOR = 0
 
 
 def sign_in(client: Client, username: str, password: str = PASSWORD, **extra: Any) -> Any:
@@ -415,6 +418,82 @@ def test_it_sets_up_an_authenticator_app_with_a_qr_code_and_a_key(client: Client
     assert client.post("/sign-in/code/", {"code": code_for(device, steps_from_now=1)})[
         "Location"
     ] == reverse("home")
+
+
+# Recovery codes ----------------------------------------------------------------------------------
+
+
+def recovery_codes_on(page: str) -> list[str]:
+    return re.findall(r"<li><code>([a-z2-9]{5}-[a-z2-9]{5})</code></li>", page)
+
+
+def set_up_app(client: Client) -> tuple[bytes, list[str]]:
+    client.get("/account/two-factor/")
+    key = bytes.fromhex(client.session[SETUP_KEY])
+    client.post("/account/two-factor/", {"code": code_from_key(key)})
+    return key, recovery_codes_on(client.get("/account/two-factor/").content.decode())
+
+
+def test_setting_up_the_app_shows_ten_recovery_codes_once(client: Client) -> None:
+    user = person()
+    sign_in(client, "ada")
+
+    _, codes = set_up_app(client)
+
+    assert len(codes) == len(set(codes)) == 10
+    assert StaticDevice.objects.get(user=user).token_set.count() == 10
+    assert last_entry("recovery_codes_made").actor == user
+    again = client.get("/account/two-factor/").content.decode()
+    assert recovery_codes_on(again) == []
+    assert "You have 10 unused recovery codes" in again
+
+
+def test_a_recovery_code_signs_in_in_place_of_the_app_once_only(client: Client) -> None:
+    person()
+    sign_in(client, "ada")
+    _, codes = set_up_app(client)
+    client.post(reverse("logout"))
+
+    sign_in(client, "ada")
+    used = client.post("/sign-in/code/", {"code": codes[3].upper().replace("-", " ")})
+
+    assert used["Location"] == reverse("home")
+    assert client.get("/").status_code == 200
+    entry = last_entry("second_factor_passed")
+    assert entry.detail == {"with": "recovery code", "recovery_codes_left": 9}
+
+    client.post(reverse("logout"))
+    sign_in(client, "ada")
+    reused = client.post("/sign-in/code/", {"code": codes[3]})
+    assert reused.status_code == 200
+    assert "The security code is not correct" in reused.content.decode()
+    assert last_entry("second_factor_failed").actor_label == "ada"
+
+
+def test_a_person_can_make_new_recovery_codes_with_a_code_from_their_app(
+    client: Client,
+) -> None:
+    person()
+    sign_in(client, "ada")
+    key, old = set_up_app(client)
+
+    refused = client.post(
+        "/account/two-factor/", {"code": "000000", "action": "new_recovery_codes"}
+    )
+    assert "The security code is not correct" in refused.content.decode()
+    made = client.post(
+        "/account/two-factor/",
+        {"code": code_from_key(key, steps_from_now=1), "action": "new_recovery_codes"},
+    )
+    assert made["Location"] == "/account/two-factor/"
+    new = recovery_codes_on(client.get("/account/two-factor/").content.decode())
+
+    assert len(new) == 10
+    assert not set(new) & set(old)
+    client.post(reverse("logout"))
+    sign_in(client, "ada")
+    assert client.post("/sign-in/code/", {"code": old[0]}).status_code == 200
+    assert client.post("/sign-in/code/", {"code": new[0]})["Location"] == reverse("home")
 
 
 def test_turning_the_second_factor_off_needs_a_code(client: Client) -> None:

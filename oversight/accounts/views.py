@@ -39,14 +39,17 @@ from django.views.decorators.http import require_POST
 from django_otp import devices_for_user
 from django_otp import login as otp_login
 from django_otp.oath import TOTP
+from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from oversight.accounts import throttle
-from oversight.accounts.forms import SecurityCodeForm
+from oversight.accounts import recovery, throttle
+from oversight.accounts.forms import SecurityCodeForm, SignInCodeForm
 from oversight.accounts.middleware import needs_second_factor, note_sign_in
 from oversight.audit.trail import audit
 
 SETUP_KEY = "oversight_totp_setup_key"
+CODES_TO_SHOW = "oversight_recovery_codes_to_show"
+NEW_RECOVERY_CODES = "new_recovery_codes"
 
 
 def safe_next(request: HttpRequest) -> str:
@@ -153,10 +156,11 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 
 
 def _confirmed_device(user: Any) -> TOTPDevice | None:
-    return next(iter(devices_for_user(user, confirmed=True)), None)
+    # The authenticator app; recovery codes are a StaticDevice beside it.
+    return TOTPDevice.objects.filter(user=user, confirmed=True).first()
 
 
-def _code_refusal(device: TOTPDevice, code: str) -> str | None:
+def _code_refusal(device: TOTPDevice | StaticDevice, code: str) -> str | None:
     """None if the app's code is right; otherwise what to tell the person.
 
     django-otp makes each wrong code double the wait before the next is checked (1 s, 2 s, 4 s
@@ -186,12 +190,31 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
     if device is None or request.user.is_verified():  # type: ignore[union-attr]
         return redirect(next_url)
 
-    form = SecurityCodeForm(request.POST or None)
+    form = SignInCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        refusal = _code_refusal(device, form.cleaned_data["code"])
-        if refusal is None:
-            otp_login(request, device)
-            audit(request.user, "second_factor_passed", request.user, request=request)
+        code = form.cleaned_data["code"]
+        used: TOTPDevice | StaticDevice | None = device
+        if not code.isdigit():
+            used = recovery.device_for(request.user)
+        refusal = (
+            _code_refusal(used, code)
+            if used is not None
+            else "That recovery code is not right. Enter the code your app shows"
+        )
+        if refusal is None and used is not None:
+            otp_login(request, used)
+            detail = {}
+            if isinstance(used, StaticDevice):
+                left = recovery.remaining(request.user)
+                detail = {"with": "recovery code", "recovery_codes_left": left}
+                messages.info(
+                    request,
+                    f"You used a recovery code. You have {left} left: make new ones on your "
+                    "two-step verification page",
+                )
+            audit(
+                request.user, "second_factor_passed", request.user, request=request, detail=detail
+            )
             return redirect(next_url)
         audit(request.user, "second_factor_failed", request.user, request=request)
         form.add_error("code", refusal)
@@ -235,6 +258,18 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     if device is not None:
         if request.method == "POST" and form.is_valid():
             refusal = _code_refusal(device, form.cleaned_data["code"])
+            if refusal is None and request.POST.get("action") == NEW_RECOVERY_CODES:
+                with transaction.atomic():
+                    codes = recovery.make_new(request.user)
+                    audit(
+                        request.user,
+                        "recovery_codes_made",
+                        request.user,
+                        request=request,
+                        detail={"count": len(codes)},
+                    )
+                request.session[CODES_TO_SHOW] = codes
+                return redirect("two_factor")
             if refusal is None:
                 with transaction.atomic():
                     for each in devices_for_user(request.user):
@@ -249,7 +284,18 @@ def two_factor(request: HttpRequest) -> HttpResponse:
                 messages.success(request, "Two-step verification is off")
                 return redirect("two_factor")
             form.add_error("code", refusal)
-        return render(request, "accounts/two_factor_on.html", {"form": form, "device": device})
+        return render(
+            request,
+            "accounts/two_factor_on.html",
+            {
+                "form": form,
+                "device": device,
+                # Shown once: gone from the session as soon as this page is drawn.
+                "new_codes": request.session.pop(CODES_TO_SHOW, None),
+                "codes_left": recovery.remaining(request.user),
+                "new_codes_action": NEW_RECOVERY_CODES,
+            },
+        )
 
     key = _setup_key(request)
     if request.method == "POST" and form.is_valid():
@@ -270,7 +316,16 @@ def two_factor(request: HttpRequest) -> HttpResponse:
                     request=request,
                     detail={"device": "authenticator app"},
                 )
+                codes = recovery.make_new(request.user)
+                audit(
+                    request.user,
+                    "recovery_codes_made",
+                    request.user,
+                    request=request,
+                    detail={"count": len(codes)},
+                )
             del request.session[SETUP_KEY]
+            request.session[CODES_TO_SHOW] = codes
             otp_login(request, device)
             messages.success(request, "Two-step verification is on")
             return redirect("two_factor")
