@@ -32,7 +32,9 @@ class SignInCodeForm(SecurityCodeForm):
 
     code = forms.CharField(
         label="Security code",
-        help_text="The 6-digit code your authenticator app shows now, or one of your recovery codes.",
+        help_text=(
+            "The 6-digit code your authenticator app shows now, or one of your recovery codes."
+        ),
         error_messages={"required": "Enter the security code or a recovery code"},
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "spellcheck": "false", "autocapitalize": "none"}
