@@ -46,3 +46,9 @@ def dataset_copy(tmp_path: Path):
         return target
 
     return copy
+
+
+@pytest.fixture(autouse=True)
+def audit_checkpoint_in_tmp(settings, tmp_path: Path) -> None:
+    """Each test's audit checkpoint file is its own, never the developer's data/ one."""
+    settings.OVERSIGHT_AUDIT_CHECKPOINT = tmp_path / "audit-checkpoint.json"

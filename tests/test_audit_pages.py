@@ -16,6 +16,7 @@ from django.utils import timezone
 from oversight.audit import trail
 from oversight.audit.models import AuditEvent
 from oversight.audit.trail import audit
+from oversight.files.models import Document, SupervisionFile
 from oversight.files.uploads import store_document
 from tests.council import pdf_bytes, upload
 from tests.factories import (
@@ -362,6 +363,29 @@ def test_everyone_sees_who_else_looked_at_their_records_agreements_and_file(
     looked = AuditEvent.objects.get(object_type="audit.access_history")
     assert looked.actor == users["worker"]
     assert looked.object_id == str(staff["worker"].pk)
+
+
+def test_a_worker_sees_who_downloaded_documents_from_their_own_file(council: dict) -> None:
+    staff, users = council["staff"], council["users"]
+    file = SupervisionFile.objects.create(staff=staff["worker"], created_on=dt.date(2025, 1, 6))
+    document = Document.objects.create(
+        file=file,
+        section=2,
+        kind="other",
+        title="Return to work plan",
+        original_name="plan.pdf",
+        stored_name="x1.pdf",
+        content_type="application/pdf",
+        size=10,
+        sha256="0" * 64,
+        uploaded_by=users["manager"],
+    )
+    audit(users["manager"], "download", document, object_label="Return to work plan")
+
+    page = signed_in(users["worker"]).get("/audit/mine/").content.decode()
+
+    assert "Return to work plan" in page
+    assert "Downloaded" in page
 
 
 def test_the_access_history_says_when_nobody_has_looked(council: dict) -> None:

@@ -8,18 +8,20 @@ import io
 import os
 import threading
 from decimal import Decimal
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.admin.sites import site
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import ProtectedError
 from django.test import RequestFactory
 
-from oversight.audit import trail
-from oversight.audit.models import GENESIS_HASH
+from oversight.audit import seal, trail
+from oversight.audit.models import GENESIS_HASH, AuditHead
 from oversight.audit.trail import (
     AppendOnlyError,
     AuditEvent,
@@ -66,15 +68,33 @@ def three_entries(clock: Clock) -> list[AuditEvent]:
 
 
 def run_sql(sql: str, params: list[object]) -> None:
+    """Change the trail behind the app's back, as the database's owner could.
+
+    On PostgreSQL a superuser first switches off triggers, the one refusing changes among them.
+    """
     table = connection.ops.quote_name(AuditEvent._meta.db_table)
+    postgresql = connection.vendor == "postgresql"
     with connection.cursor() as cursor:
+        if postgresql:
+            cursor.execute("SET session_replication_role = replica")
         cursor.execute(sql.replace("{table}", table), params)
+        if postgresql:
+            cursor.execute("SET session_replication_role = origin")
 
 
 def verify_command() -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
     try:
         call_command("audit", "verify", stdout=out, stderr=err)
+    except SystemExit as exit_:
+        return int(exit_.code or 0), out.getvalue(), err.getvalue()
+    return 0, out.getvalue(), err.getvalue()
+
+
+def checkpoint_command() -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        call_command("audit", "checkpoint", stdout=out, stderr=err)
     except SystemExit as exit_:
         return int(exit_.code or 0), out.getvalue(), err.getvalue()
     return 0, out.getvalue(), err.getvalue()
@@ -155,9 +175,32 @@ def test_it_ignores_x_forwarded_for_unless_told_to_trust_it(clock: Clock, settin
     )
 
     assert audit(None, "view", request=request).ip_address == "10.0.0.5"
-    settings.AUDIT_TRUST_X_FORWARDED_FOR = True
+    settings.OVERSIGHT_TRUSTED_PROXIES = 1
     # The right-most address is the one our proxy added; the left-most is the client's claim.
     assert audit(None, "view", request=request).ip_address == "192.0.2.44"
+
+
+@pytest.mark.parametrize(
+    ("proxies", "forwarded", "address"),
+    [
+        # No proxy configured: whatever the header says, the address that connected.
+        (0, "198.51.100.1", "10.0.0.5"),
+        # Two proxies: the outer one appended the client's address, the inner one the outer's.
+        (2, "203.0.113.66, 198.51.100.1, 10.0.0.9", "198.51.100.1"),
+        (1, "203.0.113.66, 198.51.100.1, 10.0.0.9", "10.0.0.9"),
+        # Fewer addresses than proxies: it did not come through them all.
+        (2, "198.51.100.1", "10.0.0.5"),
+        (1, "", "10.0.0.5"),
+        (1, "not an address", None),
+    ],
+)
+def test_it_believes_only_as_many_forwarded_addresses_as_there_are_trusted_proxies(
+    clock: Clock, settings, proxies: int, forwarded: str, address: str | None
+) -> None:
+    settings.OVERSIGHT_TRUSTED_PROXIES = proxies
+    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR=forwarded)
+
+    assert audit(None, "view", request=request).ip_address == address
 
 
 def test_it_refuses_what_it_cannot_record(clock: Clock) -> None:
@@ -314,6 +357,7 @@ def test_it_detects_an_entry_edited_in_the_database(
     assert result.broken is not None
     assert result.broken.id == edited.pk
     assert "no longer matches its hash" in result.broken.problem
+    assert result.broken.check == "hash check"
     assert result.message.startswith(f"Audit trail broken at entry #{edited.pk} (2025-03-04 ")
 
 
@@ -328,6 +372,7 @@ def test_it_detects_a_deleted_entry_at_the_entry_after_the_gap(
     assert result.broken is not None
     assert result.broken.id == after.pk
     assert f"is not the hash of entry #{first.pk}" in result.broken.problem
+    assert result.broken.check == "chain check"
     assert result.last_hash == first.hash
 
 
@@ -344,7 +389,7 @@ def test_it_detects_a_deleted_first_entry(three_entries: list[AuditEvent]) -> No
 def test_it_detects_an_entry_whose_hash_was_recomputed_at_the_next_entry(
     three_entries: list[AuditEvent],
 ) -> None:
-    # Someone who edits an entry and re-seals it still breaks the link to its successor.
+    # Someone who edits an entry and re-seals its hash cannot make its MAC without the key.
     edited = AuditEvent.objects.get(pk=three_entries[0].pk)
     edited.action = "view_list"
     run_sql(
@@ -355,7 +400,224 @@ def test_it_detects_an_entry_whose_hash_was_recomputed_at_the_next_entry(
     result = verify_chain()
 
     assert result.broken is not None
+    assert result.broken.id == three_entries[0].pk
+    assert result.broken.check == "MAC check"
+
+
+# Tampering by someone who can write to the database but has not got the audit key -------------
+
+
+def insert_forged_entry(after: AuditEvent, action: str = "view") -> int:
+    """Append an entry by SQL, chained and hashed exactly as the app would, but without the key."""
+    forged = AuditEvent(
+        at=after.at + dt.timedelta(seconds=1),
+        actor_label="mallory",
+        action=action,
+        object_type="supervision.session",
+        object_id=after.object_id,
+        detail={},
+        previous_hash=after.hash,
+    )
+    forged.hash = forged.compute_hash()
+    run_sql(
+        "INSERT INTO {table} (at, actor_label, action, object_type, object_id, object_label, "
+        "detail, previous_hash, hash, mac) VALUES (%s, %s, %s, %s, %s, '', '{}', %s, %s, %s)",
+        [
+            forged.at,
+            forged.actor_label,
+            forged.action,
+            forged.object_type,
+            forged.object_id,
+            forged.previous_hash,
+            forged.hash,
+            "0" * 64,
+        ],
+    )
+    return AuditEvent.objects.order_by("-pk").values_list("pk", flat=True)[0]
+
+
+def rewrite_chain_from(entries: list[AuditEvent], index: int, action: str) -> None:
+    """Edit one entry and recompute its hash and every hash after it, keeping the chain whole."""
+    previous = entries[index - 1].hash if index else GENESIS_HASH
+    for position, stored in enumerate(entries[index:]):
+        event = AuditEvent.objects.get(pk=stored.pk)
+        if position == 0:
+            event.action = action
+        event.previous_hash = previous
+        event.hash = event.compute_hash()
+        # A placeholder first, so the unique hashes never clash half way through.
+        run_sql(
+            "UPDATE {table} SET action = %s, previous_hash = %s, hash = %s WHERE id = %s",
+            [event.action, f"x{event.pk}", f"y{event.pk}", event.pk],
+        )
+        run_sql(
+            "UPDATE {table} SET previous_hash = %s, hash = %s WHERE id = %s",
+            [event.previous_hash, event.hash, event.pk],
+        )
+        previous = event.hash
+
+
+def test_it_detects_a_forged_entry_appended_with_its_hash_recomputed(
+    three_entries: list[AuditEvent],
+) -> None:
+    forged_id = insert_forged_entry(after=three_entries[-1])
+
+    result = verify_chain()
+
+    assert result.broken is not None
+    assert result.broken.id == forged_id
+    assert result.broken.check == "MAC check"
+    assert result.message.startswith(f"Audit trail broken at entry #{forged_id} (")
+    assert "found by the MAC check: its MAC is not the one the audit key gives" in result.message
+
+
+def test_it_detects_an_edit_after_which_the_whole_chain_was_recomputed(
+    three_entries: list[AuditEvent],
+) -> None:
+    rewrite_chain_from(three_entries, 1, action="view")
+    # The hashes and links are all whole again: only the MAC shows what happened.
+    for event in AuditEvent.objects.all():
+        assert event.compute_hash() == event.hash
+
+    result = verify_chain()
+
+    assert result.broken is not None
     assert result.broken.id == three_entries[1].pk
+    assert result.broken.check == "MAC check"
+
+
+def test_it_detects_entries_deleted_from_the_end(three_entries: list[AuditEvent]) -> None:
+    _, second, third = three_entries
+    run_sql("DELETE FROM {table} WHERE id = %s", [third.pk])
+
+    result = verify_chain()
+
+    assert result.broken is not None
+    assert result.broken.check == "head check"
+    assert result.message == (
+        f"Audit trail broken after entry #{second.pk}, found by the head check: the head record "
+        f"says the trail has 3 entries up to entry #{third.pk}, but it ends at entry #{second.pk} "
+        "after 2: entries were deleted from the end"
+    )
+
+
+def test_it_detects_every_entry_deleted(three_entries: list[AuditEvent]) -> None:
+    run_sql("DELETE FROM {table} WHERE id > %s", [0])
+
+    result = verify_chain()
+
+    assert result.broken is not None
+    assert result.broken.check == "head check"
+    assert "but it is empty" in result.message
+
+
+def test_it_detects_the_head_record_deleted_or_forged(three_entries: list[AuditEvent]) -> None:
+    head_table = connection.ops.quote_name(AuditHead._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {head_table} SET entries = 2, last_id = %s", [three_entries[1].pk])
+    assert "head record's signature is not the one" in verify_chain().message
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {head_table}")
+    result = verify_chain()
+    assert result.broken is not None
+    assert result.broken.check == "head check"
+    assert "the head record is missing" in result.message
+
+
+def test_a_checkpoint_catches_the_end_cut_off_and_an_old_head_put_back(
+    three_entries: list[AuditEvent], clock: Clock
+) -> None:
+    head_table = connection.ops.quote_name(AuditHead._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT entries, last_id, last_mac, mac FROM {head_table}")
+        old_head = cursor.fetchone()
+    user = three_entries[0].actor
+    audit(user, "view")
+    last = audit(user, "download")
+    code, out, _ = checkpoint_command()
+    assert code == 0
+    assert f"5 entries up to entry #{last.pk}" in out
+
+    # Someone cuts the last two entries off and puts back the head they copied before them.
+    run_sql("DELETE FROM {table} WHERE id > %s", [three_entries[-1].pk])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {head_table} SET entries = %s, last_id = %s, last_mac = %s, mac = %s",
+            list(old_head),
+        )
+
+    code, _, err = verify_command()
+
+    assert code == 1
+    assert err.startswith(
+        f"Audit trail broken after entry #{three_entries[-1].pk}, found by the checkpoint check: "
+        "the checkpoint of "
+    )
+    assert f"says the trail has 5 entries up to entry #{last.pk}" in err
+
+
+def test_it_refuses_a_checkpoint_file_not_signed_with_the_key(
+    three_entries: list[AuditEvent], settings
+) -> None:
+    assert checkpoint_command()[0] == 0
+    checkpoint = Path(settings.OVERSIGHT_AUDIT_CHECKPOINT)
+    checkpoint.write_text(checkpoint.read_text().replace('"entries": 3', '"entries": 2'))
+
+    result = verify_chain()
+
+    assert result.broken is not None
+    assert result.broken.check == "checkpoint check"
+    assert "is not signed with the audit key" in result.message
+
+
+def test_it_verifies_with_a_key_of_its_own_and_fails_if_the_key_changes(
+    clock: Clock, settings
+) -> None:
+    settings.OVERSIGHT_AUDIT_KEY = "ab" * 32
+    user = UserFactory()
+    audit(user, "view")
+    assert verify_chain().intact
+
+    settings.OVERSIGHT_AUDIT_KEY = "cd" * 32
+    result = verify_chain()
+    assert result.broken is not None
+    assert result.broken.check == "head check"
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        ("", "is set but empty"),
+        ("secret", "at least 64 hexadecimal characters"),
+        ("ab" * 31, "at least 64 hexadecimal characters"),
+        ("ab" * 32 + " ", "at least 64 hexadecimal characters"),
+        ("zz" * 32, "at least 64 hexadecimal characters"),
+    ],
+)
+def test_it_refuses_an_audit_key_it_cannot_use(value: str, problem: str) -> None:
+    with pytest.raises(ImproperlyConfigured, match=problem):
+        seal.parse_key(value)
+
+
+def test_it_reads_a_hexadecimal_audit_key() -> None:
+    assert seal.parse_key("AB" * 32) == bytes([0xAB]) * 32
+    assert seal.parse_key(None) is None
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL trigger")
+def test_postgresql_itself_refuses_to_change_or_delete_an_entry(
+    three_entries: list[AuditEvent],
+) -> None:
+    table = connection.ops.quote_name(AuditEvent._meta.db_table)
+    for sql in (f"UPDATE {table} SET action = 'view'", f"DELETE FROM {table}"):
+        with (
+            pytest.raises(DatabaseError, match="The audit trail is append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql)
+    assert verify_chain().intact
 
 
 # Append-only -------------------------------------------------------------------------------------
@@ -429,8 +691,8 @@ def test_it_exits_1_and_names_the_broken_entry(three_entries: list[AuditEvent]) 
     assert out == ""
     assert err == (
         f"Audit trail broken at entry #{edited.pk} (2025-03-04 09:30:01+00:00, view, "
-        f'supervision.session {edited.object_id} "{edited.object_label}"): '
-        "its content no longer matches its hash: it was changed after it was written\n"
+        f'supervision.session {edited.object_id} "{edited.object_label}"), found by the hash '
+        "check: its content no longer matches its hash: it was changed after it was written\n"
     )
 
 

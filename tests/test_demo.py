@@ -162,7 +162,6 @@ def test_it_records_supervision_with_realistic_gaps(demo: Demo) -> None:
 
 def test_it_makes_every_demo_user_who_can_sign_in(demo: Demo, client: Client) -> None:
     for username in USERNAMES:
-        # django-axes checks every sign-in against its lockouts, which needs the request.
         assert client.login(request=HttpRequest(), username=username, password="oversight-demo"), (
             username
         )

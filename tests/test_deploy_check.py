@@ -15,6 +15,7 @@ PRODUCTION = {
     "ALLOWED_HOSTS": "oversight.council.example",
     "OVERSIGHT_HTTPS": "1",
     "OVERSIGHT_DEBUG": "0",
+    "OVERSIGHT_AUDIT_KEY": "5f" * 32,
 }
 
 CHECK = (
@@ -24,7 +25,9 @@ CHECK = (
 )
 
 
-def run_check(tmp_path: Path, **overrides: str) -> subprocess.CompletedProcess[str]:
+def run_check(
+    tmp_path: Path, without: tuple[str, ...] = (), **overrides: str
+) -> subprocess.CompletedProcess[str]:
     # Only this machine's basics: none of the settings under test, and not the browser tests'
     # DJANGO_ALLOW_ASYNC_UNSAFE, which no deployment has.
     env = {
@@ -33,6 +36,8 @@ def run_check(tmp_path: Path, **overrides: str) -> subprocess.CompletedProcess[s
         if not key.startswith(("OIDC_", "OVERSIGHT_", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_"))
     }
     env.update(PRODUCTION, OVERSIGHT_DATA_DIR=str(tmp_path), **overrides)
+    for name in without:
+        del env[name]
     env["DJANGO_SETTINGS_MODULE"] = "oversight.settings"
     return subprocess.run(
         [sys.executable, "-c", CHECK], env=env, capture_output=True, text=True, timeout=120
@@ -64,3 +69,18 @@ def test_the_deploy_check_fails_while_https_is_off(tmp_path: Path) -> None:
     assert result.returncode != 0
     for check in ("security.W004", "security.W008", "security.W012", "security.W016"):
         assert check in result.stderr
+
+
+def test_the_deploy_check_warns_while_the_audit_trail_has_no_key_of_its_own(
+    tmp_path: Path,
+) -> None:
+    result = run_check(tmp_path, without=("OVERSIGHT_AUDIT_KEY",))
+    assert result.returncode != 0
+    assert "oversight.W001" in result.stderr
+    assert "OVERSIGHT_AUDIT_KEY is not set" in result.stderr
+
+
+def test_the_server_will_not_start_with_an_audit_key_it_cannot_use(tmp_path: Path) -> None:
+    result = run_check(tmp_path, OVERSIGHT_AUDIT_KEY="not-a-key")
+    assert result.returncode != 0
+    assert "OVERSIGHT_AUDIT_KEY must be at least 64 hexadecimal characters" in result.stderr

@@ -5,18 +5,21 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import re
 import time
 from typing import Any
 
 import pytest
-from axes.models import AccessAttempt
 from django.conf import settings
+from django.db.models import F
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from oversight.accounts.middleware import SIGNED_IN_AT
+from oversight.accounts.models import SignInFailure
+from oversight.accounts.throttle import BROWSER_COOKIE
 from oversight.accounts.views import SETUP_KEY
 from oversight.audit.models import AuditEvent
 from tests.factories import PASSWORD, authenticator_app, code_for, code_from_key, person
@@ -31,12 +34,7 @@ def quick_hashing_and_codes(settings: Any) -> None:
     # on its own, below.
     settings.PASSWORD_HASHERS = ["tests.factories.QuickArgon2PasswordHasher"]
     settings.OTP_TOTP_THROTTLE_FACTOR = 0
-
-
-LOCKOUT = (
-    "You have tried to sign in too many times. Wait 15 minutes and try again, "
-    "or ask your system administrator"
-)
+    settings.OTP_STATIC_THROTTLE_FACTOR = 0
 
 
 def sign_in(client: Client, username: str, password: str = PASSWORD, **extra: Any) -> Any:
@@ -119,7 +117,7 @@ def test_it_does_not_count_an_empty_form_as_an_attempt(client: Client) -> None:
     response = client.post(reverse("login"), {"username": "", "password": ""})
     assert "Enter your username" in response.content.decode()
     assert not AuditEvent.objects.filter(action="sign_in_failed").exists()
-    assert not AccessAttempt.objects.exists()
+    assert not SignInFailure.objects.exists()
 
 
 def test_it_signs_out_only_by_a_button_and_records_it(client: Client) -> None:
@@ -137,55 +135,148 @@ def test_it_signs_out_only_by_a_button_and_records_it(client: Client) -> None:
 # Throttling ------------------------------------------------------------------------------------
 
 
-def test_it_locks_a_username_out_after_five_wrong_passwords_from_one_address(
-    client: Client,
-) -> None:
+def wait_message(unit: str) -> str:
+    return (
+        f"You have tried to sign in too many times. Wait {unit} and try again, "
+        "or ask your system administrator"
+    )
+
+
+def age_failures(**by: Any) -> None:
+    """Move every wrong password recorded so far back in time."""
+    SignInFailure.objects.update(at=F("at") - dt.timedelta(**by))
+
+
+def test_it_makes_a_person_wait_after_five_wrong_passwords(client: Client) -> None:
     person()
-    for _ in range(4):
+    for _ in range(5):
         assert sign_in(client, "ada", "wrong").status_code == 200
 
-    fifth = sign_in(client, "ada", "wrong")
+    sixth = sign_in(client, "ada", "wrong")
 
-    assert fifth.status_code == 429
-    page = fifth.content.decode()
-    assert LOCKOUT in page
+    assert sixth.status_code == 429
+    page = sixth.content.decode()
+    assert wait_message("30 seconds") in page
     assert "<title>Error: Sign in" in page
     # The username stays in the box; the password is never shown back.
     assert 'value="ada"' in page
-
-    # Even the right password is refused until the 15 minutes are up.
+    # Even the right password is not checked until the wait is over.
     right = sign_in(client, "ada")
     assert right.status_code == 429
-    assert LOCKOUT in right.content.decode()
     assert "_auth_user_id" not in client.session
-    assert last_entry("sign_in_failed").detail["reason"] == "locked out"
+    assert last_entry("sign_in_failed").detail["reason"] == "waiting after wrong passwords"
+    # A refused attempt is not another wrong password: the wait does not grow from it.
+    assert SignInFailure.objects.count() == 5
 
 
-def test_it_lets_the_person_in_again_after_fifteen_minutes(client: Client) -> None:
+def test_the_wait_doubles_with_each_wrong_password_up_to_fifteen_minutes(client: Client) -> None:
+    person()
+    for _ in range(5):
+        sign_in(client, "ada", "wrong")
+    waits = []
+    for _ in range(7):
+        age_failures(hours=1)
+        sign_in(client, "ada", "wrong")
+        waits.append(sign_in(client, "ada", "wrong").content.decode())
+
+    for page, unit in zip(
+        waits,
+        ["1 minute", "2 minutes", "4 minutes", "8 minutes", "15 minutes", "15 minutes"],
+        strict=False,
+    ):
+        assert wait_message(unit) in page
+
+
+def test_it_lets_the_person_in_again_after_the_wait(client: Client) -> None:
     person()
     for _ in range(5):
         sign_in(client, "ada", "wrong")
     assert sign_in(client, "ada").status_code == 429
 
-    # django-axes counts attempts made within the cool-off; move them 16 minutes back.
-    for attempt in AccessAttempt.objects.all():
-        AccessAttempt.objects.filter(pk=attempt.pk).update(
-            attempt_time=timezone.now() - dt.timedelta(minutes=16)
-        )
+    age_failures(seconds=31)
 
     assert sign_in(client, "ada")["Location"] == reverse("home")
+    assert not SignInFailure.objects.exists()
 
 
-def test_a_lockout_from_one_address_does_not_lock_the_person_out_elsewhere(
+def test_a_stranger_guessing_cannot_lock_out_a_browser_that_signed_in_before() -> None:
+    person()
+    own_browser, stranger = Client(), Client()
+    sign_in(own_browser, "ada")
+    own_browser.post(reverse("logout"))
+
+    # From the same office address, so a limit per address and username would lock her out.
+    for _ in range(12):
+        sign_in(stranger, "ada", "wrong", REMOTE_ADDR="203.0.113.9")
+    assert sign_in(stranger, "ada", REMOTE_ADDR="203.0.113.9").status_code == 429
+
+    back = sign_in(own_browser, "ada", REMOTE_ADDR="203.0.113.9")
+
+    assert back["Location"] == reverse("home")
+
+
+def test_a_browser_that_signed_in_before_has_a_limit_of_its_own(client: Client) -> None:
+    person()
+    sign_in(client, "ada")
+    client.post(reverse("logout"))
+    for _ in range(5):
+        assert sign_in(client, "ada", "wrong").status_code == 200
+
+    refused = sign_in(client, "ada")
+
+    assert refused.status_code == 429
+    assert wait_message("15 minutes") in refused.content.decode()
+    assert last_entry("sign_in_failed").detail["reason"] == (
+        "too many wrong passwords on this browser"
+    )
+    # Someone else's browser is not held by it.
+    assert sign_in(Client(), "ada").status_code == 302
+
+
+def test_a_cookie_it_did_not_sign_is_no_way_round_the_limit(client: Client) -> None:
+    person()
+    for _ in range(5):
+        sign_in(client, "ada", "wrong")
+    client.cookies[BROWSER_COOKIE] = '{"browser": "x", "accounts": ["ada"]}'
+
+    assert sign_in(client, "ada").status_code == 429
+
+
+def test_trying_one_password_on_many_accounts_from_one_address_is_stopped(
     client: Client,
 ) -> None:
     person()
-    for _ in range(5):
-        sign_in(client, "ada", "wrong", REMOTE_ADDR="203.0.113.9")
+    for n in range(30):
+        assert sign_in(client, f"user{n}", "Summer2025!").status_code == 200
 
-    elsewhere = sign_in(client, "ada", REMOTE_ADDR="198.51.100.4")
+    refused = sign_in(client, "ada", "Summer2025!")
 
-    assert elsewhere.status_code == 302
+    assert refused.status_code == 429
+    assert last_entry("sign_in_failed").detail["reason"] == (
+        "too many wrong passwords from this address"
+    )
+    # Another address is not held by it.
+    assert sign_in(client, "ada", REMOTE_ADDR="198.51.100.4").status_code == 302
+
+
+def test_a_made_up_forwarded_address_is_no_way_round_the_limits(
+    client: Client, settings: Any
+) -> None:
+    # Without a proxy of ours, X-Forwarded-For is the client's to write and is ignored.
+    settings.OVERSIGHT_TRUSTED_PROXIES = 0
+    for n in range(30):
+        sign_in(client, f"user{n}", "wrong", HTTP_X_FORWARDED_FOR=f"192.0.2.{n}")
+    assert sign_in(client, "user99", "wrong", HTTP_X_FORWARDED_FOR="192.0.2.99").status_code == 429
+    assert last_entry("sign_in_failed").ip_address == "127.0.0.1"
+
+    # Behind one proxy, only the address the proxy appended is believed.
+    SignInFailure.objects.all().delete()
+    settings.OVERSIGHT_TRUSTED_PROXIES = 1
+    for n in range(30):
+        sign_in(client, f"user{n}", "wrong", HTTP_X_FORWARDED_FOR=f"192.0.2.{n}, 203.0.113.9")
+    refused = sign_in(client, "user99", "wrong", HTTP_X_FORWARDED_FOR="192.0.2.99, 203.0.113.9")
+    assert refused.status_code == 429
+    assert last_entry("sign_in_failed").ip_address == "203.0.113.9"
 
 
 def test_a_successful_sign_in_clears_the_count_of_wrong_passwords(client: Client) -> None:
@@ -196,7 +287,8 @@ def test_a_successful_sign_in_clears_the_count_of_wrong_passwords(client: Client
     client.post(reverse("logout"))
 
     for _ in range(4):
-        assert sign_in(client, "ada", "wrong").status_code == 200
+        assert sign_in(Client(), "ada", "wrong").status_code == 200
+    assert sign_in(Client(), "ada").status_code == 302
 
 
 # Second factor ---------------------------------------------------------------------------------
@@ -320,6 +412,82 @@ def test_it_sets_up_an_authenticator_app_with_a_qr_code_and_a_key(client: Client
     assert client.post("/sign-in/code/", {"code": code_for(device, steps_from_now=1)})[
         "Location"
     ] == reverse("home")
+
+
+# Recovery codes ----------------------------------------------------------------------------------
+
+
+def recovery_codes_on(page: str) -> list[str]:
+    return re.findall(r"<li><code>([a-z2-9]{5}-[a-z2-9]{5})</code></li>", page)
+
+
+def set_up_app(client: Client) -> tuple[bytes, list[str]]:
+    client.get("/account/two-factor/")
+    key = bytes.fromhex(client.session[SETUP_KEY])
+    client.post("/account/two-factor/", {"code": code_from_key(key)})
+    return key, recovery_codes_on(client.get("/account/two-factor/").content.decode())
+
+
+def test_setting_up_the_app_shows_ten_recovery_codes_once(client: Client) -> None:
+    user = person()
+    sign_in(client, "ada")
+
+    _, codes = set_up_app(client)
+
+    assert len(codes) == len(set(codes)) == 10
+    assert StaticDevice.objects.get(user=user).token_set.count() == 10
+    assert last_entry("recovery_codes_made").actor == user
+    again = client.get("/account/two-factor/").content.decode()
+    assert recovery_codes_on(again) == []
+    assert "You have 10 unused recovery codes" in again
+
+
+def test_a_recovery_code_signs_in_in_place_of_the_app_once_only(client: Client) -> None:
+    person()
+    sign_in(client, "ada")
+    _, codes = set_up_app(client)
+    client.post(reverse("logout"))
+
+    sign_in(client, "ada")
+    used = client.post("/sign-in/code/", {"code": codes[3].upper().replace("-", " ")})
+
+    assert used["Location"] == reverse("home")
+    assert client.get("/").status_code == 200
+    entry = last_entry("second_factor_passed")
+    assert entry.detail == {"with": "recovery code", "recovery_codes_left": 9}
+
+    client.post(reverse("logout"))
+    sign_in(client, "ada")
+    reused = client.post("/sign-in/code/", {"code": codes[3]})
+    assert reused.status_code == 200
+    assert "The security code is not correct" in reused.content.decode()
+    assert last_entry("second_factor_failed").actor_label == "ada"
+
+
+def test_a_person_can_make_new_recovery_codes_with_a_code_from_their_app(
+    client: Client,
+) -> None:
+    person()
+    sign_in(client, "ada")
+    key, old = set_up_app(client)
+
+    refused = client.post(
+        "/account/two-factor/", {"code": "000000", "action": "new_recovery_codes"}
+    )
+    assert "The security code is not correct" in refused.content.decode()
+    made = client.post(
+        "/account/two-factor/",
+        {"code": code_from_key(key, steps_from_now=1), "action": "new_recovery_codes"},
+    )
+    assert made["Location"] == "/account/two-factor/"
+    new = recovery_codes_on(client.get("/account/two-factor/").content.decode())
+
+    assert len(new) == 10
+    assert not set(new) & set(old)
+    client.post(reverse("logout"))
+    sign_in(client, "ada")
+    assert client.post("/sign-in/code/", {"code": old[0]}).status_code == 200
+    assert client.post("/sign-in/code/", {"code": new[0]})["Location"] == reverse("home")
 
 
 def test_turning_the_second_factor_off_needs_a_code(client: Client) -> None:

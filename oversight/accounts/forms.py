@@ -25,3 +25,31 @@ class SecurityCodeForm(forms.Form):
         if not (code.isdigit() and len(code) == 6):
             raise forms.ValidationError("Security code must be 6 numbers")
         return code
+
+
+class SignInCodeForm(SecurityCodeForm):
+    """The sign-in code page takes the app's code or one of the person's recovery codes."""
+
+    code = forms.CharField(
+        label="Security code",
+        help_text=(
+            "The 6-digit code your authenticator app shows now, or one of your recovery codes."
+        ),
+        error_messages={"required": "Enter the security code or a recovery code"},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "spellcheck": "false", "autocapitalize": "none"}
+        ),
+    )
+
+    def clean_code(self) -> str:
+        from oversight.accounts import recovery
+
+        typed = self.cleaned_data["code"]
+        code = "".join(typed.split())
+        if code.isdigit() and len(code) == 6:
+            return code
+        if recovery.looks_like_one(typed):
+            return recovery.normalise(typed)
+        raise forms.ValidationError(
+            "Security code must be 6 numbers, or a recovery code like abcde-23456"
+        )

@@ -32,3 +32,26 @@ class ExternalIdentity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.oid} in tenant {self.tid})"
+
+
+class SignInFailure(models.Model):
+    """One wrong password, kept for as long as the throttle needs it (oversight.accounts.throttle).
+
+    `username` is what was typed, folded to lower case, whether or not an account has it; `browser`
+    is set when the attempt came from a browser that had signed in to that account before.
+    """
+
+    username = models.CharField(max_length=150)
+    ip_address = models.GenericIPAddressField("IP address", null=True, blank=True)
+    browser = models.CharField(max_length=64, blank=True)
+    at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        default_permissions = ()
+        indexes = [
+            models.Index(fields=["username", "at"], name="failure_by_account"),
+            models.Index(fields=["ip_address", "at"], name="failure_by_address"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.username} from {self.ip_address} at {self.at}"

@@ -1,8 +1,9 @@
 """Signing in and out with a password, the second-factor code, and setting up that factor.
 
 Every sign-in, failed sign-in, sign-out and change to a person's second factor is written to the
-audit trail here, in the view that does it, rather than from Django's or django-axes' signals:
-the view knows how the person signed in and why an attempt failed.
+audit trail here, in the view that does it, rather than from Django's signals: the view knows how
+the person signed in and why an attempt failed. Wrong passwords are throttled by
+oversight.accounts.throttle.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import base64
 import binascii
 import math
 import secrets
+from http import HTTPStatus
 from typing import Any
 from urllib.parse import urlencode
 
@@ -37,17 +39,17 @@ from django.views.decorators.http import require_POST
 from django_otp import devices_for_user
 from django_otp import login as otp_login
 from django_otp.oath import TOTP
+from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from oversight.accounts.forms import SecurityCodeForm
+from oversight.accounts import recovery, throttle
+from oversight.accounts.forms import SecurityCodeForm, SignInCodeForm
 from oversight.accounts.middleware import needs_second_factor, note_sign_in
 from oversight.audit.trail import audit
 
 SETUP_KEY = "oversight_totp_setup_key"
-LOCKOUT_MESSAGE = (
-    "You have tried to sign in too many times. Wait 15 minutes and try again, "
-    "or ask your system administrator"
-)
+CODES_TO_SHOW = "oversight_recovery_codes_to_show"
+NEW_RECOVERY_CODES = "new_recovery_codes"
 
 
 def safe_next(request: HttpRequest) -> str:
@@ -65,7 +67,11 @@ def code_page_for(next_url: str) -> str:
 
 
 def _sign_in_page(
-    request: HttpRequest, form: AuthenticationForm, *, locked_out: bool = False, status: int = 200
+    request: HttpRequest,
+    form: AuthenticationForm,
+    *,
+    refusal_message: str = "",
+    status: int = 200,
 ) -> HttpResponse:
     next_url = request.POST.get("next") or request.GET.get("next") or ""
     return render(
@@ -74,26 +80,14 @@ def _sign_in_page(
         {
             "form": form,
             "next": next_url,
-            "locked_out": locked_out,
-            "lockout_message": LOCKOUT_MESSAGE,
+            "locked_out": bool(refusal_message),
+            "lockout_message": refusal_message,
             "oidc_enabled": settings.OIDC_ENABLED,
             "oidc_url": reverse("oidc_authentication_init")
             + (f"?{urlencode({'next': next_url})}" if next_url else ""),
         },
         status=status,
     )
-
-
-def locked_out(
-    request: HttpRequest, original_response: HttpResponse | None = None, credentials: Any = None
-) -> HttpResponse:
-    """django-axes' AXES_LOCKOUT_CALLABLE: the sign-in page saying why, keeping the username.
-
-    The form is unbound on purpose: validating it would try the password again.
-    """
-    username = request.POST.get("username", "") if request.method == "POST" else ""
-    form = AuthenticationForm(request, initial={"username": username})
-    return _sign_in_page(request, form, locked_out=True, status=settings.AXES_HTTP_RESPONSE_CODE)
 
 
 def _audit_failed_sign_in(request: HttpRequest, username: str, reason: str) -> None:
@@ -117,6 +111,17 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return _sign_in_page(request, AuthenticationForm(request))
 
+    username = request.POST.get("username", "").strip()
+    # Checked before the password, so a refused attempt learns nothing about it.
+    refused = throttle.refusal(request, username) if username else None
+    if refused is not None:
+        _audit_failed_sign_in(request, username, refused.reason)
+        # Unbound, so the form does not try the password; the username stays in the box.
+        form = AuthenticationForm(request, initial={"username": username})
+        return _sign_in_page(
+            request, form, refusal_message=refused.message, status=HTTPStatus.TOO_MANY_REQUESTS
+        )
+
     form = AuthenticationForm(request, data=request.POST)
     if form.is_valid():
         user = form.get_user()
@@ -131,16 +136,12 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             detail={"method": "password", "second_factor": "asked" if asked else "not set up"},
         )
         next_url = safe_next(request)
-        return redirect(code_page_for(next_url) if asked else next_url)
+        response = redirect(code_page_for(next_url) if asked else next_url)
+        throttle.signed_in(request, response, username)
+        return response
 
-    username = request.POST.get("username", "").strip()
-    is_locked_out = bool(getattr(request, "axes_locked_out", False))
-    if is_locked_out:
-        _audit_failed_sign_in(request, username, "locked out")
-        # AxesMiddleware turns this into the page from locked_out() as well; say it here too
-        # so the page does not depend on the order of the middleware.
-        return locked_out(request)
     if username and request.POST.get("password"):
+        throttle.record_failure(request, username)
         _audit_failed_sign_in(request, username, "wrong username or password")
     return _sign_in_page(request, form)
 
@@ -155,10 +156,11 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 
 
 def _confirmed_device(user: Any) -> TOTPDevice | None:
-    return next(iter(devices_for_user(user, confirmed=True)), None)
+    # The authenticator app; recovery codes are a StaticDevice beside it.
+    return TOTPDevice.objects.filter(user=user, confirmed=True).first()
 
 
-def _code_refusal(device: TOTPDevice, code: str) -> str | None:
+def _code_refusal(device: TOTPDevice | StaticDevice, code: str) -> str | None:
     """None if the app's code is right; otherwise what to tell the person.
 
     django-otp makes each wrong code double the wait before the next is checked (1 s, 2 s, 4 s
@@ -188,12 +190,31 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
     if device is None or request.user.is_verified():  # type: ignore[union-attr]
         return redirect(next_url)
 
-    form = SecurityCodeForm(request.POST or None)
+    form = SignInCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        refusal = _code_refusal(device, form.cleaned_data["code"])
-        if refusal is None:
-            otp_login(request, device)
-            audit(request.user, "second_factor_passed", request.user, request=request)
+        code = form.cleaned_data["code"]
+        used: TOTPDevice | StaticDevice | None = device
+        if not code.isdigit():
+            used = recovery.device_for(request.user)
+        refusal = (
+            _code_refusal(used, code)
+            if used is not None
+            else "That recovery code is not right. Enter the code your app shows"
+        )
+        if refusal is None and used is not None:
+            otp_login(request, used)
+            detail = {}
+            if isinstance(used, StaticDevice):
+                left = recovery.remaining(request.user)
+                detail = {"with": "recovery code", "recovery_codes_left": left}
+                messages.info(
+                    request,
+                    f"You used a recovery code. You have {left} left: make new ones on your "
+                    "two-step verification page",
+                )
+            audit(
+                request.user, "second_factor_passed", request.user, request=request, detail=detail
+            )
             return redirect(next_url)
         audit(request.user, "second_factor_failed", request.user, request=request)
         form.add_error("code", refusal)
@@ -237,6 +258,18 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     if device is not None:
         if request.method == "POST" and form.is_valid():
             refusal = _code_refusal(device, form.cleaned_data["code"])
+            if refusal is None and request.POST.get("action") == NEW_RECOVERY_CODES:
+                with transaction.atomic():
+                    codes = recovery.make_new(request.user)
+                    audit(
+                        request.user,
+                        "recovery_codes_made",
+                        request.user,
+                        request=request,
+                        detail={"count": len(codes)},
+                    )
+                request.session[CODES_TO_SHOW] = codes
+                return redirect("two_factor")
             if refusal is None:
                 with transaction.atomic():
                     for each in devices_for_user(request.user):
@@ -251,7 +284,18 @@ def two_factor(request: HttpRequest) -> HttpResponse:
                 messages.success(request, "Two-step verification is off")
                 return redirect("two_factor")
             form.add_error("code", refusal)
-        return render(request, "accounts/two_factor_on.html", {"form": form, "device": device})
+        return render(
+            request,
+            "accounts/two_factor_on.html",
+            {
+                "form": form,
+                "device": device,
+                # Shown once: gone from the session as soon as this page is drawn.
+                "new_codes": request.session.pop(CODES_TO_SHOW, None),
+                "codes_left": recovery.remaining(request.user),
+                "new_codes_action": NEW_RECOVERY_CODES,
+            },
+        )
 
     key = _setup_key(request)
     if request.method == "POST" and form.is_valid():
@@ -272,7 +316,16 @@ def two_factor(request: HttpRequest) -> HttpResponse:
                     request=request,
                     detail={"device": "authenticator app"},
                 )
+                codes = recovery.make_new(request.user)
+                audit(
+                    request.user,
+                    "recovery_codes_made",
+                    request.user,
+                    request=request,
+                    detail={"count": len(codes)},
+                )
             del request.session[SETUP_KEY]
+            request.session[CODES_TO_SHOW] = codes
             otp_login(request, device)
             messages.success(request, "Two-step verification is on")
             return redirect("two_factor")

@@ -2,8 +2,10 @@
 
 Each entry's `hash` covers a canonical serialisation of its content and the previous entry's hash,
 so an entry changed, removed or slipped in directly in the database breaks the chain at that point
-and `verify_chain()` names it. The ORM refuses to change or delete entries; the chain is what
-catches anyone who goes round the ORM.
+and `verify_chain()` names it. Each entry also carries a MAC made with a key the database does not
+hold (oversight.audit.seal), so recomputing the hashes does not hide a change; and the head record,
+updated with every entry, says where the trail ends, so entries cut off the end are noticed too.
+The ORM refuses to change or delete entries, and on PostgreSQL a trigger refuses it to everyone.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connections, models, router, transaction
 from django.utils import timezone
+
+from oversight.audit import seal
 
 # The previous_hash of the very first entry.
 GENESIS_HASH = "0" * 64
@@ -201,9 +205,12 @@ class AuditEventManager(models.Manager.from_queryset(AuditEventQuerySet)):  # ty
             event: AuditEvent = self.model(
                 at=clock(), previous_hash=previous or GENESIS_HASH, **fields
             )
-            event.hash = event.compute_hash()
+            content = event.canonical_content()
+            event.hash = hashlib.sha256(content).hexdigest()
+            event.mac = seal.entry_mac(content)
             event._appending = True
             event.save(using=db, force_insert=True)
+            AuditHead.advance(event, using=db)
         return event
 
     def _lock_chain(self, db: str) -> None:
@@ -252,6 +259,8 @@ class AuditEvent(models.Model):
     ip_address = models.GenericIPAddressField("IP address", null=True, blank=True, editable=False)
     previous_hash = models.CharField(max_length=64, editable=False)
     hash = models.CharField(max_length=64, unique=True, editable=False)
+    # HMAC-SHA256 of the same content with the audit key (oversight.audit.seal).
+    mac = models.CharField("MAC", max_length=64, editable=False)
 
     objects = AuditEventManager()
 
@@ -307,3 +316,40 @@ class AuditEvent(models.Model):
 
     def compute_hash(self) -> str:
         return hashlib.sha256(self.canonical_content()).hexdigest()
+
+    def compute_mac(self) -> str:
+        return seal.entry_mac(self.canonical_content())
+
+
+class AuditHead(models.Model):
+    """Where the trail ends: its number of entries and its last entry, signed with the audit key.
+
+    One row, moved on in the same transaction as each entry, under the chain's lock. Deleting
+    entries from the end leaves the chain whole, but not this; and it cannot be re-signed to
+    match without the key. (Putting back an older head copied earlier would match a trail cut
+    back to it: the checkpoint file outside the database is what catches that.)
+    """
+
+    entries = models.BigIntegerField(default=0)
+    last_id = models.BigIntegerField(default=0)
+    last_mac = models.CharField(max_length=64, blank=True)
+    mac = models.CharField("MAC", max_length=64)
+
+    class Meta:
+        default_permissions = ()
+        verbose_name = "audit trail head"
+
+    def __str__(self) -> str:
+        return f"{self.entries} entries, last #{self.last_id}"
+
+    def signature(self) -> str:
+        return seal.mark_mac("head", self.entries, self.last_id, self.last_mac)
+
+    @classmethod
+    def advance(cls, event: AuditEvent, using: str) -> None:
+        head = cls.objects.using(using).filter(pk=1).first() or cls(pk=1)
+        head.entries += 1
+        head.last_id = event.pk
+        head.last_mac = event.mac
+        head.mac = head.signature()
+        head.save(using=using)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import ipaddress
 import json
 import re
@@ -23,6 +24,7 @@ from django.db import models
 from django.http import HttpRequest
 from django.utils import timezone
 
+from oversight.audit import checkpoints, seal
 from oversight.audit.models import (
     ACTION_MAX_LENGTH,
     ACTOR_LABEL_MAX_LENGTH,
@@ -32,6 +34,7 @@ from oversight.audit.models import (
     OBJECT_TYPE_MAX_LENGTH,
     AppendOnlyError,
     AuditEvent,
+    AuditHead,
     normalise_detail,
 )
 
@@ -143,16 +146,21 @@ def changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, di
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    """The address the request came from.
+    """The address the request came from, as far as it can be believed.
 
-    X-Forwarded-For is any client's to write, so it is read only when the setting
-    AUDIT_TRUST_X_FORWARDED_FOR says a proxy of ours sets it; then the right-most address is the
-    one our proxy saw, and anything to its left is the client's own claim.
+    X-Forwarded-For is any client's to write. Each proxy of ours appends the address it received
+    the request from, so with OVERSIGHT_TRUSTED_PROXIES proxies in front of us the client's
+    address is that many places from the right; anything to its left is the client's own claim
+    and is never read. With no proxy configured the header is ignored altogether. A request
+    carrying fewer addresses than that did not come through every proxy: it gets the address
+    that connected to us.
     """
-    if getattr(settings, "AUDIT_TRUST_X_FORWARDED_FOR", False):
-        hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        if hops and (forwarded := _ip(hops[-1])):
-            return forwarded
+    trusted = int(getattr(settings, "OVERSIGHT_TRUSTED_PROXIES", 0) or 0)
+    if trusted > 0:
+        header = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        hops = [hop.strip() for hop in header.split(",") if hop.strip()]
+        if len(hops) >= trusted:
+            return _ip(hops[-trusted])
     return _ip(request.META.get("REMOTE_ADDR"))
 
 
@@ -182,16 +190,24 @@ def _shorten(text: str, limit: int) -> str:
 
 # Verifying -------------------------------------------------------------------------------------
 
+# The checks, by the name `oversight audit verify` gives them.
+HASH_CHECK = "hash check"  # the entry's content against its own hash
+MAC_CHECK = "MAC check"  # the entry's MAC, made with the audit key, which the database lacks
+CHAIN_CHECK = "chain check"  # each entry names its predecessor's hash
+HEAD_CHECK = "head check"  # the signed head record: how many entries, and which is the last
+CHECKPOINT_CHECK = "checkpoint check"  # a signed checkpoint file kept outside the database
+
 
 @dataclass(frozen=True)
 class BrokenEntry:
     id: int
-    at: dt.datetime
+    at: dt.datetime | None  # None when the entry is missing: `id` is then the last one present
     action: str
     object_type: str
     object_id: str
     object_label: str
     problem: str
+    check: str = HASH_CHECK
 
     def describe_object(self) -> str:
         if not self.object_type and not self.object_id:
@@ -203,8 +219,10 @@ class BrokenEntry:
 @dataclass(frozen=True)
 class VerifyResult:
     entries: int  # entries checked: all of them if intact, up to the broken one if not
-    last_hash: str | None  # the last good hash: keep it elsewhere to notice entries cut off the end
+    last_hash: str | None  # the last good hash
     broken: BrokenEntry | None = None
+    last_id: int | None = None
+    last_mac: str | None = None
 
     @property
     def intact(self) -> bool:
@@ -220,26 +238,50 @@ class VerifyResult:
                 f"Audit trail intact: {self.entries} entries, last hash {self.last_hash or 'none'}"
             )
         b = self.broken
+        if b.at is None:
+            where = f"after entry #{b.id}" if b.id else "at its start"
+            return f"Audit trail broken {where}, found by the {b.check}: {b.problem}"
         at = timezone.localtime(b.at).isoformat(sep=" ", timespec="seconds")
         return (
-            f"Audit trail broken at entry #{b.id} ({at}, {b.action}, {b.describe_object()}): "
-            f"{b.problem}"
+            f"Audit trail broken at entry #{b.id} ({at}, {b.action}, {b.describe_object()}), "
+            f"found by the {b.check}: {b.problem}"
         )
 
 
-def verify_chain(chunk_size: int = 2000) -> VerifyResult:
-    """Walk the whole trail in id order and report the first entry that breaks the chain.
+@dataclass(frozen=True)
+class Mark:
+    """A signed note of where the trail had got to: the head record, or a checkpoint file."""
 
-    Streams the rows, so memory stays flat however long the trail is. The chain cannot show
-    entries removed from the very end: compare `last_hash` with one recorded earlier for that.
+    check: str
+    what: str  # "the head record", "the checkpoint of 2025-03-04 09:30"
+    entries: int
+    last_id: int
+    last_mac: str
+
+
+def verify_chain(chunk_size: int = 2000) -> VerifyResult:
+    """Walk the whole trail in id order and report the first entry that fails a check.
+
+    Streams the rows, so memory stays flat however long the trail is. The head record and the
+    checkpoint file are read first: entries written while the walk runs come after them.
     """
+    marks: list[Mark] = []
+    for read in (_head_mark, _checkpoint_mark):
+        mark_or_problem = read()
+        if isinstance(mark_or_problem, BrokenEntry):
+            return VerifyResult(entries=0, last_hash=None, broken=mark_or_problem)
+        if mark_or_problem is not None:
+            marks.append(mark_or_problem)
+
     expected_previous = GENESIS_HASH
     previous_id: int | None = None
+    previous_mac: str | None = None
     count = 0
     for event in AuditEvent.objects.order_by("pk").iterator(chunk_size=chunk_size):
         count += 1
-        problem = _problem(event, expected_previous, previous_id)
+        problem = _problem(event, expected_previous, previous_id, count, marks)
         if problem:
+            check, text = problem
             return VerifyResult(
                 entries=count,
                 last_hash=None if previous_id is None else expected_previous,
@@ -250,31 +292,136 @@ def verify_chain(chunk_size: int = 2000) -> VerifyResult:
                     object_type=event.object_type,
                     object_id=event.object_id,
                     object_label=event.object_label,
-                    problem=problem,
+                    problem=text,
+                    check=check,
                 ),
+                last_id=previous_id,
+                last_mac=previous_mac,
             )
-        expected_previous, previous_id = event.hash, event.pk
-    return VerifyResult(entries=count, last_hash=None if previous_id is None else expected_previous)
+        expected_previous, previous_id, previous_mac = event.hash, event.pk, event.mac
+    last_hash = None if previous_id is None else expected_previous
+    for mark in marks:
+        if previous_id is None or mark.last_id > previous_id:
+            return VerifyResult(
+                entries=count,
+                last_hash=last_hash,
+                broken=_missing(mark, previous_id or 0, count),
+                last_id=previous_id,
+                last_mac=previous_mac,
+            )
+    return VerifyResult(
+        entries=count, last_hash=last_hash, last_id=previous_id, last_mac=previous_mac
+    )
 
 
-def _problem(event: AuditEvent, expected_previous: str, previous_id: int | None) -> str | None:
+def _missing(mark: Mark, last_id: int, count: int) -> BrokenEntry:
+    ends = f"it ends at entry #{last_id} after {count}" if count else "it is empty"
+    return BrokenEntry(
+        id=last_id,
+        at=None,
+        action="",
+        object_type="",
+        object_id="",
+        object_label="",
+        check=mark.check,
+        problem=(
+            f"{mark.what} says the trail has {mark.entries} entries up to entry #{mark.last_id}, "
+            f"but {ends}: entries were deleted from the end"
+        ),
+    )
+
+
+def _problem(
+    event: AuditEvent,
+    expected_previous: str,
+    previous_id: int | None,
+    count: int,
+    marks: list[Mark],
+) -> tuple[str, str] | None:
     try:
-        content_matches = event.compute_hash() == event.hash
+        content = event.canonical_content()
     except (TypeError, ValueError) as error:
-        return f"its content can no longer be read ({error}): it was changed after it was written"
-    if not content_matches:
-        return "its content no longer matches its hash: it was changed after it was written"
-    if event.previous_hash == expected_previous:
-        return None
-    if previous_id is None:
-        return (
-            "it is the first entry left but does not start the chain: "
-            "the entries before it were deleted"
+        return HASH_CHECK, (
+            f"its content can no longer be read ({error}): it was changed after it was written"
         )
-    return (
-        f"its previous hash {event.previous_hash[:12]}… is not the hash of entry #{previous_id} "
-        f"({expected_previous[:12]}…): entries between them were deleted, or this one was "
-        "inserted"
+    if hashlib.sha256(content).hexdigest() != event.hash:
+        return HASH_CHECK, (
+            "its content no longer matches its hash: it was changed after it was written"
+        )
+    if not seal.matches(seal.entry_mac(content), event.mac):
+        return MAC_CHECK, (
+            "its MAC is not the one the audit key gives: it was written or rewritten outside "
+            "Oversight (or OVERSIGHT_AUDIT_KEY has changed since it was written)"
+        )
+    if event.previous_hash != expected_previous:
+        if previous_id is None:
+            return CHAIN_CHECK, (
+                "it is the first entry left but does not start the chain: "
+                "the entries before it were deleted"
+            )
+        return CHAIN_CHECK, (
+            f"its previous hash {event.previous_hash[:12]}… is not the hash of entry "
+            f"#{previous_id} ({expected_previous[:12]}…): entries between them were deleted, "
+            "or this one was inserted"
+        )
+    for mark in marks:
+        if event.pk == mark.last_id and (
+            count != mark.entries or not seal.matches(mark.last_mac, event.mac)
+        ):
+            return mark.check, (
+                f"{mark.what} says entry #{mark.last_id} is entry number {mark.entries} with "
+                f"MAC {mark.last_mac[:12]}…, but here it is number {count} with MAC "
+                f"{event.mac[:12]}…: entries were deleted or replaced"
+            )
+        if event.pk > mark.last_id and previous_id is not None and previous_id < mark.last_id:
+            return mark.check, (
+                f"{mark.what} ends at entry #{mark.last_id}, which is missing: entries were deleted"
+            )
+    return None
+
+
+def _head_mark() -> Mark | BrokenEntry | None:
+    head = AuditHead.objects.filter(pk=1).first()
+    if head is None:
+        if AuditEvent.objects.exists():
+            return _bad_mark(HEAD_CHECK, "the head record is missing: it was deleted")
+        return None
+    if not seal.matches(head.signature(), head.mac):
+        return _bad_mark(
+            HEAD_CHECK,
+            "the head record's signature is not the one the audit key gives: it was written "
+            "outside Oversight (or OVERSIGHT_AUDIT_KEY has changed)",
+        )
+    return Mark(HEAD_CHECK, "the head record", head.entries, head.last_id, head.last_mac)
+
+
+def _checkpoint_mark() -> Mark | BrokenEntry | None:
+    try:
+        checkpoint = checkpoints.read()
+    except checkpoints.CheckpointError as error:
+        return _bad_mark(CHECKPOINT_CHECK, str(error))
+    if checkpoint is None:
+        return None
+    written = timezone.localtime(checkpoint.written_at).isoformat(sep=" ", timespec="seconds")
+    return Mark(
+        CHECKPOINT_CHECK,
+        f"the checkpoint of {written}",
+        checkpoint.entries,
+        checkpoint.last_id,
+        checkpoint.last_mac,
+    )
+
+
+def _bad_mark(check: str, problem: str) -> BrokenEntry:
+    return BrokenEntry(
+        id=0,
+        at=None,
+        action="",
+        object_type="",
+        object_id="",
+        object_label="",
+        problem=problem,
+        check=check,
     )
 
 

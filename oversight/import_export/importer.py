@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db import models, transaction
 
+from oversight.audit.trail import audit
 from oversight.cases.models import Allocation, Case, CaseEvent, CaseStatus
 from oversight.import_export.reader import DataSet, Row, read_dataset
 from oversight.organisation.models import LineManagement, Staff, Team
@@ -55,7 +56,21 @@ def import_folder(folder: Path, *, changed_on: dt.date) -> ImportSummary:
     """
     dataset = read_dataset(folder, existing=existing_ids())
     with transaction.atomic():
-        return _write(dataset, changed_on)
+        summary = _write(dataset, changed_on)
+        # A whole data set loaded at once is a change to many records: one entry says so.
+        audit(
+            None,
+            "import",
+            object_type="import_export.dataset",
+            object_label=folder.name,
+            detail={
+                "folder": str(folder),
+                "changed_on": changed_on,
+                "added": summary.created,
+                "updated": summary.updated,
+            },
+        )
+        return summary
 
 
 def _write(dataset: DataSet, changed_on: dt.date) -> ImportSummary:

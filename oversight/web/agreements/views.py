@@ -190,6 +190,10 @@ def edit_agreement(request: HttpRequest, pk: int) -> HttpResponse:
         initial=agreement.terms(),
         policy_hint=_policy_hint(agreement.staff),
     )
+    if request.method == "GET":
+        # The edit page shows the whole agreement, as its own page does: a look to record.
+        with transaction.atomic():
+            audit(request.user, "view", agreement, request=request, detail={"page": "edit"})
     if request.method == "POST" and form.is_valid():
         action = request.POST.get("action", SAVE_DRAFT)
         try:

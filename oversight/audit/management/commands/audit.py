@@ -7,7 +7,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Q
 
-from oversight.audit.trail import AuditEvent, audit, verify_chain, write_csv
+from oversight.audit import checkpoints
+from oversight.audit.trail import AuditEvent, VerifyResult, audit, verify_chain, write_csv
 
 
 def _date(value: str) -> dt.date:
@@ -28,10 +29,18 @@ class Command(BaseCommand):
     help = "Check the audit trail's hash chain, or export the trail as CSV."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        commands = parser.add_subparsers(dest="subcommand", required=True, metavar="verify|export")
+        commands = parser.add_subparsers(
+            dest="subcommand", required=True, metavar="verify|checkpoint|export"
+        )
         commands.add_parser(
             "verify",
-            help="Check every entry against its hash and its predecessor. Exits 1 if broken.",
+            help="Check every entry's hash, MAC and link to its predecessor, and that the trail "
+            "still reaches its head record and checkpoint. Exits 1 if broken, naming the check.",
+        )
+        commands.add_parser(
+            "checkpoint",
+            help="Verify, then record where the trail ends in the signed checkpoint file "
+            "(OVERSIGHT_AUDIT_CHECKPOINT). Run it regularly, from cron.",
         )
         export = commands.add_parser("export", help="Write entries to standard output.")
         export.add_argument(
@@ -46,16 +55,29 @@ class Command(BaseCommand):
     def handle(self, *args: Any, subcommand: str, **options: Any) -> None:
         if subcommand == "verify":
             self.verify()
+        elif subcommand == "checkpoint":
+            self.checkpoint()
         else:
             self.export(options["start"], options["end"], options["actor"])
 
-    def verify(self) -> None:
+    def verify(self) -> VerifyResult:
         result = verify_chain()
         if result.intact:
             self.stdout.write(result.message)
-            return
+            return result
         self.stderr.write(result.message)
         raise SystemExit(1)
+
+    def checkpoint(self) -> None:
+        result = self.verify()
+        if result.last_id is None or result.last_mac is None:
+            self.stdout.write("No checkpoint written: the trail has no entries yet")
+            return
+        checkpoints.write(result.entries, result.last_id, result.last_mac)
+        self.stdout.write(
+            f"Checkpoint written to {checkpoints.path()}: {result.entries} entries "
+            f"up to entry #{result.last_id}"
+        )
 
     def export(self, start: dt.date | None, end: dt.date | None, actor: str | None) -> None:
         if start and end and start > end:
