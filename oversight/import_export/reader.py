@@ -382,32 +382,45 @@ def _parse(path: Path, spec: FileSpec, problems: _Problems) -> Iterator[tuple[in
     try:
         with path.open(encoding="utf-8-sig", newline="") as stream:
             reader = csv.reader(stream)
-            line_number = 1
             try:
                 header = next(reader, None)
-                if header is None:
-                    problems.append(Problem(spec.name, 1, None, "is empty: it needs a header row"))
-                    return
-                if not _header_ok(header, spec, problems):
-                    return
-                names = [h.strip() for h in header]
-                columns = [next(c for c in spec.columns if c.name == n) for n in names]
-                for line_number, cells in enumerate(reader, start=2):
-                    if not any(cell.strip() for cell in cells):
-                        continue
-                    yield line_number, _parse_row(spec, line_number, columns, cells, problems)
             except csv.Error as error:
-                problems.append(
-                    Problem(
-                        spec.name,
-                        line_number + 1,
-                        None,
-                        f"cannot be read as CSV from here ({error}): check for a quote that is "
-                        f"never closed or a cell longer than {csv.field_size_limit()} characters",
-                    )
-                )
+                problems.append(_unreadable(spec, 1, error))
+                return
+            if header is None:
+                problems.append(Problem(spec.name, 1, None, "is empty: it needs a header row"))
+                return
+            if not _header_ok(header, spec, problems):
+                return
+            names = [h.strip() for h in header]
+            columns = [next(c for c in spec.columns if c.name == n) for n in names]
+            line_number = 1
+            while True:
+                line_number += 1
+                try:
+                    cells = next(reader)
+                except StopIteration:
+                    return
+                except csv.Error as error:
+                    # The csv module gives up on this row only; the rows after it still count.
+                    problems.append(_unreadable(spec, line_number, error))
+                    yield line_number, None
+                    continue
+                if not any(cell.strip() for cell in cells):
+                    continue
+                yield line_number, _parse_row(spec, line_number, columns, cells, problems)
     except UnicodeDecodeError:
         problems.append(Problem(spec.name, None, None, "is not UTF-8 text: save it as CSV UTF-8"))
+
+
+def _unreadable(spec: FileSpec, line: int, error: csv.Error) -> Problem:
+    return Problem(
+        spec.name,
+        line,
+        None,
+        f"cannot be read as CSV ({error}): a cell may hold at most {csv.field_size_limit()} "
+        "characters, and every opening quote needs its closing quote",
+    )
 
 
 def _header_ok(header: list[str], spec: FileSpec, problems: _Problems) -> bool:
@@ -528,21 +541,22 @@ class _Checker:
 
     def check_file(self, path: Path, spec: FileSpec) -> int:
         count = 0
-        seen_keys: dict[tuple[Any, ...], int] = {}
+        seen_keys: dict[Any, int] = {}
         for line, row in _parse(path, spec, self.problems):
             if row is None:
                 continue
             if row.pop("__refused__", False):
                 self._remember_refused(spec, row)
                 continue
-            key = tuple(row[k] for k in spec.key)
+            # A file with an id column keys on the id itself: no tuple per row to keep.
+            key = row[spec.key[0]] if len(spec.key) == 1 else tuple(row[k] for k in spec.key)
             if key in seen_keys:
                 self.problems.append(
                     Problem(
                         spec.name,
                         line,
                         spec.key[0] if len(spec.key) == 1 else None,
-                        f"duplicate {', '.join(spec.key)} {', '.join(str(k) for k in key)}: "
+                        f"duplicate {', '.join(spec.key)} {_key_text(key)}: "
                         f"already on line {seen_keys[key]}",
                     )
                 )
@@ -676,6 +690,10 @@ class _Checker:
                 + " manages ".join(shown(s, 20) for s in [*loop[::-1], loop[-1]][:12])
                 + "): give one of them a line manager outside the loop",
             )
+
+
+def _key_text(key: Any) -> str:
+    return ", ".join(shown(str(k)) for k in (key if isinstance(key, tuple) else (key,)))
 
 
 def _unknown(kind: str, value: str) -> str:
