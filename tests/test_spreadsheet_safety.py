@@ -13,7 +13,7 @@ from oversight.spreadsheet_safety import from_spreadsheet_cell, spreadsheet_safe
 @pytest.mark.parametrize(
     ("value", "written"),
     [
-        ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
+        ('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'),
         ("+44 20 7946 0000", "'+44 20 7946 0000"),
         ("-1", "'-1"),
         ("@SUM(A1)", "'@SUM(A1)"),
