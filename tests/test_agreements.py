@@ -26,6 +26,7 @@ from oversight.supervision.models import (
     AgreementState,
     validate_frequency,
 )
+from oversight.web.agreements.forms import AgreementForm
 from tests.council import DAY, TERMS, TODAY, council, signed_agreement, signed_agreement_between
 from tests.factories import LineManagementFactory, StaffWithLoginFactory, user_in_group
 
@@ -341,6 +342,36 @@ def test_it_keeps_every_field_and_shows_the_error_summary_on_a_bad_frequency(cli
         if name != "frequency":
             assert value.replace("'", "&#x27;") in text, name
     assert not Agreement.objects.exists()
+
+
+@pytest.mark.parametrize("typed", ["999999999d", "3661d", "121m", "9" * 10_000 + "d"])
+def test_a_frequency_longer_than_ten_years_is_refused_by_the_form(typed: str) -> None:
+    form = AgreementForm({"frequency": typed})
+
+    assert not form.is_valid()
+    message = form.errors["frequency"][0]
+    assert "is too long: a period can be at most about 10 years" in message
+    assert "Choose a frequency from the list, or leave it empty" in message
+    assert len(message) < 250
+
+
+def test_an_absurd_frequency_is_refused_by_the_model_too() -> None:
+    team = council(worker_started=TODAY - 10 * DAY)
+    with pytest.raises(ValidationError, match="'999999999d' is not a frequency"):
+        Agreement.start(team.worker, team.manager, by=team.manager.user, frequency="999999999d")
+    assert not Agreement.objects.exists()
+
+
+def test_the_agreement_page_names_an_absurd_frequency_and_my_work_still_shows(client: Any) -> None:
+    team = council(worker_started=TODAY - 10 * DAY)
+    typed = {**TERMS, "frequency": "999999999d", "action": "confirm"}
+
+    response = page(client, team.manager.user, f"/agreements/new/{team.worker.pk}/", **typed)
+
+    assert response.status_code == 400
+    assert "&#x27;999999999d&#x27; is too long" in response.content.decode()
+    assert not Agreement.objects.exists()
+    assert page(client, team.manager.user, "/").status_code == 200
 
 
 def test_save_and_confirm_with_terms_missing_saves_nothing_and_names_each(client: Any) -> None:

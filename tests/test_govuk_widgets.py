@@ -8,6 +8,8 @@ import pytest
 from django import forms
 from django.core.exceptions import ImproperlyConfigured
 from django.template import engines
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from oversight.web.widgets import GovukDateField
 
@@ -31,6 +33,13 @@ def parts(day: str, month: str, year: str) -> dict[str, str]:
         (parts("1", "13", "2025"), "Date must be a real date"),
         (parts("x", "3", "2025"), "Date must be a real date"),
         (parts("1", "3", "25"), "Year must include 4 numbers"),
+        (parts("9" * 30, "3", "2025"), "Date must be a real date"),
+        (parts("1", "9" * 30, "2025"), "Date must be a real date"),
+        (parts("9" * 5000, "9" * 5000, "2025"), "Date must be a real date"),
+        (parts("1", "3", "9" * 30), "Year must include 4 numbers"),
+        (parts("1", "3", "0000"), "Date must be a real date"),
+        (parts("\N{SUPERSCRIPT TWO}", "3", "2025"), "Date must be a real date"),
+        (parts("\N{ARABIC-INDIC DIGIT SEVEN}", "3", "2025"), "Date must be a real date"),
     ],
 )
 def test_date_errors(data, error):
@@ -110,3 +119,35 @@ def test_error_summary_links_to_fields():
     assert '<a href="#id_name">' in html
     assert '<a href="#id_kind_0">' in html
     assert render('{% include "govuk/error_summary.html" %}', form=F()).strip() == ""
+
+
+# Anything a person (or a script) can type into the boxes: digits of any length, other numerals,
+# signs, spaces, slashes and the rest of Unicode.
+typed_part = st.one_of(
+    st.text(max_size=12),
+    st.integers(min_value=-(10**40), max_value=10**40).map(str),
+    st.text(alphabet="0123456789", min_size=0, max_size=60),
+    st.sampled_from(["", "0", "00", "31", "29", "02", "2024", "9999", "0001", " 1 ", "1/2"]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(day=typed_part, month=typed_part, year=typed_part)
+def test_any_typed_date_gives_a_date_or_a_form_error_never_an_exception(day, month, year):
+    form = DateForm(data=parts(day, month, year))
+
+    if form.is_valid():
+        assert isinstance(form.cleaned_data["held_on"], dt.date)
+    else:
+        assert form.errors["held_on"][0] in {
+            "Enter a date",
+            "Date must include a day",
+            "Date must include a month",
+            "Date must include a year",
+            "Date must include a day and month",
+            "Date must include a day and year",
+            "Date must include a month and year",
+            "Year must include 4 numbers",
+            "Date must be a real date",
+        }
+    form.as_div()  # the page showing it back draws too

@@ -143,6 +143,29 @@ def test_it_refuses_a_date_before_the_supervision_began(client, org):
     assert LineManagement.objects.filter(manager=org.other_manager).count() == 1
 
 
+@pytest.mark.parametrize(
+    ("day", "message"),
+    [
+        (dt.date(9999, 12, 31), "The date the new supervisor takes over must be within a year"),
+        (
+            dt.date(1000, 1, 1),
+            "The date the new supervisor takes over must be in the last 10 years",
+        ),
+    ],
+)
+def test_it_refuses_a_takeover_date_out_of_reach_with_a_message(client, org, day, message):
+    client.force_login(org.users["head"])
+
+    response = client.post(
+        reverse("people:reassign", args=["MA"]),
+        {"new_supervisor": "MB", **date_fields("on", day), "confirm": "yes"},
+    )
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert LineManagement.objects.filter(manager=org.manager_b).count() == 1
+
+
 def test_it_asks_for_a_new_supervisor_and_a_date(client, org):
     client.force_login(org.users["head"])
 
@@ -186,6 +209,26 @@ def test_it_records_a_leaver_after_a_check_page(client, org):
     changed = AuditEvent.objects.about(worker).get()
     assert changed.actor_label == "manager"
     assert changed.detail == {"end_date": {"before": None, "after": last_day.isoformat()}}
+
+
+@pytest.mark.parametrize(
+    ("day", "message"),
+    [
+        (dt.date(9999, 12, 31), "Their last working day must be within a year from today"),
+        (dt.date(1000, 1, 1), "Their last working day must be in the last 10 years"),
+    ],
+)
+@pytest.mark.parametrize("confirm", ["", "yes"])
+def test_it_refuses_a_last_day_out_of_reach_with_a_message(client, org, day, message, confirm):
+    client.force_login(org.users["manager_a"])
+
+    response = client.post(
+        reverse("people:leaver", args=["WA"]), {**date_fields("last_day", day), "confirm": confirm}
+    )
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert Staff.objects.get(pk=org.worker_a.pk).end_date is None
 
 
 def test_it_passes_a_leavers_file_to_hr(org):

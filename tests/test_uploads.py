@@ -4,7 +4,11 @@ at all; every upload and download audited, and downloads only as attachments."""
 
 from __future__ import annotations
 
+import io
 import re
+import secrets
+import tracemalloc
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -14,8 +18,9 @@ from django.urls import reverse
 from oversight.audit.models import AuditEvent
 from oversight.files.models import Document
 from oversight.files.retention import orphaned_files
-from oversight.files.uploads import clean_display_name, store_document
+from oversight.files.uploads import check_upload, clean_display_name, store_document
 from tests.council import (
+    CONTENT_TYPES,
     docx_bytes,
     jpeg_bytes,
     macro_docx_bytes,
@@ -33,6 +38,10 @@ pytestmark = [
 ]
 
 WRONG_TYPE = "The selected file must be a PDF, Word document (DOCX), PNG or JPG"
+UNCHECKABLE = (
+    "The selected Word document cannot be checked because it expands to far more than a document "
+    "would: save it again from Word, or as a PDF, and select that file"
+)
 
 
 def stored_files(media: Path) -> list[Path]:
@@ -270,3 +279,68 @@ def test_it_finds_stored_files_that_no_document_refers_to(client, org, media):
     stray.write_bytes(pdf_bytes())
 
     assert orphaned_files() == ["documents/0123456789abcdef0123456789abcdef.pdf"]
+
+
+def word_document_with_padded_content_types(padding: bytes, repeat: int) -> bytes:
+    """A Word document whose [Content_Types].xml is real but followed by `padding` * `repeat`
+    (XML allows whitespace after the root element). Written a chunk at a time, so a zip bomb that
+    inflates to hundreds of megabytes is built in little memory and is small on disk."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        with archive.open("[Content_Types].xml", "w", force_zip64=True) as part:
+            part.write(CONTENT_TYPES)
+            for _ in range(repeat):
+                part.write(padding)
+        archive.writestr("_rels/.rels", b"<Relationships/>")
+        archive.writestr("word/document.xml", b"<w:document><w:body/></w:document>")
+    return buffer.getvalue()
+
+
+@pytest.fixture(scope="module")
+def zip_bomb() -> bytes:
+    # 256 MB of spaces after the real content types: about 250 KB on disk.
+    return word_document_with_padded_content_types(b" " * (1024 * 1024), 256)
+
+
+def test_it_refuses_a_word_document_that_is_a_zip_bomb(client, org, media, zip_bomb):
+    assert len(zip_bomb) < 1024 * 1024
+
+    response = post_upload(client, org, upload("plan.docx", zip_bomb))
+
+    assert response.status_code == 200
+    assert UNCHECKABLE in response.content.decode()
+    assert Document.objects.count() == 0
+    assert stored_files(media) == []
+
+
+def test_it_checks_a_zip_bomb_in_little_memory(zip_bomb):
+    tracemalloc.start()
+    try:
+        with pytest.raises(ValidationError) as refused:
+            check_upload(upload("plan.docx", zip_bomb))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+
+    assert refused.value.messages == [UNCHECKABLE]
+    assert peak < 4 * len(zip_bomb) + 1024 * 1024
+
+
+def test_it_reads_only_the_start_of_an_oversized_content_types_part(client, org, media):
+    # Random text hardly compresses, so no ratio gives this one away: 1 MB of it (in chunks longer
+    # than deflate's window), read no further than a real [Content_Types].xml could reach.
+    noise = secrets.token_hex(64 * 1024).encode()
+    document = word_document_with_padded_content_types(noise, 8)
+
+    response = post_upload(client, org, upload("plan.docx", document))
+
+    assert UNCHECKABLE in response.content.decode()
+    assert Document.objects.count() == 0
+
+
+def test_it_checks_each_upload_once(org, media):
+    uploaded = upload("plan.docx", docx_bytes())
+
+    first = check_upload(uploaded)
+
+    assert check_upload(uploaded) is first

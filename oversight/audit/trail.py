@@ -37,6 +37,7 @@ from oversight.audit.models import (
     AuditHead,
     normalise_detail,
 )
+from oversight.spreadsheet_safety import spreadsheet_safe
 
 __all__ = [
     "AppendOnlyError",
@@ -441,15 +442,6 @@ CSV_COLUMNS = (
     "previous_hash",
     "hash",
 )
-
-# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection); tab and
-# carriage return are on OWASP's list too.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(value: object) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
 def write_csv(events: Iterable[AuditEvent], stream: Any) -> int:

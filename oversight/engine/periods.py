@@ -24,12 +24,22 @@ UNIT_WORDS: dict[str, tuple[str, str]] = {
 
 _UNITS: dict[str, Unit] = {"d": "d", "w": "w", "m": "m", "wd": "wd"}
 
-_PERIOD_RE = re.compile(r"^\s*(\d+)\s*(wd|d|w|m)\s*$")
+_PERIOD_RE = re.compile(r"^\s*([0-9]+)\s*(wd|d|w|m)\s*$")
+
+# No supervision or recording period is longer than a few months; ten years leaves room for any
+# policy while keeping every due date the engine computes a real date (999999999d is an error,
+# not a date in the year 2.7 million).
+LONGEST: dict[str, int] = {"d": 3660, "w": 520, "m": 120, "wd": 2600}
+LONGEST_HELP = "a period can be at most about 10 years (3660d, 520w, 120m or 2600wd)"
 
 PERIOD_HELP = (
     "write a number followed by d (days), w (weeks), m (calendar months) or wd (working days), "
     "e.g. 28d"
 )
+
+
+class PeriodTooLong(ValueError):
+    """A well-formed period longer than any policy could mean."""
 
 
 class WorkingDayCalendar(Protocol):
@@ -51,6 +61,8 @@ class Period:
             raise ValueError(f"'{self}' is not a period: the number must not be negative")
         if self.unit not in UNIT_WORDS:
             raise ValueError(f"'{self.count}{self.unit}' is not a period: {PERIOD_HELP}")
+        if self.count > LONGEST[self.unit]:
+            raise PeriodTooLong(f"'{self}' is too long: {LONGEST_HELP}")
 
     def __str__(self) -> str:
         return f"{self.count}{self.unit}"
@@ -114,8 +126,18 @@ def parse_period(text: str) -> Period:
     if not isinstance(text, str):
         raise ValueError(f"{text!r} is not a period: {PERIOD_HELP}")
     if text.strip().startswith("-"):
-        raise ValueError(f"'{text}' is not a period: a period cannot be negative; {PERIOD_HELP}")
+        raise ValueError(
+            f"'{_shown(text)}' is not a period: a period cannot be negative; {PERIOD_HELP}"
+        )
     match = _PERIOD_RE.match(text)
     if match is None:
-        raise ValueError(f"'{text}' is not a period: {PERIOD_HELP}")
-    return Period(int(match.group(1)), _UNITS[match.group(2)])
+        raise ValueError(f"'{_shown(text)}' is not a period: {PERIOD_HELP}")
+    digits = match.group(1).lstrip("0") or "0"
+    if len(digits) > 6:  # long before int() would refuse it or a date overflow
+        raise PeriodTooLong(f"'{_shown(text.strip())}' is too long: {LONGEST_HELP}")
+    return Period(int(digits), _UNITS[match.group(2)])
+
+
+def _shown(text: str, limit: int = 40) -> str:
+    """The value as quoted back in a message: a 10,000-character value is not repeated whole."""
+    return text if len(text) <= limit else f"{text[: limit - 1]}…"

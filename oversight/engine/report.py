@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from typing import TextIO
 
 from oversight.engine.engine import Obligation
+from oversight.spreadsheet_safety import spreadsheet_safe
 
 COLUMNS = (
     "subject_type",
@@ -25,7 +26,6 @@ COLUMNS = (
 TABLE_HEADINGS = ("Subject", "ID", "Obligation", "Due", "Status", "Last met", "Rule", "Explanation")
 
 _SUBJECT_ORDER = {"staff": 0, "team": 1, "case": 2, "session": 3}
-_FORMULA_STARTS = ("=", "+", "-", "@")
 
 
 def sorted_obligations(obligations: Iterable[Obligation]) -> list[Obligation]:
@@ -45,23 +45,18 @@ def _date(value: dt.date | None) -> str:
     return value.isoformat() if value is not None else ""
 
 
-def _cell(text: str) -> str:
-    # A spreadsheet would run a cell starting with = + - @ as a formula (CSV injection).
-    return f"'{text}" if text.startswith(_FORMULA_STARTS) else text
-
-
 def rows(obligations: Iterable[Obligation]) -> list[tuple[str, ...]]:
     """The report's rows as text, in report order, without the heading."""
     return [
         (
             o.subject_type,
-            _cell(o.subject_id),
+            spreadsheet_safe(o.subject_id),
             o.obligation,
             _date(o.due_date),
             o.status,
             _date(o.last_met),
-            _cell(o.rule),
-            _cell(o.explanation),
+            spreadsheet_safe(o.rule),
+            spreadsheet_safe(o.explanation),
         )
         for o in sorted_obligations(obligations)
     ]

@@ -9,11 +9,13 @@ all.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import re
 import unicodedata
 import uuid
+import weakref
 import zipfile
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -112,13 +114,47 @@ def _read_head(stream: IO[bytes], size: int = 8192) -> bytes:
     return bytes(head)
 
 
+# A Word document is a zip, and a zip can claim (or really hold) gigabytes in a few kilobytes.
+# Only one small part is ever inflated, and only this much of it: a real [Content_Types].xml is a
+# few kilobytes.
+CONTENT_TYPES_READ_LIMIT = 256 * 1024
+# Archives that no word processor writes are refused before anything is inflated.
+ARCHIVE_MEMBER_LIMIT = 10_000
+ARCHIVE_EXPANDED_LIMIT = 500 * 1024 * 1024  # all parts together, as the archive declares them
+# Text compresses to about a tenth; a part that claims to be a thousand times its compressed size
+# is a zip bomb, not a document.
+ARCHIVE_RATIO_LIMIT = 200
+UNCHECKABLE_WORD = (
+    "The selected Word document cannot be checked because it expands to far more than a document "
+    "would: save it again from Word, or as a PDF, and select that file"
+)
+
+
+class _AbsurdArchive(Exception):
+    """The archive's own numbers say it is not a real document."""
+
+
+def _check_archive_sizes(infos: list[zipfile.ZipInfo]) -> None:
+    if len(infos) > ARCHIVE_MEMBER_LIMIT:
+        raise _AbsurdArchive
+    if sum(info.file_size for info in infos) > ARCHIVE_EXPANDED_LIMIT:
+        raise _AbsurdArchive
+    for info in infos:
+        if info.file_size > ARCHIVE_RATIO_LIMIT * max(info.compress_size, 1024):
+            raise _AbsurdArchive
+
+
 def _is_word_document(stream: IO[bytes]) -> bool:
     """A DOCX is a zip: make sure it is really a Word document (its main part and the content
-    type that names it), not a spreadsheet, a macro-enabled document or any other zip."""
+    type that names it), not a spreadsheet, a macro-enabled document or any other zip.
+
+    Bounded in memory and time whatever the archive holds: only the central directory and at most
+    CONTENT_TYPES_READ_LIMIT bytes of one part are read. Raises _AbsurdArchive for a zip bomb."""
     stream.seek(0)
     try:
         with zipfile.ZipFile(stream) as archive:
             infos = archive.infolist()
+            _check_archive_sizes(infos)
             names = {info.filename for info in infos}
             if "word/document.xml" not in names or "[Content_Types].xml" not in names:
                 return False
@@ -126,8 +162,11 @@ def _is_word_document(stream: IO[bytes]) -> bool:
                 return False
             if any(name.lower().endswith("vbaproject.bin") for name in names):
                 return False
-            content_types = archive.read("[Content_Types].xml")
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError, NotImplementedError):
+            with archive.open("[Content_Types].xml") as part:
+                content_types = part.read(CONTENT_TYPES_READ_LIMIT + 1)
+            if len(content_types) > CONTENT_TYPES_READ_LIMIT:
+                raise _AbsurdArchive
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError, NotImplementedError, EOFError):
         return False
     finally:
         stream.seek(0)
@@ -137,10 +176,28 @@ def _is_word_document(stream: IO[bytes]) -> bool:
     )
 
 
+# Each upload is checked once: the form checks it, and `store_document` checks again only what
+# nobody checked (the answer is kept with the uploaded file object for as long as it lives).
+_checked: weakref.WeakKeyDictionary[Any, CheckedUpload] = weakref.WeakKeyDictionary()
+
+
 def check_upload(uploaded: Any) -> CheckedUpload:
     """Refuse anything not allowed, with a message that names the problem and the fix."""
     if uploaded is None:
         raise ValidationError("Select a file", code="required")
+    try:
+        known = _checked.get(uploaded)
+    except TypeError:  # not weak-referenceable: check it every time
+        known = None
+    if known is not None:
+        return known
+    checked = _check_content(uploaded)
+    with contextlib.suppress(TypeError):
+        _checked[uploaded] = checked
+    return checked
+
+
+def _check_content(uploaded: Any) -> CheckedUpload:
     size = int(uploaded.size or 0)
     if size == 0:
         raise ValidationError("The selected file is empty", code="empty")
@@ -153,7 +210,10 @@ def check_upload(uploaded: Any) -> CheckedUpload:
     guess = filetype.guess(_read_head(stream))
     mime = guess.mime if guess is not None else None
     if mime in {DOCX, "application/zip"}:
-        mime = DOCX if _is_word_document(stream) else None
+        try:
+            mime = DOCX if _is_word_document(stream) else None
+        except _AbsurdArchive:
+            raise ValidationError(UNCHECKABLE_WORD, code="type") from None
     if mime not in ALLOWED:
         raise ValidationError(f"The selected file must be {ALLOWED_DESCRIPTION}", code="type")
     return CheckedUpload(

@@ -11,6 +11,7 @@ from typing import Any
 from oversight.cases.models import Allocation, Case, CaseEvent, CaseStatus
 from oversight.import_export.reader import SPECS
 from oversight.organisation.models import LineManagement, Staff
+from oversight.spreadsheet_safety import spreadsheet_safe
 from oversight.supervision.models import Agreement, Session, SessionCase
 
 
@@ -37,6 +38,9 @@ def export_folder(folder: Path) -> dict[str, int]:
             )
             for s in Staff.objects.select_related("team").order_by("staff_id")
         ),
+        "line_management.csv": LineManagement.objects.order_by(
+            "staff__staff_id", "start_date", "manager__staff_id"
+        ).values_list("staff__staff_id", "manager__staff_id", "start_date", "end_date"),
         "cases.csv": Case.objects.order_by("case_id").values_list(
             "case_id", "open_date", "close_date", "display_name", "date_of_birth"
         ),
@@ -73,11 +77,11 @@ def export_folder(folder: Path) -> dict[str, int]:
 
 
 def _cell(value: Any) -> str:
-    if value is None:
-        return ""
+    """The cell as written: dates ISO, none empty, text safe to open in a spreadsheet (the reader
+    undoes that exactly, see oversight/spreadsheet_safety.py)."""
     if isinstance(value, dt.date):
         return value.isoformat()
-    return str(value)
+    return spreadsheet_safe(value)
 
 
 def _write_csv(path: Path, header: tuple[str, ...], rows: Iterable[tuple[Any, ...]]) -> int:

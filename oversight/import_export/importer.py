@@ -17,10 +17,12 @@ from django.db import models, transaction
 
 from oversight.audit.trail import audit
 from oversight.cases.models import Allocation, Case, CaseEvent, CaseStatus
-from oversight.import_export.reader import DataSet, Row, read_dataset
+from oversight.import_export.reader import DataSet, Row, Rows, read_dataset
 from oversight.organisation.models import LineManagement, Staff, Team
 from oversight.records.models import RecordTransition
 from oversight.supervision.models import Agreement, Session, SessionCase
+
+BATCH = 2000
 
 
 @dataclass
@@ -78,7 +80,7 @@ def _write(dataset: DataSet, changed_on: dt.date) -> ImportSummary:
     staff_rows = dataset["staff.csv"]
 
     teams = {t.name: t for t in Team.objects.all()}
-    new_teams = sorted({r["team"] for r in staff_rows if r["team"]} - teams.keys())
+    new_teams = sorted(dataset.team_names - teams.keys())
     Team.objects.bulk_create([Team(name=name) for name in new_teams])
     teams = {t.name: t for t in Team.objects.all()}
     summary.count("teams", len(new_teams), 0)
@@ -103,7 +105,8 @@ def _write(dataset: DataSet, changed_on: dt.date) -> ImportSummary:
         },
     )
     staff = dict(Staff.objects.values_list("staff_id", "pk"))
-    _write_line_management(summary, staff_rows, staff, changed_on)
+    _write_line_management(summary, staff_rows, staff, changed_on, dataset.staff_with_history)
+    _write_line_management_history(summary, dataset, staff)
 
     _upsert(
         summary,
@@ -213,45 +216,58 @@ def _upsert(
     summary: ImportSummary,
     label: str,
     model: type[models.Model],
-    rows: Iterable[Row],
+    rows: Rows,
     *,
     key: Any,
     existing_key: Any,
     values: Any,
 ) -> None:
-    """Create the rows whose key is new and update those whose values changed, in bulk."""
-    rows = list(rows)
+    """Create the rows whose key is new and update those whose values changed, in bulk.
+
+    The rows are read from the file as they are written, BATCH at a time, so memory does not
+    grow with the file."""
     if not rows:
         return
-    existing = {existing_key(obj): obj for obj in model._default_manager.all()}
+    manager = model._default_manager
+    existing = {existing_key(obj): obj for obj in manager.all()}
     to_create: list[models.Model] = []
-    to_update: list[models.Model] = []
-    changed_fields: set[str] = set()
+    created = updated = 0
     for row in rows:
         wanted = values(row)
         obj = existing.get(key(row))
         if obj is None:
             to_create.append(model(**wanted))
+            if len(to_create) >= BATCH:
+                manager.bulk_create(to_create)
+                created += len(to_create)
+                to_create.clear()
             continue
         changes = {name: v for name, v in wanted.items() if getattr(obj, name) != v}
         if changes:
             for name, v in changes.items():
                 setattr(obj, name, v)
-            changed_fields.update(changes)
-            to_update.append(obj)
-    model._default_manager.bulk_create(to_create, batch_size=2000)
-    if to_update:
-        model._default_manager.bulk_update(to_update, sorted(changed_fields), batch_size=2000)
-    summary.count(label, len(to_create), len(to_update))
+            obj.save(update_fields=sorted(changes))
+            updated += 1
+    manager.bulk_create(to_create)
+    created += len(to_create)
+    summary.count(label, created, updated)
 
 
 def _write_line_management(
-    summary: ImportSummary, staff_rows: list[Row], staff: dict[str, int], changed_on: dt.date
+    summary: ImportSummary,
+    staff_rows: Iterable[Row],
+    staff: dict[str, int],
+    changed_on: dt.date,
+    staff_with_history: set[str],
 ) -> None:
+    """Line management from staff.csv's line_manager_id, for staff line_management.csv does not
+    give a history of: a change of manager closes the old period the day before `changed_on`."""
     current = {lm.staff_id: lm for lm in LineManagement.objects.current()}
     has_history = set(LineManagement.objects.values_list("staff_id", flat=True).distinct())
     created = updated = 0
     for row in staff_rows:
+        if row["staff_id"] in staff_with_history:
+            continue
         staff_pk = staff[row["staff_id"]]
         manager_pk = staff[row["line_manager_id"]] if row["line_manager_id"] else None
         period = current.get(staff_pk)
@@ -279,3 +295,39 @@ def _write_line_management(
             )
             created += 1
     summary.count("line management periods", created, updated)
+
+
+def _write_line_management_history(
+    summary: ImportSummary, dataset: DataSet, staff: dict[str, int]
+) -> None:
+    """line_management.csv is the whole history of each person it names: their periods become
+    exactly those rows (matched on staff, manager and start; other periods of theirs removed)."""
+    if not dataset.has("line_management.csv"):
+        return
+    named = {staff[staff_id] for staff_id in dataset.staff_with_history}
+    existing = {
+        (lm.staff_id, lm.manager_id, lm.start_date): lm
+        for lm in LineManagement.objects.filter(staff_id__in=named)
+    }
+    kept: set[int] = set()
+    to_create: list[LineManagement] = []
+    updated = 0
+    for row in dataset["line_management.csv"]:
+        key = (staff[row["staff_id"]], staff[row["manager_id"]], row["start_date"])
+        period = existing.get(key)
+        if period is None:
+            to_create.append(
+                LineManagement(
+                    staff_id=key[0], manager_id=key[1], start_date=key[2], end_date=row["end_date"]
+                )
+            )
+            continue
+        kept.add(period.pk)
+        if period.end_date != row["end_date"]:
+            period.end_date = row["end_date"]
+            period.save(update_fields=["end_date"])
+            updated += 1
+    removed = [lm.pk for lm in existing.values() if lm.pk not in kept]
+    LineManagement.objects.filter(pk__in=removed).delete()
+    LineManagement.objects.bulk_create(to_create, batch_size=BATCH)
+    summary.count("line management periods", len(to_create), updated + len(removed))

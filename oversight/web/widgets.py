@@ -58,14 +58,18 @@ def date_problem(parts: tuple[str, str, str]) -> tuple[str, list[str]] | None:
     missing = [name for name, text in zip(PARTS, parts, strict=True) if not text]
     if missing:
         return ("incomplete", missing)
-    not_numbers = [name for name, text in zip(PARTS, parts, strict=True) if not text.isdigit()]
+    not_numbers = [
+        name
+        for name, text in zip(PARTS, parts, strict=True)
+        if not (text.isascii() and text.isdigit())
+    ]
     if not_numbers:
         return ("invalid", not_numbers)
     if len(year) != 4:
         return ("year", ["year"])
     try:
         dt.date(int(year), int(month), int(day))
-    except ValueError:
+    except (ValueError, OverflowError):  # OverflowError: a day or month too big for a C int
         return ("invalid", list(PARTS))
     return None
 

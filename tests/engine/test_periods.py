@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from oversight.engine.periods import Period, parse_period
+from oversight.engine.periods import Period, PeriodTooLong, parse_period
 
 
 @pytest.mark.parametrize(
@@ -75,3 +75,34 @@ def test_it_describes_periods_in_words() -> None:
 def test_it_refuses_to_build_a_negative_period_directly() -> None:
     with pytest.raises(ValueError, match="negative"):
         Period(-1, "d")
+
+
+@pytest.mark.parametrize(
+    "text", ["3661d", "521w", "121m", "2601wd", "999999999d", "9" * 5000 + "d"]
+)
+def test_it_refuses_a_period_longer_than_ten_years_naming_the_limit(text: str) -> None:
+    with pytest.raises(PeriodTooLong) as error:
+        parse_period(text)
+    message = str(error.value)
+    assert "is too long: a period can be at most about 10 years" in message
+    assert "3660d, 520w, 120m or 2600wd" in message
+    assert len(message) < 200
+
+
+@pytest.mark.parametrize("text", ["3660d", "520w", "120m"])
+def test_it_accepts_the_longest_periods_and_adds_them_to_a_real_date(text: str) -> None:
+    assert parse_period(text).add(dt.date(2025, 1, 1)).year <= 2035
+
+
+def test_it_accepts_the_longest_working_day_period() -> None:
+    assert parse_period("2600wd") == Period(2600, "wd")
+
+
+def test_it_refuses_to_build_a_period_longer_than_ten_years_directly() -> None:
+    with pytest.raises(PeriodTooLong):
+        Period(999999999, "d")
+
+
+def test_it_refuses_digits_other_than_0_to_9() -> None:
+    with pytest.raises(ValueError, match="is not a period"):
+        parse_period("\N{ARABIC-INDIC DIGIT SEVEN}d")

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
-from oversight.engine.periods import parse_period
+from oversight.engine.periods import PeriodTooLong, parse_period
 from oversight.supervision.models import AGREEMENT_TERMS, Agreement, validate_frequency
 
 # The frequencies people choose in practice. The engine lets a more frequent agreed frequency win
@@ -118,7 +118,19 @@ class AgreementForm(forms.Form):
         field.widget.choices = choices
 
     def clean_frequency(self) -> str:
-        return validate_frequency(self.cleaned_data.get("frequency"))
+        typed = str(self.cleaned_data.get("frequency") or "").strip()
+        try:
+            parse_period(typed)
+        except PeriodTooLong as error:
+            # Say what is really wrong: it is a period, just not one anybody could mean.
+            raise ValidationError(
+                f"{error}. Choose a frequency from the list, or leave it empty to follow the "
+                "policy",
+                code="too_long",
+            ) from None
+        except ValueError:
+            pass
+        return validate_frequency(typed)
 
     def terms(self) -> dict[str, str]:
         return {name: self.cleaned_data.get(name, "") for name in AGREEMENT_TERMS}
