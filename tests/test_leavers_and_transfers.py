@@ -163,7 +163,7 @@ def test_it_refuses_a_takeover_date_out_of_reach_with_a_message(client, org, day
 
     assert response.status_code == 200
     assert message in response.content.decode()
-    assert LineManagement.objects.filter(manager=org.manager_b).count() == 1
+    assert LineManagement.objects.filter(manager=org.other_manager).count() == 1
 
 
 def test_it_asks_for_a_new_supervisor_and_a_date(client, org):
@@ -220,7 +220,7 @@ def test_it_records_a_leaver_after_a_check_page(client, org):
 )
 @pytest.mark.parametrize("confirm", ["", "yes"])
 def test_it_refuses_a_last_day_out_of_reach_with_a_message(client, org, day, message, confirm):
-    client.force_login(org.users["manager_a"])
+    client.force_login(org.users["manager"])
 
     response = client.post(
         reverse("people:leaver", args=["WA"]), {**date_fields("last_day", day), "confirm": confirm}
@@ -228,7 +228,7 @@ def test_it_refuses_a_last_day_out_of_reach_with_a_message(client, org, day, mes
 
     assert response.status_code == 200
     assert message in response.content.decode()
-    assert Staff.objects.get(pk=org.worker_a.pk).end_date is None
+    assert Staff.objects.get(pk=org.worker.pk).end_date is None
 
 
 def test_it_passes_a_leavers_file_to_hr(org):
