@@ -7,7 +7,6 @@ entry. Superseded is read from the organisation on the day, never a move.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import pytest
@@ -24,10 +23,10 @@ from oversight.supervision.models import (
     AgreementState,
 )
 from oversight.transitions import AppendOnlyError, WorkflowError
-from tests.agreement_factories import TERMS, Team, a_team, signed_agreement
-from tests.record_factories import StaffWithLoginFactory
+from tests.council import DAY, TERMS, TODAY, Council, council, signed_agreement
+from tests.factories import StaffWithLoginFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
 D, WS, WR, S = (
     AgreementState.DRAFT,
@@ -37,7 +36,7 @@ D, WS, WR, S = (
 )
 
 
-def draft(team: Team) -> Agreement:
+def draft(team: Council) -> Agreement:
     return Agreement.start(team.worker, team.manager, by=team.manager.user, **TERMS)
 
 
@@ -79,7 +78,7 @@ def test_the_table_lists_every_move_an_agreement_can_make() -> None:
 def test_it_is_signed_by_the_second_confirmation_whoever_goes_first(
     first: str, waiting: str, second: str
 ) -> None:
-    team = a_team()
+    team = council(worker_started=TODAY - 10 * DAY)
     agreement = draft(team)
     at = timezone.now()
 
@@ -95,7 +94,7 @@ def test_it_is_signed_by_the_second_confirmation_whoever_goes_first(
 
 @pytest.mark.parametrize("first", ["manager", "worker"])
 def test_new_terms_after_one_confirmation_send_it_back_to_a_draft(first: str) -> None:
-    team = a_team()
+    team = council(worker_started=TODAY - 10 * DAY)
     agreement = draft(team)
     agreement.confirm(by=team.user(first))
     waiting = agreement.state
@@ -108,7 +107,7 @@ def test_new_terms_after_one_confirmation_send_it_back_to_a_draft(first: str) ->
 
 
 def test_new_terms_on_a_draft_are_an_edit_not_a_move() -> None:
-    team = a_team()
+    team = council(worker_started=TODAY - 10 * DAY)
     agreement = draft(team)
 
     assert agreement.update_terms(by=team.manager.user, location="Online") is True
@@ -121,19 +120,19 @@ def test_new_terms_on_a_draft_are_an_edit_not_a_move() -> None:
 
 
 def test_each_person_confirms_once() -> None:
-    team = a_team()
+    team = council(worker_started=TODAY - 10 * DAY)
     agreement = draft(team)
     agreement.confirm(by=team.worker.user)
 
     with pytest.raises(
-        AgreementError, match=r"You confirmed this agreement on .* waiting for Manager A"
+        AgreementError, match=r"You confirmed this agreement on .* waiting for Tamsin Manager"
     ):
         agreement.confirm(by=team.worker.user)
     assert len(moves(agreement)) == 1
 
 
 def test_nobody_confirms_for_someone_else() -> None:
-    team = a_team()
+    team = council(worker_started=TODAY - 10 * DAY)
     agreement = draft(team)
 
     for user in (team.head.user, StaffWithLoginFactory().user):
@@ -144,7 +143,7 @@ def test_nobody_confirms_for_someone_else() -> None:
 
 @pytest.mark.parametrize("move", ["confirm", "change"])
 def test_nothing_moves_a_signed_agreement(move: str) -> None:
-    team = a_team()
+    team = council(worker_started=TODAY - 10 * DAY)
     agreement = signed_agreement(team)
 
     def attempt() -> Any:
@@ -158,31 +157,33 @@ def test_nothing_moves_a_signed_agreement(move: str) -> None:
 
 
 def test_a_superseded_agreement_cannot_be_confirmed() -> None:
-    team = a_team(started=timezone.localdate() - dt.timedelta(days=30))
+    team = council(worker_started=TODAY - 30 * DAY)
     agreement = draft(team)
     agreement.confirm(by=team.manager.user)
     new_manager = StaffWithLoginFactory(category="manager", name="New Manager")
-    team.worker.line_management.update(end_date=timezone.localdate() - dt.timedelta(days=1))
-    team.worker.line_management.create(manager=new_manager, start_date=timezone.localdate())
+    team.worker.line_management.update(end_date=TODAY - DAY)
+    team.worker.line_management.create(manager=new_manager, start_date=TODAY)
 
     assert agreement.state == AgreementState.SUPERSEDED
-    with pytest.raises(AgreementLocked, match="Manager A is no longer Worker A's line manager"):
+    with pytest.raises(
+        AgreementLocked, match="Tamsin Manager is no longer Wanda Worker's line manager"
+    ):
         agreement.confirm(by=team.worker.user)
     assert len(moves(agreement)) == 1
 
 
 def test_only_the_supervisor_changes_the_terms_after_a_confirmation() -> None:
-    team = a_team()
+    team = council(worker_started=TODAY - 10 * DAY)
     agreement = draft(team)
     agreement.confirm(by=team.worker.user)
 
-    with pytest.raises(AgreementNotAllowed, match="Only the supervisor, Manager A"):
+    with pytest.raises(AgreementNotAllowed, match="Only the supervisor, Tamsin Manager"):
         agreement.update_terms(by=team.worker.user, location="My kitchen")
     assert agreement.state == WR
 
 
 def test_its_errors_are_workflow_errors_and_its_history_only_grows() -> None:
-    team = a_team()
+    team = council(worker_started=TODAY - 10 * DAY)
     agreement = signed_agreement(team)
     assert issubclass(AgreementError, WorkflowError)
 
@@ -195,7 +196,7 @@ def test_its_errors_are_workflow_errors_and_its_history_only_grows() -> None:
 
 def test_the_second_of_two_people_confirming_from_stale_pages_signs_it_once() -> None:
     # Both loaded the draft; the manager confirmed first, then the worker's confirmation signs it.
-    team = a_team()
+    team = council(worker_started=TODAY - 10 * DAY)
     agreement = draft(team)
     managers_page = Agreement.objects.get(pk=agreement.pk)
     workers_page = Agreement.objects.get(pk=agreement.pk)

@@ -16,24 +16,25 @@ from django.db.migrations.executor import MigrationExecutor
 from oversight.files.models import KINDS, Document, SupervisionFile
 from oversight.files.retention import record_leaver
 from oversight.files.uploads import store_document
+from tests.council import council, pdf_bytes, upload
 from tests.factories import StaffFactory, UserFactory
-from tests.file_factories import pdf_bytes, small_org, upload
 
 BEFORE = [("files", "0001_initial")]
 AFTER = [("files", "0002_derive_archived_and_section")]
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("frozen_today")
 def test_a_documents_section_is_its_kinds_and_lists_order_by_it() -> None:
-    org = small_org()
+    org = council()
     for kind in ("other", "appraisal", "dbs", "paper_agreement"):
         store_document(
-            org.worker_a,
+            org.worker,
             upload(f"{kind}.pdf", pdf_bytes()),
             kind=kind,
             title=kind,
             expiry_date=None,
-            by=org.users["manager_a"],
+            by=org.manager.user,
         )
 
     documents = list(Document.objects.all())
@@ -45,18 +46,19 @@ def test_a_documents_section_is_its_kinds_and_lists_order_by_it() -> None:
     ]
     assert all(d.section == KINDS[d.kind][1] for d in documents)
     assert [d.kind for d in Document.objects.in_section(3)] == ["appraisal"]
-    assert org.worker_a.supervision_file.documents.first().kind == "dbs"
+    assert org.worker.supervision_file.documents.first().kind == "dbs"
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("frozen_today")
 def test_a_file_is_archived_from_the_day_after_its_owner_leaves() -> None:
-    org = small_org()
+    org = council()
     last_day = dt.date(2025, 3, 31)
 
-    supervision_file = record_leaver(org.worker_a, last_day, by=org.users["manager_a"])
+    supervision_file = record_leaver(org.worker, last_day, by=org.manager.user)
 
     assert supervision_file.archived_on == dt.date(2025, 4, 1)
-    assert SupervisionFile.objects.get(staff=org.worker_a).archived_on == dt.date(2025, 4, 1)
+    assert SupervisionFile.objects.get(staff=org.worker).archived_on == dt.date(2025, 4, 1)
     assert SupervisionFile(staff=StaffFactory(), created_on=last_day).archived_on is None
 
 
