@@ -1367,11 +1367,11 @@ class DisagreementWorkflow(transitions.Workflow[Disagreement]):
     moves = DISAGREEMENT_TRANSITIONS
 
     def lock(self, thing: Disagreement) -> Disagreement:
-        return (
-            Disagreement.objects.select_for_update(of=("self",))
-            .select_related("session", "escalated_to")
-            .get(pk=thing.pk)
-        )
+        # Lock the row alone, then read it with what it refers to. On PostgreSQL a locking query
+        # that waited for another move re-reads only the locked row: rows joined in the same query
+        # would still be from before that move (an escalation's line manager missing).
+        list(Disagreement.objects.select_for_update().filter(pk=thing.pk).values_list("pk"))
+        return Disagreement.objects.select_related("session", "escalated_to").get(pk=thing.pk)
 
     def state_of(self, thing: Disagreement) -> str:
         return thing.status
