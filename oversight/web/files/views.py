@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
@@ -33,7 +33,6 @@ from oversight.files.models import SECTIONS, Document, SupervisionFile, add_year
 from oversight.files.retention import destroy_file, files_past_retention
 from oversight.files.uploads import download_name, open_document, store_document
 from oversight.organisation.models import Staff
-from oversight.supervision.models import Agreement
 from oversight.web.files.forms import UploadForm
 
 LIST_LIMIT = 200
@@ -81,12 +80,6 @@ def file_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _agreement_url(agreement: Agreement) -> str | None:
-    # The agreements pages are another area's; link to them once they exist.
-    try:
-        return reverse("agreements:detail", args=[agreement.pk])
-    except NoReverseMatch:
-        return None
 
 
 def _agreement_rows(agreements: Any, line_manager: Staff | None) -> list[dict[str, Any]]:
@@ -106,7 +99,7 @@ def _agreement_rows(agreements: Any, line_manager: Staff | None) -> list[dict[st
             standing = "Replaced by a later agreement"
         else:
             standing = "Previous supervisor, kept for audit"
-        url = _agreement_url(agreement)
+        url = reverse("agreements:detail", args=[agreement.pk])
         rows.append({"agreement": agreement, "url": url, "standing": standing})
     return rows
 
