@@ -54,6 +54,21 @@ STATE_PHRASES = {
 }
 
 
+# Why a record in this state cannot be changed, and what to do instead.
+LOCKED_BECAUSE = {
+    "sent": "This record is with the worker to agree and cannot be changed now. They can return "
+    "it to you to correct.",
+    "agreed": "This record has been agreed and cannot be changed. To correct it or add to it, add "
+    "an addendum.",
+    "imported": "This record was written in the council's own system and cannot be changed here. "
+    "To correct it or add to it, add an addendum.",
+}
+
+
+def why_locked(state: str) -> str:
+    return LOCKED_BECAUSE.get(state, f"This record is {state_phrase(state)} and cannot be changed.")
+
+
 def state_name(state: str) -> str:
     return STATE_NAMES.get(state, state)
 

@@ -113,6 +113,19 @@ def test_it_locks_the_record_once_the_worker_agrees(client) -> None:
     assert "Edit the record" not in detail
 
 
+def test_it_says_a_record_from_the_councils_own_system_is_corrected_by_addendum(client) -> None:
+    team = smith_children(council())
+    day = timezone.localdate() - dt.timedelta(days=7)
+    record = team.session(day, recorded_date=day)
+    client.force_login(team.manager_user)
+
+    detail = client.get(f"/records/{record.pk}/").content.decode()
+
+    assert state_of(record) == State.IMPORTED
+    assert "written in the council&#x27;s own system and cannot be changed here" in detail
+    assert "has been agreed" not in detail
+
+
 def test_it_refuses_a_post_to_a_locked_record(client) -> None:
     team = smith_children(council())
     record = written(team)

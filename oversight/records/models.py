@@ -35,7 +35,7 @@ from django.utils import timezone
 from oversight import transitions
 from oversight.access.staff import staff_of
 from oversight.cases.models import Case, CaseQuerySet
-from oversight.formatting import long_date, state_phrase
+from oversight.formatting import long_date, state_phrase, why_locked
 from oversight.organisation.models import Staff
 from oversight.records import workflow
 from oversight.records.workflow import (
@@ -362,12 +362,7 @@ def ensure_editable(session_id: int | None) -> None:
     state = Record.objects.filter(pk=session_id).values_list("workflow_state", flat=True).first()
     if state is None or state in EDITABLE_STATES:
         return
-    reasons = {
-        State.SENT: "it is with the worker to agree; they can return it to you to correct",
-        State.AGREED: "it has been agreed; add an addendum to correct it",
-        State.IMPORTED: "it was recorded in the council's own system",
-    }
-    raise RecordLocked(f"This record cannot be changed: {reasons.get(state, state_phrase(state))}.")
+    raise RecordLocked(why_locked(state))
 
 
 class RecordContent(models.Model):

@@ -80,8 +80,6 @@ def file_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-
-
 def _agreement_rows(agreements: Any, line_manager: Staff | None) -> list[dict[str, Any]]:
     """Each agreement with its standing: the latest signed with the current supervisor is in
     force; earlier ones with them were reviewed since; others are a previous supervisor's, kept

@@ -27,7 +27,7 @@ from oversight.audit.actor import Actor
 from oversight.cases.models import Case
 from oversight.engine.engine import Obligation
 from oversight.facts.live import worker_obligations
-from oversight.formatting import long_date, urgency
+from oversight.formatting import long_date, urgency, why_locked
 from oversight.organisation.models import Staff, StaffQuerySet
 from oversight.records import writing
 from oversight.records.models import (
@@ -151,15 +151,7 @@ def locked(request: HttpRequest, record: Record) -> HttpResponse:
             "This session names the same person as supervisor and supervisee, so it cannot be "
             "written here."
         )
-    reasons = {
-        State.AGREED: "This record has been agreed and cannot be changed. To correct it or add "
-        "to it, add an addendum.",
-        State.SENT: "This record is with the worker to agree and cannot be changed now. They "
-        "can return it to you to correct.",
-        State.IMPORTED: "This record was written in the council's own system and cannot be "
-        "changed here. To correct it or add to it, add an addendum.",
-    }
-    message = reasons.get(record.state, "This record cannot be changed.")
+    message = why_locked(record.state)
     return render(
         request, "records/locked.html", {"record": record, "message": message}, status=403
     )

@@ -25,7 +25,7 @@ from oversight.access.queries import visible_sessions
 from oversight.access.records import ONE_TO_ONE_TYPES, bookable_supervisees, viewable_record
 from oversight.access.staff import staff_of
 from oversight.audit.actor import Actor
-from oversight.formatting import state_name, state_tag
+from oversight.formatting import state_name, state_tag, why_locked
 from oversight.records.models import (
     Action,
     ActionUpdate,
@@ -137,6 +137,7 @@ def render_detail(
         "show_content": _may_read_contents(record, role),
         "edit_url": _edit_url(record) if record.can_edit(request.user) else None,
         "locked": state in LOCKED_STATES,
+        "locked_because": why_locked(state),
         "can_send": any(m.name == "send_to_worker" for m in moves),
         "can_agree": any(m.name == "agree" for m in moves),
         "can_return": any(m.name == "return_to_supervisor" for m in moves),
