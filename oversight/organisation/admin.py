@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.http import HttpRequest
 
 from oversight.organisation.models import LineManagement, Service, Staff, Team
 
@@ -32,6 +33,12 @@ class StaffAdmin(admin.ModelAdmin):
     autocomplete_fields = ["team", "user"]
     inlines = [LineManagementInline]
     date_hierarchy = "start_date"
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Staff | None = None) -> list[str]:
+        # The sign-in linked to a staff row is whose supervision the account reads: only the
+        # system administrator links one, never business support (who could take over the row).
+        readonly = list(super().get_readonly_fields(request, obj))
+        return readonly if request.user.is_superuser else [*readonly, "user"]
 
 
 @admin.register(LineManagement)
