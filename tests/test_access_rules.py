@@ -79,6 +79,7 @@ from tests.factories import (
     AllocationFactory,
     CaseFactory,
     DelegationFactory,
+    GroupRecordFactory,
     LineManagementFactory,
     ServiceFactory,
     SessionFactory,
@@ -166,6 +167,8 @@ def org() -> SimpleNamespace:
     o.s_leaver = session(o.tm_a, o.leaver)
     o.s_bs = session(o.head, o.bs)
     o.group_a = session(o.tm_a, None, type="group", team=team_a)
+    # Worker A1 attended; Worker A2, in the same team, did not.
+    GroupRecordFactory(session=o.group_a).attendees.add(o.a1)
 
     o.ag_a1 = AgreementFactory(staff=o.a1, supervisor=o.tm_a, signed_date=OPENED)
     o.ag_b1 = AgreementFactory(staff=o.b1, supervisor=o.tm_b, signed_date=OPENED)
@@ -218,8 +221,10 @@ def test_it_does_not_let_a_worker_see_upwards(org: Any) -> None:
     assert not can_view_file(org.u_tm_a, org.head, DAY)
 
 
-def test_it_shows_a_group_record_to_its_team_and_their_managers_only(org: Any) -> None:
+def test_it_shows_a_group_record_to_its_attendees_and_their_managers_only(org: Any) -> None:
     assert can_view_record(org.u_a1, org.group_a, DAY)
+    assert not can_view_record(org.u_a2, org.group_a, DAY)  # in the team, but not there
+    assert not can_view_record(org.u_bs, org.group_a, DAY)
     assert can_view_record(org.u_tm_a, org.group_a, DAY)
     assert can_view_record(org.u_head, org.group_a, DAY)
     assert not can_view_record(org.u_b1, org.group_a, DAY)
@@ -498,6 +503,7 @@ def test_it_lists_exactly_what_each_person_may_see(org: Any) -> None:
 
     assert staff(org.u_a1) == {org.a1}
     assert sessions(org.u_a1) == {org.s_a1, org.group_a}
+    assert sessions(org.u_a2) == {org.s_a2}  # the group was not theirs: they did not attend
     assert cases(org.u_a1) == {org.case_a1}
     assert agreements(org.u_a1) == {org.ag_a1}
 

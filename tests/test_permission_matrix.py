@@ -490,7 +490,7 @@ MATRIX.update(
         ),
         "records:group_new": Row(
             query("records:group_new", lambda org: f"?team={org.team_a.pk}"),
-            roles("worker", "manager", "head", "support"),
+            roles("manager", "head"),
         ),
         "records:observation_new": Row(
             query("records:observation_new", lambda org: f"?staff={org.worker.staff_id}"),

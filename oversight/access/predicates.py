@@ -42,7 +42,7 @@ def can_view_record(user: Any, session: Session, day: dt.date | None = None) -> 
 
     A one-to-one record belongs to the supervisee's file, so it follows the supervisee: a
     supervisor who no longer manages them loses it, the new one gains it (N 12.1). A group record
-    belongs to whoever led it, the managers above them and the team that met.
+    belongs to whoever led it, the managers above them and the people who attended it.
     """
     access = access_for(user, day)
     if access.is_qa:
@@ -55,7 +55,7 @@ def can_view_record(user: Any, session: Session, day: dt.date | None = None) -> 
         session.supervisor_id in access.acting_as or access.manages(session.supervisor)
     ):
         return True
-    return session.team_id is not None and session.team_id == access.staff.team_id
+    return access.staff.group_records_attended.filter(session_id=session.pk).exists()
 
 
 def can_edit_record(user: Any, session: Session, day: dt.date | None = None) -> bool:

@@ -231,11 +231,10 @@ def _sessions_q(access: Access) -> Q:
     managed = _managed_active(access).values("pk")
     one_to_one = Q(supervisee=access.staff) | Q(supervisee__in=managed)
     # A group has no supervisee: it belongs to whoever led it, the managers above them, and the
-    # team that met.
+    # people who attended it (not everyone in the team: business support sit in teams too).
     led = Q(supervisor__in=access.acting_as) | Q(supervisor__in=managed)
-    if access.staff.team_id is not None:
-        led |= Q(team_id=access.staff.team_id)
-    return one_to_one | (Q(supervisee__isnull=True) & led)
+    attended = Q(group_record__attendees=access.staff)
+    return one_to_one | (Q(supervisee__isnull=True) & (led | attended))
 
 
 def visible_sessions(user: Any, day: dt.date | None = None) -> SessionQuerySet:

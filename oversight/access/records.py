@@ -157,16 +157,20 @@ def require_write_oversight(user: Any, case: Case, day: dt.date) -> None:
 
 
 def can_write_group(user: Any, team: Team, day: dt.date) -> bool:
-    """A group is recorded by a member of the team, or a manager of someone in it."""
-    staff = access_for(user, day).staff
-    if staff is None:
+    """A group is recorded by whoever leads it: a manager of someone in the team (B 3, Appendix
+    E), or their deputy. Members of the team attend and agree it; they do not write it."""
+    if access_for(user, day).staff is None:
         return False
-    return staff.team_id == team.pk or supervised_by(user, day).filter(team=team).exists()
+    return supervised_by(user, day).filter(team=team).exists()
 
 
 def require_write_group(user: Any, team: Team, day: dt.date) -> None:
     author(user, day)
-    require(can_write_group(user, team, day), f"You do not lead or manage anyone in {team.name}.")
+    require(
+        can_write_group(user, team, day),
+        f"Group supervision for {team.name} is recorded by a manager of the team; you do not "
+        "manage anyone in it.",
+    )
 
 
 def can_supervise(user: Any, staff: Staff, day: dt.date) -> bool:
