@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import F, OuterRef, Subquery
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -39,11 +39,12 @@ from oversight.organisation.models import Staff, Team
 from oversight.records.models import Action, Record, RecordTransition
 from oversight.supervision.models import Session
 from oversight.web.mywork.links import book_supervision_url, record_url
+from oversight.web.requests import AuthenticatedHttpRequest
 
 URGENT = frozenset({"overdue", "due_soon"})
 
 
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     today = timezone.localdate()
     staff = Staff.objects.select_related("team__service").filter(user=request.user).first()
     if staff is None:
@@ -237,7 +238,7 @@ def _team_summaries(loads: Caseloads, below: list[Staff]) -> list[TeamSummary]:
     return sorted(summaries, key=lambda s: s.team.name)
 
 
-def _without_staff_record(request: HttpRequest, today: dt.date) -> HttpResponse:
+def _without_staff_record(request: AuthenticatedHttpRequest, today: dt.date) -> HttpResponse:
     groups = access_for(request.user, today).groups
     return render(
         request,

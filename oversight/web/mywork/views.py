@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import F
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -27,9 +27,10 @@ from oversight.records.models import Action
 from oversight.records.queries import chronology
 from oversight.web.mywork import chronology as entries
 from oversight.web.mywork.links import record_url
+from oversight.web.requests import AuthenticatedHttpRequest
 
 
-def child(request: HttpRequest, case_id: str) -> HttpResponse:
+def child(request: AuthenticatedHttpRequest, case_id: str) -> HttpResponse:
     today = timezone.localdate()
     case = case_for_user(request.user, case_id, today)
     siblings = list(case.siblings().order_by("case_id"))
@@ -62,7 +63,7 @@ class Labelled:
     obligation: Obligation
 
 
-def actions(request: HttpRequest) -> HttpResponse:
+def actions(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Open actions the person owns and, for a manager, those their supervisees own."""
     today = timezone.localdate()
     staff = access_for(request.user, today).staff
@@ -113,7 +114,7 @@ class Member:
         return str(CATEGORY_WORDS.get(self.person.category) or self.person.get_category_display())
 
 
-def team(request: HttpRequest, pk: int) -> HttpResponse:
+def team(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Each member of a team the user manages someone in, and what is overdue for them."""
     today = timezone.localdate()
     the_team, members = team_for_user(request.user, pk, today)

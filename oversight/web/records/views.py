@@ -13,7 +13,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import select_template
@@ -53,6 +53,7 @@ from oversight.web.records.forms import (
     ResolveForm,
     ReturnForm,
 )
+from oversight.web.requests import AuthenticatedHttpRequest
 from oversight.web.templatetags.govuk import govuk_error_list
 
 FILTERS = {
@@ -64,7 +65,7 @@ FILTERS = {
 PAGE_SIZE = 25
 
 
-def record_list(request: HttpRequest) -> HttpResponse:
+def record_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The records the user may see, filtered to what they have to do."""
     me = staff_of(request.user)
     show = request.GET.get("show", "all")
@@ -101,13 +102,13 @@ def _row(record: Record) -> dict[str, Any]:
     }
 
 
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     record = viewable_record(request.user, pk)
     return render_detail(request, record)
 
 
 def render_detail(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     record: Record,
     *,
     bound: dict[str, Any] | None = None,
@@ -160,7 +161,10 @@ def render_detail(
 
 
 def audit_record(
-    request: HttpRequest, action: str, record: Record, detail: dict[str, Any] | None = None
+    request: AuthenticatedHttpRequest,
+    action: str,
+    record: Record,
+    detail: dict[str, Any] | None = None,
 ) -> None:
     # A record is its session: entries are filed under the session, as the workflow files them,
     # so one record's trail is in one place.
@@ -287,7 +291,7 @@ def _disagreements(
 
 
 def _move(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     record: Record,
     do: Callable[[], str],
     *,
@@ -325,7 +329,7 @@ def _move(
 
 
 @require_POST
-def send(request: HttpRequest, pk: int) -> HttpResponse:
+def send(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     record = viewable_record(request.user, pk)
 
     def do() -> str:
@@ -337,7 +341,7 @@ def send(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def agree(request: HttpRequest, pk: int) -> HttpResponse:
+def agree(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     record = viewable_record(request.user, pk)
 
     def do() -> str:
@@ -348,7 +352,7 @@ def agree(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def return_to_supervisor(request: HttpRequest, pk: int) -> HttpResponse:
+def return_to_supervisor(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     record = viewable_record(request.user, pk)
     form = ReturnForm(request.POST)
 
@@ -364,7 +368,7 @@ def return_to_supervisor(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def add_addendum(request: HttpRequest, pk: int) -> HttpResponse:
+def add_addendum(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     record = viewable_record(request.user, pk)
     form = AddendumForm(request.POST, cases=record.cases.all())
 
@@ -377,7 +381,7 @@ def add_addendum(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def add_disagreement(request: HttpRequest, pk: int) -> HttpResponse:
+def add_disagreement(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     record = viewable_record(request.user, pk)
     form = DisagreementForm(request.POST)
 
@@ -392,7 +396,7 @@ def add_disagreement(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _on_disagreement(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     pk: int,
     number: int,
     step: str,
@@ -417,7 +421,7 @@ def _on_disagreement(
 
 
 @require_POST
-def escalate_disagreement(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+def escalate_disagreement(request: AuthenticatedHttpRequest, pk: int, number: int) -> HttpResponse:
     def escalate(disagreement: Disagreement, data: dict[str, Any]) -> str:
         disagreement.escalate(by=request.user, meeting_date=data["meeting_date"])
         manager = disagreement.escalated_to.name if disagreement.escalated_to else ""
@@ -427,7 +431,7 @@ def escalate_disagreement(request: HttpRequest, pk: int, number: int) -> HttpRes
 
 
 @require_POST
-def resolve_disagreement(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+def resolve_disagreement(request: AuthenticatedHttpRequest, pk: int, number: int) -> HttpResponse:
     def resolve(disagreement: Disagreement, data: dict[str, Any]) -> str:
         disagreement.resolve(by=request.user, outcome=data["outcome"])
         return "Outcome of the disagreement recorded"
