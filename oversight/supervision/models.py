@@ -25,7 +25,7 @@ from oversight.organisation.models import LineManagement, Staff, Team
 from oversight.transitions import Move, NotAllowed, TransitionRow, Workflow, WorkflowError
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import User
 
 SESSION_TYPE_LABELS = {
     "individual": "One-to-one supervision",
@@ -395,7 +395,7 @@ class Agreement(models.Model):
         staff: Staff,
         supervisor: Staff,
         *,
-        by: AbstractBaseUser,
+        by: User,
         on: dt.date | None = None,
         **terms: str,
     ) -> Agreement:
@@ -448,7 +448,7 @@ class Agreement(models.Model):
         return agreement
 
     def update_terms(
-        self, *, by: AbstractBaseUser, on: dt.date | None = None, **terms: str
+        self, *, by: User, on: dt.date | None = None, **terms: str
     ) -> bool:
         """Change the terms while the agreement is not signed; True if anything changed."""
         day = on or timezone.localdate()
@@ -499,7 +499,7 @@ class Agreement(models.Model):
         self._copy_from(current)
         return True
 
-    def confirm(self, *, by: AbstractBaseUser, at: dt.datetime | None = None) -> AgreementState:
+    def confirm(self, *, by: User, at: dt.datetime | None = None) -> AgreementState:
         """Record `by`'s confirmation (their signature); the second one signs the agreement."""
         workflow = AgreementWorkflow(at)
         day = workflow.day
@@ -595,7 +595,7 @@ class AgreementTransition(TransitionRow):
         ]
 
 
-class AgreementWorkflow(Workflow[Agreement]):
+class AgreementWorkflow(Workflow[Agreement, AgreementTransition]):
     """Agreements move as AGREEMENT_TRANSITIONS says; the state is read on `at`'s day."""
 
     thing = "agreement"
@@ -615,7 +615,7 @@ class AgreementWorkflow(Workflow[Agreement]):
     def state_of(self, thing: Agreement) -> str:
         return thing.state_on(self.day)
 
-    def role_of(self, thing: Agreement, by: AbstractBaseUser) -> str | None:
+    def role_of(self, thing: Agreement, by: User) -> str | None:
         return thing.role_of(by)
 
     def illegal(self, thing: Agreement, name: str, state: str, role: Any | None) -> Exception:
@@ -627,7 +627,7 @@ class AgreementWorkflow(Workflow[Agreement]):
         )
 
     def not_allowed(
-        self, thing: Agreement, moves: tuple[Move, ...], role: Any | None, by: AbstractBaseUser
+        self, thing: Agreement, moves: tuple[Move, ...], role: Any | None, by: User
     ) -> Exception:
         if role is None or moves[0].name != "confirm":
             return self.nobody_else(thing, moves[0].name)
@@ -652,7 +652,7 @@ class AgreementWorkflow(Workflow[Agreement]):
         )
 
     def append(
-        self, thing: Agreement, move: Move, from_state: str, *, by: AbstractBaseUser, reason: str
+        self, thing: Agreement, move: Move, from_state: str, *, by: User, reason: str
     ) -> AgreementTransition:
         return AgreementTransition.objects.create(
             agreement=thing,
