@@ -140,9 +140,7 @@ class Workflow[T: models.Model, R: models.Model]:
     def role_of(self, thing: T, by: User) -> Any | None:
         raise NotImplementedError
 
-    def append(
-        self, thing: T, move: Move, from_state: str, *, by: User, reason: str
-    ) -> R:
+    def append(self, thing: T, move: Move, from_state: str, *, by: User, reason: str) -> R:
         """Append the history row for `move`, after the move's own writes."""
         raise NotImplementedError
 
@@ -193,9 +191,7 @@ class Workflow[T: models.Model, R: models.Model]:
     def move_names(cls) -> tuple[str, ...]:
         return tuple(dict.fromkeys(m.name for m in cls.moves))
 
-    def choose(
-        self, thing: T, name: str, state: str, role: Any | None, by: User
-    ) -> Move:
+    def choose(self, thing: T, name: str, state: str, role: Any | None, by: User) -> Move:
         """The row of the table for `name` from `state` by `role`, or the error saying why not."""
         here = tuple(m for m in self.moves_from(state) if m.name == name)
         if not here:

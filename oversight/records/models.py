@@ -235,9 +235,7 @@ class Record(Session):
 
     # The moves --------------------------------------------------------------------------------
 
-    def send_to_worker(
-        self, *, by: User, on: dt.date | None = None
-    ) -> RecordTransition:
+    def send_to_worker(self, *, by: User, on: dt.date | None = None) -> RecordTransition:
         """Send the record to the worker to agree; the first send sets the recorded date."""
         return workflow.apply(self, "send_to_worker", by=by, on=on, checks=self._ready_to_send)
 
@@ -617,9 +615,7 @@ class CaseNote(ChildNote):
             models.UniqueConstraint(fields=["session", "case"], name="one_case_note_per_child")
         ]
 
-    def copy_to_siblings(
-        self, *, by: User, with_actions: bool = True
-    ) -> list[CaseNote]:
+    def copy_to_siblings(self, *, by: User, with_actions: bool = True) -> list[CaseNote]:
         """Copy this note to each brother or sister not yet noted in this session.
 
         Only siblings whose case is open on the session date get a copy, and a sibling who already
@@ -885,9 +881,7 @@ class ActionWorkflow(transitions.Workflow[Action, ActionUpdate]):
             return ActionRole.OWNER
         return ActionRole.SETTER if staff.pk == setter else None
 
-    def choose(
-        self, thing: Action, name: str, state: str, role: Any | None, by: User
-    ) -> Move:
+    def choose(self, thing: Action, name: str, state: str, role: Any | None, by: User) -> Move:
         # Marked with the status it already has, it is a review (allowed only in supervision).
         return super().choose(thing, "review" if state == self.target else name, state, role, by)
 

@@ -22,6 +22,7 @@ from django.forms import BaseModelFormSet, modelformset_factory
 from django.utils import timezone
 
 from oversight.cases.models import Case
+from oversight.model_fields import own_field
 from oversight.organisation.models import Staff
 from oversight.records.models import (
     Action,
@@ -694,7 +695,7 @@ class ChairReviewForm(CompletableForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in ChairReview.QUESTIONS:
-            label = ChairReview._meta.get_field(name).verbose_name
+            label = own_field(ChairReview, name).verbose_name
             self.fields[name] = forms.CharField(
                 label=label[0].upper() + label[1:], required=False, widget=forms.Textarea
             )

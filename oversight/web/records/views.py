@@ -26,6 +26,7 @@ from oversight.access.records import ONE_TO_ONE_TYPES, bookable_supervisees, vie
 from oversight.access.staff import staff_of
 from oversight.audit.actor import Actor
 from oversight.formatting import state_name, state_tag
+from oversight.model_fields import own_field
 from oversight.records.models import (
     Action,
     ActionUpdate,
@@ -242,7 +243,7 @@ def record_contents(record: Record) -> dict[str, Any]:
 
 def _topics(professional: ProfessionalRecord) -> list[tuple[str, str]]:
     return [
-        (capfirst(str(ProfessionalRecord._meta.get_field(name).verbose_name)), text)
+        (capfirst(str(own_field(ProfessionalRecord, name).verbose_name)), text)
         for name in ProfessionalRecord.TOPICS
         if (text := getattr(professional, name))
     ]
@@ -251,7 +252,7 @@ def _topics(professional: ProfessionalRecord) -> list[tuple[str, str]]:
 def _non_negotiables(note: CaseNote) -> list[dict[str, str]]:
     rows = []
     for answer, comment in CaseNote.NON_NEGOTIABLES:
-        field = CaseNote._meta.get_field(answer)
+        field = own_field(CaseNote, answer)
         rows.append(
             {
                 "label": capfirst(str(field.verbose_name)),
