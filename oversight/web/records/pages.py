@@ -165,7 +165,7 @@ def record_page(request: AuthenticatedHttpRequest, page: RecordKind) -> HttpResp
                 return redirect("records:detail", pk=saved.pk)
     else:
         form = page.form(initial=page.initial())
-        existing = action_rows(session.actions.order_by("id")) if session else []  # type: ignore[attr-defined]
+        existing = action_rows(session.actions.order_by("id")) if session else []
         actions = action_formset(None, owners=owners, existing=existing)
         subforms = page.subforms(None, False)
         if session is not None:
@@ -227,7 +227,7 @@ class OversightPage(RecordKind):
 
     @classmethod
     def subject_of(cls, session: Session) -> Case:
-        note = session.oversight_notes.select_related("case").first()  # type: ignore[attr-defined]
+        note = session.oversight_notes.select_related("case").first()
         case = note.case if note else session.cases.order_by("case_id").first()
         if case is None:
             raise Http404("This record is not about a child, so it cannot be edited here.")
@@ -255,7 +255,7 @@ class OversightPage(RecordKind):
                 "date": self.today,
                 "worker": self.allocated.worker_id if self.allocated else None,
             }
-        notes = self.session.oversight_notes  # type: ignore[attr-defined]
+        notes = self.session.oversight_notes
         note = notes.filter(case=self.subject).first()
         return {
             "type": self.session.type,
