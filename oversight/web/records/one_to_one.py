@@ -152,7 +152,7 @@ def locked(request: AuthenticatedHttpRequest, record: Record) -> HttpResponse:
             "This session names the same person as supervisor and supervisee, so it cannot be "
             "written here."
         )
-    reasons = {
+    reasons: dict[str, str] = {
         State.AGREED: "This record has been agreed and cannot be changed. To correct it or add "
         "to it, add an addendum.",
         State.SENT: "This record is with the worker to agree and cannot be changed now. They "

@@ -365,7 +365,7 @@ class GroupPage(RecordKind):
 
 
 class ObservationPage(RecordKind):
-    form_class = ObservationForm
+    form_class: ClassVar[type[CompletableForm]] = ObservationForm
     template = "records/observation_form.html"
     param = "staff"
     types = ("practice_observation",)
