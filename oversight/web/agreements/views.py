@@ -141,7 +141,7 @@ def staff_agreements(request: AuthenticatedHttpRequest, staff_pk: int) -> HttpRe
 def new_agreement(request: AuthenticatedHttpRequest, staff_pk: int) -> HttpResponse:
     today = timezone.localdate()
     staff = staff_to_start_agreement_with(request.user, staff_pk, today)
-    supervisor = request.user.staff  # type: ignore[union-attr]
+    supervisor = request.user.staff
     draft = Agreement.objects.of(staff).unsigned().filter(supervisor=supervisor).first()
     if draft is not None:
         messages.info(request, "An agreement is already being agreed: continue it here.")
@@ -156,7 +156,9 @@ def new_agreement(request: AuthenticatedHttpRequest, staff_pk: int) -> HttpRespo
         action = request.POST.get("action", SAVE_DRAFT)
         try:
             with transaction.atomic():
-                agreement = Agreement.start(staff, supervisor, by=request.user, **form.terms())
+                agreement = Agreement.start(
+                    staff, supervisor, by=request.user, on=today, **form.terms()
+                )
                 if action == SAVE_AND_CONFIRM:
                     agreement.confirm(by=request.user)
         except ValidationError as error:
@@ -199,7 +201,7 @@ def edit_agreement(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         action = request.POST.get("action", SAVE_DRAFT)
         try:
             with transaction.atomic():
-                agreement.update_terms(by=request.user, **form.terms())
+                agreement.update_terms(by=request.user, on=today, **form.terms())
                 if action == SAVE_AND_CONFIRM:
                     agreement.confirm(by=request.user)
         except ValidationError as error:
