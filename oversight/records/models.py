@@ -404,13 +404,14 @@ class ChildNote(RecordContent):
     class Meta:
         abstract = True
 
+    # `case` and `session` are declared by each concrete note, not by this abstract model.
     def __str__(self) -> str:
         return f"{self.kind} for {self.case}, {self.session.date}"  # type: ignore[attr-defined]
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         with transaction.atomic():
             super().save(*args, **kwargs)
-            _discussed(self.session_id, self.case_id)  # type: ignore[attr-defined]
+            _discussed(self.session_id, self.case_id)  # type: ignore[attr-defined]  # as above
 
 
 # Professional (non-case) supervision: N Appendix 8 ----------------------------------------------

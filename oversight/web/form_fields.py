@@ -6,6 +6,8 @@ if a form is changed so that it is not), so the choices a page offers are checke
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 
@@ -16,7 +18,7 @@ def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
     return field
 
 
-def model_choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
+def model_choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField[Any]:
     field = form.fields[name]
     if not isinstance(field, forms.ModelChoiceField):
         raise TypeError(f"The form's {name} field is not a choice of records")
