@@ -27,7 +27,7 @@ from django.utils import timezone
 from oversight.audit import trail
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import User
 
 
 # Errors: all are WorkflowError, so a view can catch one type and show the message. -------------
@@ -120,8 +120,11 @@ class TransitionRow(models.Model):
 # Applying a move --------------------------------------------------------------------------------
 
 
-class Workflow[T: models.Model]:
-    """How one kind of stateful thing moves. Subclasses give the table and the readings."""
+class Workflow[T: models.Model, R: models.Model]:
+    """How one kind of stateful thing moves. Subclasses give the table and the readings.
+
+    `T` is the thing and `R` the row its history is kept in.
+    """
 
     thing: ClassVar[str]  # how messages name it: "record", "agreement"
     moves: ClassVar[tuple[Move, ...]]
@@ -134,12 +137,10 @@ class Workflow[T: models.Model]:
     def state_of(self, thing: T) -> str:
         raise NotImplementedError
 
-    def role_of(self, thing: T, by: AbstractBaseUser) -> Any | None:
+    def role_of(self, thing: T, by: User) -> Any | None:
         raise NotImplementedError
 
-    def append(
-        self, thing: T, move: Move, from_state: str, *, by: AbstractBaseUser, reason: str
-    ) -> models.Model:
+    def append(self, thing: T, move: Move, from_state: str, *, by: User, reason: str) -> R:
         """Append the history row for `move`, after the move's own writes."""
         raise NotImplementedError
 
@@ -169,7 +170,7 @@ class Workflow[T: models.Model]:
         )
 
     def not_allowed(
-        self, thing: T, moves: tuple[Move, ...], role: Any | None, by: AbstractBaseUser
+        self, thing: T, moves: tuple[Move, ...], role: Any | None, by: User
     ) -> Exception:
         who = " or ".join(dict.fromkeys(str(m.who.label) for m in moves))
         return NotAllowed(f"Only {who} can {moves[0].label.lower()} this {self.thing}.")
@@ -190,9 +191,7 @@ class Workflow[T: models.Model]:
     def move_names(cls) -> tuple[str, ...]:
         return tuple(dict.fromkeys(m.name for m in cls.moves))
 
-    def choose(
-        self, thing: T, name: str, state: str, role: Any | None, by: AbstractBaseUser
-    ) -> Move:
+    def choose(self, thing: T, name: str, state: str, role: Any | None, by: User) -> Move:
         """The row of the table for `name` from `state` by `role`, or the error saying why not."""
         here = tuple(m for m in self.moves_from(state) if m.name == name)
         if not here:
@@ -209,13 +208,13 @@ class Workflow[T: models.Model]:
         thing: T,
         name: str,
         *,
-        by: AbstractBaseUser,
+        by: User,
         reason: str = "",
         checks: Callable[[T, Move], None] | None = None,
         write: Callable[[T, Move], None] | None = None,
         audit_action: str = "transition",
         detail: Mapping[str, Any] | Callable[[T], Mapping[str, Any]] | None = None,
-    ) -> tuple[T, Move, models.Model]:
+    ) -> tuple[T, Move, R]:
         """Make the move called `name` on `thing`, or raise a WorkflowError saying why not.
 
         `checks` runs the thing's own conditions for the chosen move before anything is written;

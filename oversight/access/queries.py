@@ -29,10 +29,10 @@ from oversight.access.models import Delegation
 from oversight.access.staff import staff_of
 from oversight.cases.models import Allocation, Case, CaseQuerySet
 from oversight.organisation.models import LineManagement, Staff, StaffQuerySet
-from oversight.supervision.models import Agreement, Session, SessionQuerySet
+from oversight.supervision.models import Agreement, AgreementQuerySet, Session, SessionQuerySet
 
 if TYPE_CHECKING:
-    from django.db.models import QuerySet
+    pass
 
 BUSINESS_SUPPORT = "Business support"
 HR = "HR"
@@ -217,7 +217,7 @@ def visible_files(user: Any, day: dt.date | None = None) -> StaffQuerySet:
     return Staff.objects.filter(q)
 
 
-def visible_agreements(user: Any, day: dt.date | None = None) -> QuerySet[Agreement]:
+def visible_agreements(user: Any, day: dt.date | None = None) -> AgreementQuerySet:
     """Agreements are section 2 of the supervision file (N 11.3): they follow the file."""
     access = access_for(user, day)
     if access.is_qa:

@@ -45,7 +45,10 @@ class OversightAdminSite(admin.AdminSite):
             next_url = reverse("admin:index", current_app=self.name)
         return HttpResponseRedirect(f"{reverse('login')}?{urlencode({'next': next_url})}")
 
-    def logout(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+    # The app's own sign-out (a redirect), not the admin's "logged out" page.
+    def logout(  # type: ignore[override]
+        self, request: HttpRequest, extra_context: Any = None
+    ) -> HttpResponse:
         from oversight.accounts.views import sign_out
 
         return sign_out(request)

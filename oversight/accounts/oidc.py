@@ -45,7 +45,7 @@ def _refuse(request: HttpRequest | None, reason: str, claims: dict[str, Any] | N
         setattr(request, REFUSAL, {"reason": reason, "tid": tid, "oid": oid})
 
 
-class EntraIdBackend(OIDCAuthenticationBackend):  # type: ignore[misc]
+class EntraIdBackend(OIDCAuthenticationBackend):
     def verify_token(self, token: str, **kwargs: Any) -> dict[str, Any] | None:
         try:
             payload: dict[str, Any] = super().verify_token(token, **kwargs)
@@ -126,16 +126,16 @@ def _enabled() -> None:
         raise Http404("Council sign-in is not set up here.")
 
 
-class CouncilSignInStart(OIDCAuthenticationRequestView):  # type: ignore[misc]
+class CouncilSignInStart(OIDCAuthenticationRequestView):
     def get(self, request: HttpRequest) -> HttpResponse:
         _enabled()
-        return super().get(request)  # type: ignore[no-any-return]
+        return super().get(request)
 
 
-class CouncilSignInCallback(OIDCAuthenticationCallbackView):  # type: ignore[misc]
+class CouncilSignInCallback(OIDCAuthenticationCallbackView):
     def get(self, request: HttpRequest) -> HttpResponse:
         _enabled()
-        return super().get(request)  # type: ignore[no-any-return]
+        return super().get(request)
 
     def login_success(self) -> HttpResponse:
         response = super().login_success()

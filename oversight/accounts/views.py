@@ -46,6 +46,7 @@ from oversight.accounts import recovery, throttle
 from oversight.accounts.forms import SecurityCodeForm, SignInCodeForm
 from oversight.accounts.middleware import needs_second_factor, note_sign_in
 from oversight.audit.trail import audit
+from oversight.web.requests import AuthenticatedHttpRequest
 
 SETUP_KEY = "oversight_totp_setup_key"
 CODES_TO_SHOW = "oversight_recovery_codes_to_show"
@@ -183,11 +184,12 @@ def _code_refusal(device: TOTPDevice | StaticDevice, code: str) -> str | None:
 
 @sensitive_post_parameters("code")
 @never_cache
-def sign_in_code(request: HttpRequest) -> HttpResponse:
+def sign_in_code(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The second step of signing in, for people who have set up an authenticator app."""
     next_url = safe_next(request)
     device = _confirmed_device(request.user)
-    if device is None or request.user.is_verified():  # type: ignore[union-attr]
+    # OTPMiddleware gives the user is_verified() as the request comes in; User has no such method.
+    if device is None or request.user.is_verified():  # type: ignore[attr-defined]
         return redirect(next_url)
 
     form = SignInCodeForm(request.POST or None)
@@ -201,7 +203,7 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
             if used is not None
             else "That recovery code is not right. Enter the code your app shows"
         )
-        if refusal is None and used is not None:
+        if refusal is None:
             otp_login(request, used)
             detail = {}
             if isinstance(used, StaticDevice):
@@ -233,7 +235,7 @@ def _setup_key(request: HttpRequest) -> str:
     return str(key)
 
 
-def _setup_context(request: HttpRequest, key: str) -> dict[str, Any]:
+def _setup_context(request: AuthenticatedHttpRequest, key: str) -> dict[str, Any]:
     device = TOTPDevice(user=request.user, key=key)
     secret = base64.b32encode(device.bin_key).decode()
     qr = segno.make(device.config_url, error="m").svg_inline(
@@ -250,7 +252,7 @@ def _setup_context(request: HttpRequest, key: str) -> dict[str, Any]:
 
 @sensitive_post_parameters("code")
 @never_cache
-def two_factor(request: HttpRequest) -> HttpResponse:
+def two_factor(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Set up, or turn off, sign-in codes from an authenticator app."""
     device = _confirmed_device(request.user)
     form = SecurityCodeForm(request.POST or None)

@@ -10,7 +10,7 @@ from oversight.audit.models import AuditEvent
 from oversight.audit.trail import audit
 
 
-class AuditedAdminMixin(admin.ModelAdmin):  # type: ignore[type-arg]
+class AuditedAdminMixin(admin.ModelAdmin):
     """Writes an audit entry for every add, change and delete made in the admin.
 
     Django calls these log_* methods, inside the change's transaction, for every change the admin
@@ -42,7 +42,7 @@ def _detail(message: Any) -> dict[str, Any]:
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class AuditEventAdmin(admin.ModelAdmin):
     """Read-only: entries are written by the app alone and are never changed or removed."""
 
     list_display = ["id", "at", "actor_label", "action", "object_type", "object_id", "ip_address"]

@@ -103,7 +103,7 @@ def normalise_detail(detail: Mapping[str, Any] | None) -> dict[str, Any]:
     if not isinstance(detail, Mapping):
         raise TypeError("An audit entry's detail must be a mapping")
     text = json.dumps(dict(detail), cls=DjangoJSONEncoder, allow_nan=False)
-    return _json_safe(json.loads(text))  # type: ignore[no-any-return]
+    return _json_safe(json.loads(text))
 
 
 def canonical_content(
@@ -184,7 +184,7 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
     def delete(self) -> NoReturn:
         _refuse("deleting entries")
 
-    def _raw_delete(self, using: str) -> NoReturn:
+    def _raw_delete(self, using: str | None) -> NoReturn:
         _refuse("deleting entries")
 
     def bulk_create(self, *args: Any, **kwargs: Any) -> NoReturn:
@@ -194,6 +194,8 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
         _refuse("updating entries")
 
 
+# mypy cannot check a base class made by a call; the django-stubs plugin still gives the manager
+# AuditEventQuerySet's methods.
 class AuditEventManager(models.Manager.from_queryset(AuditEventQuerySet)):  # type: ignore[misc]
     def _append(self, clock: Callable[[], dt.datetime], **fields: Any) -> AuditEvent:
         """Write the next entry, chained to the last. Only `trail.audit()` should call this."""

@@ -70,8 +70,12 @@ ANONYMOUS_ACTOR = "anonymous"
 
 
 class _User(Protocol):
-    pk: Any
-    is_authenticated: bool
+    # Read-only members, so a User, an AnonymousUser or any AbstractBaseUser fits.
+    @property
+    def pk(self) -> Any: ...
+
+    @property
+    def is_authenticated(self) -> bool: ...
 
     def get_username(self) -> str: ...
 

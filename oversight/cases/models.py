@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Self
 
 from django.db import models
 from django.db.models import Q
@@ -28,11 +29,11 @@ EVENT_LABELS = {
 }
 
 
-class DatedQuerySet(models.QuerySet):  # type: ignore[type-arg]
+class DatedQuerySet(models.QuerySet):
     start_field = "start_date"
     end_field = "end_date"
 
-    def active_on(self, day: dt.date) -> DatedQuerySet:
+    def active_on(self, day: dt.date) -> Self:
         return self.filter(
             Q(**{f"{self.end_field}__isnull": True}) | Q(**{f"{self.end_field}__gte": day}),
             **{f"{self.start_field}__lte": day},

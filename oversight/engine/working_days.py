@@ -80,7 +80,7 @@ class WorkingDays:
 def england_and_wales() -> WorkingDays:
     """The bundled GOV.UK England and Wales list, loaded once per process."""
     # Imported here so that modules which never count working days do not pay for `requests`.
-    from govuk_bank_holidays.bank_holidays import BankHolidays  # type: ignore[import-untyped]
+    from govuk_bank_holidays.bank_holidays import BankHolidays
 
     source = BankHolidays(use_cached_holidays=True)
     dates: list[dt.date] = sorted(

@@ -75,7 +75,9 @@ class Caseloads:
     def supervision_of(self, staff: Staff) -> Obligation | None:
         return next((o for o in self.own.get(staff.pk, ()) if is_professional_supervision(o)), None)
 
-    def cases_of(self, workers: Iterable[Staff], statuses: frozenset[str] = OUTSTANDING) -> list:
+    def cases_of(
+        self, workers: Iterable[Staff], statuses: frozenset[str] = OUTSTANDING
+    ) -> list[CaseDue]:
         """The children held by `workers` with something outstanding, most urgent first."""
         found = [
             due

@@ -7,9 +7,9 @@ person's work, so the engine sees only what the page needs and answers in millis
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 
 from oversight.cases.models import Allocation, Case, CaseEvent, CaseStatus
 from oversight.engine import facts
@@ -49,10 +49,10 @@ def load_facts(
     case_rows = list(case_qs.values_list("pk", "case_id", "open_date", "close_date"))
     case_pks = [row[0] for row in case_rows]
 
-    def for_staff(qs: QuerySet, field: str = "staff") -> QuerySet:  # type: ignore[type-arg]
+    def for_staff[M: Model](qs: QuerySet[M], field: str = "staff") -> QuerySet[M]:
         return qs if whole else qs.filter(**{f"{field}__in": staff_pks})
 
-    def for_cases(qs: QuerySet) -> QuerySet:  # type: ignore[type-arg]
+    def for_cases[M: Model](qs: QuerySet[M]) -> QuerySet[M]:
         return qs if whole else qs.filter(case__in=case_pks)
 
     sessions = Session.objects.all()
@@ -61,7 +61,7 @@ def load_facts(
         teams = staff_qs.exclude(team=None).values("team")
         session_pks = {
             *Session.objects.filter(supervisee__in=staff_pks).values_list("pk", flat=True),
-            *SessionCase.objects.filter(case__in=case_pks).values_list("session", flat=True),
+            *SessionCase.objects.filter(case__in=case_pks).values_list("session_id", flat=True),
             *Session.objects.filter(type="group", team__in=teams).values_list("pk", flat=True),
         }
         sessions = sessions.filter(pk__in=session_pks)
@@ -146,9 +146,10 @@ def load_facts(
             for staff_id, supervisor_id, signed, frequency in for_staff(
                 Agreement.objects.signed()
             ).values_list("staff__staff_id", "supervisor__staff_id", "signed_date", "frequency")
+            if signed is not None  # always, for signed() agreements: said for mypy
         ),
     )
 
 
-def _rows(cls: type, rows: Iterable[tuple[object, ...]]) -> tuple:  # type: ignore[type-arg]
+def _rows[T](cls: Callable[..., T], rows: Iterable[tuple[object, ...]]) -> tuple[T, ...]:
     return tuple(cls(*row) for row in rows)

@@ -298,4 +298,4 @@ def _title_from(display_name: str) -> str:
 
 
 def open_document(document: Document) -> IO[bytes]:
-    return document_storage().open(document.stored_name, "rb")  # type: ignore[no-any-return]
+    return document_storage().open(document.stored_name, "rb")

@@ -47,7 +47,7 @@ __all__ = [
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import AbstractBaseUser, User
 
     from oversight.records.models import Record, RecordTransition
 
@@ -153,28 +153,29 @@ def object_type_of(obj: models.Model) -> str | None:
 # Applying a move --------------------------------------------------------------------------------
 
 
-class RecordWorkflow(transitions.Workflow[Session]):
+# Named in quotes: the record models import this module.
+class RecordWorkflow(transitions.Workflow["Record", "RecordTransition"]):
     thing = "record"
     moves = TRANSITIONS
 
-    def lock(self, thing: Session) -> Session:
+    def lock(self, thing: Record) -> Record:
         # Lock the session so two clicks, or the two people, cannot both move it from one state.
         # The state is read after the lock, in its own query, from the latest transition.
         session = Session.objects.select_for_update().get(pk=thing.pk)
         thing.supervisor_id, thing.supervisee_id = session.supervisor_id, session.supervisee_id
         return thing
 
-    def state_of(self, thing: Session) -> str:
-        return thing.state_from_db()  # type: ignore[attr-defined, no-any-return]
+    def state_of(self, thing: Record) -> str:
+        return thing.state_from_db()
 
-    def role_of(self, thing: Session, by: AbstractBaseUser) -> Role | None:
-        return thing.role_of(staff_of(by))  # type: ignore[attr-defined, no-any-return]
+    def role_of(self, thing: Record, by: User) -> Role | None:
+        return thing.role_of(staff_of(by))
 
-    def illegal(self, thing: Session, name: str, state: str, role: Any | None) -> Exception:
+    def illegal(self, thing: Record, name: str, state: str, role: Any | None) -> Exception:
         return IllegalTransition(name, state)
 
     def not_allowed(
-        self, thing: Session, moves: tuple[Move, ...], role: Any | None, by: AbstractBaseUser
+        self, thing: Record, moves: tuple[Move, ...], role: Any | None, by: User
     ) -> Exception:
         ensure_not_self_supervised(thing)
         move = moves[0]
@@ -186,13 +187,13 @@ class RecordWorkflow(transitions.Workflow[Session]):
             f"A reason is required to {move.label.lower()}: say what needs to change."
         )
 
-    def audit_object_type(self, thing: Session) -> str | None:
+    def audit_object_type(self, thing: Record) -> str | None:
         return object_type_of(thing)
 
     def append(
-        self, thing: Session, move: Move, from_state: str, *, by: AbstractBaseUser, reason: str
+        self, thing: Record, move: Move, from_state: str, *, by: User, reason: str
     ) -> RecordTransition:
-        return thing.transitions.create(  # type: ignore[attr-defined, no-any-return]
+        return thing.transitions.create(
             from_state=from_state, to_state=move.to_state, by=by, reason=reason
         )
 
@@ -201,7 +202,7 @@ def apply(
     record: Record,
     name: str,
     *,
-    by: AbstractBaseUser,
+    by: User,
     reason: str = "",
     on: dt.date | None = None,
     checks: Callable[[Move], None] | None = None,
@@ -214,12 +215,12 @@ def apply(
     """
     reason = (reason or "").strip()
 
-    def check(locked: Session, move: Move) -> None:
+    def check(locked: Record, move: Move) -> None:
         ensure_not_self_supervised(locked)
         if checks is not None:
             checks(move)
 
-    def complete(locked: Session, move: Move) -> None:
+    def complete(locked: Record, move: Move) -> None:
         if move.to_state != State.SENT:
             return
         session = Session.objects.get(pk=locked.pk)
@@ -243,7 +244,7 @@ def apply(
         record, name, by=by, reason=reason, checks=check, write=complete, detail={"reason": reason}
     )
     record.workflow_state = move.to_state
-    return transition  # type: ignore[return-value]
+    return transition
 
 
 def who_is(record: Session, role: Role) -> str:

@@ -21,11 +21,12 @@ from oversight.cases.models import Case
 from oversight.engine.facts import SESSION_TYPES
 from oversight.engine.periods import parse_period
 from oversight.formatting import long_date, long_time
+from oversight.model_fields import own_field
 from oversight.organisation.models import LineManagement, Staff, Team
 from oversight.transitions import Move, NotAllowed, TransitionRow, Workflow, WorkflowError
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import User
 
 SESSION_TYPE_LABELS = {
     "individual": "One-to-one supervision",
@@ -254,7 +255,8 @@ class AgreementQuerySet(models.QuerySet["Agreement"]):
         """In force or still being agreed on `day`: what lists show; earlier ones are on file."""
         return (
             self.with_state(day)
-            .filter(current_manager_pk=F("supervisor_id"))
+            # A lookup on with_state()'s annotation, which the plugin cannot follow across methods.
+            .filter(current_manager_pk=F("supervisor_id"))  # type: ignore[misc]
             .filter(Q(signed_date__isnull=True) | Q(later_signed=False))
         )
 
@@ -323,12 +325,14 @@ class Agreement(models.Model):
 
     def _current_manager_pk(self, day: dt.date) -> int | None:
         if getattr(self, "state_day", None) == day:
-            return self.current_manager_pk  # type: ignore[attr-defined, no-any-return]
+            # Annotated by with_state(day), which also set state_day; not a field of the model.
+            return self.current_manager_pk  # type: ignore[attr-defined]
         manager = self.staff.line_manager_on(day)
         return manager.pk if manager else None
 
     def _later_signed(self, day: dt.date) -> bool:
         if getattr(self, "state_day", None) == day:
+            # Annotated by with_state(day) too.
             return bool(self.later_signed)  # type: ignore[attr-defined]
         return (
             Agreement.objects.signed()
@@ -395,7 +399,7 @@ class Agreement(models.Model):
         staff: Staff,
         supervisor: Staff,
         *,
-        by: AbstractBaseUser,
+        by: User,
         on: dt.date | None = None,
         **terms: str,
     ) -> Agreement:
@@ -447,9 +451,7 @@ class Agreement(models.Model):
             )
         return agreement
 
-    def update_terms(
-        self, *, by: AbstractBaseUser, on: dt.date | None = None, **terms: str
-    ) -> bool:
+    def update_terms(self, *, by: User, on: dt.date | None = None, **terms: str) -> bool:
         """Change the terms while the agreement is not signed; True if anything changed."""
         day = on or timezone.localdate()
         cleaned = _clean_terms(terms)
@@ -499,7 +501,7 @@ class Agreement(models.Model):
         self._copy_from(current)
         return True
 
-    def confirm(self, *, by: AbstractBaseUser, at: dt.datetime | None = None) -> AgreementState:
+    def confirm(self, *, by: User, at: dt.datetime | None = None) -> AgreementState:
         """Record `by`'s confirmation (their signature); the second one signs the agreement."""
         workflow = AgreementWorkflow(at)
         day = workflow.day
@@ -595,7 +597,7 @@ class AgreementTransition(TransitionRow):
         ]
 
 
-class AgreementWorkflow(Workflow[Agreement]):
+class AgreementWorkflow(Workflow[Agreement, AgreementTransition]):
     """Agreements move as AGREEMENT_TRANSITIONS says; the state is read on `at`'s day."""
 
     thing = "agreement"
@@ -615,7 +617,7 @@ class AgreementWorkflow(Workflow[Agreement]):
     def state_of(self, thing: Agreement) -> str:
         return thing.state_on(self.day)
 
-    def role_of(self, thing: Agreement, by: AbstractBaseUser) -> str | None:
+    def role_of(self, thing: Agreement, by: User) -> str | None:
         return thing.role_of(by)
 
     def illegal(self, thing: Agreement, name: str, state: str, role: Any | None) -> Exception:
@@ -627,7 +629,7 @@ class AgreementWorkflow(Workflow[Agreement]):
         )
 
     def not_allowed(
-        self, thing: Agreement, moves: tuple[Move, ...], role: Any | None, by: AbstractBaseUser
+        self, thing: Agreement, moves: tuple[Move, ...], role: Any | None, by: User
     ) -> Exception:
         if role is None or moves[0].name != "confirm":
             return self.nobody_else(thing, moves[0].name)
@@ -652,7 +654,7 @@ class AgreementWorkflow(Workflow[Agreement]):
         )
 
     def append(
-        self, thing: Agreement, move: Move, from_state: str, *, by: AbstractBaseUser, reason: str
+        self, thing: Agreement, move: Move, from_state: str, *, by: User, reason: str
     ) -> AgreementTransition:
         return AgreementTransition.objects.create(
             agreement=thing,
@@ -680,9 +682,9 @@ def _clean_terms(terms: dict[str, Any]) -> dict[str, str]:
         except ValidationError as error:
             errors["frequency"] = error.messages
     for name, value in cleaned.items():
-        limit = Agreement._meta.get_field(name).max_length
+        limit = own_field(Agreement, name).max_length
         if limit is not None and len(value) > limit and name not in errors:
-            label = Agreement._meta.get_field(name).verbose_name
+            label = own_field(Agreement, name).verbose_name
             errors[name] = [
                 f"{str(label).capitalize()} must be {limit} characters or fewer "
                 f"(it has {len(value)})"

@@ -87,7 +87,7 @@ class GovukDateWidget(forms.MultiWidget):
     use_fieldset = True
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        widgets = {
+        widgets: dict[str, forms.Widget | type[forms.Widget]] = {
             name: forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})
             for name in PARTS
         }
@@ -96,13 +96,18 @@ class GovukDateWidget(forms.MultiWidget):
     def decompress(self, value: Any) -> list[str]:
         return list(split_date_value(value))
 
-    def value_from_datadict(self, data: Any, files: Any, name: str) -> str:
-        parts = tuple(
+    # One string for the field to read (an ISO date, or what was typed), not the list of parts a
+    # MultiWidget usually gives.
+    def value_from_datadict(  # type: ignore[override]
+        self, data: Any, files: Any, name: str
+    ) -> str:
+        day_box, month_box, year_box = (
             str(data.get(f"{name}_{part}", "") or "").replace("/", "").strip() for part in PARTS
         )
+        parts = (day_box, month_box, year_box)
         if not any(parts):
             return ""
-        if date_problem(parts) is None:  # type: ignore[arg-type]
+        if date_problem(parts) is None:
             day, month, year = (int(p) for p in parts)
             return dt.date(year, month, day).isoformat()
         return "/".join(parts)

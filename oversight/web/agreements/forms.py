@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from oversight.engine.periods import PeriodTooLong, parse_period
+from oversight.model_fields import own_field
 from oversight.supervision.models import AGREEMENT_TERMS, Agreement, validate_frequency
 
 # The frequencies people choose in practice. The engine lets a more frequent agreed frequency win
@@ -37,7 +38,7 @@ def frequency_label(value: str) -> str:
 
 
 def _max_length(name: str) -> int | None:
-    return Agreement._meta.get_field(name).max_length
+    return own_field(Agreement, name).max_length
 
 
 def _text(label: str, hint: str, *, textarea: bool = True, name: str = "") -> forms.CharField:

@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import F, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
@@ -47,6 +47,7 @@ from oversight.supervision.models import (
     AgreementState,
 )
 from oversight.web.agreements.forms import AgreementForm, frequency_label
+from oversight.web.requests import AuthenticatedHttpRequest
 
 PAGE_SIZE = 50
 
@@ -63,7 +64,7 @@ def _newest_first(agreements: Any) -> Any:
 # Pages -----------------------------------------------------------------------------------------
 
 
-def agreement_list(request: HttpRequest) -> HttpResponse:
+def agreement_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Agreements the user may see, with those waiting for their own confirmation first."""
     today = timezone.localdate()
     visible = visible_agreements(request.user, today).select_related("staff", "supervisor")
@@ -99,7 +100,7 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def staff_agreements(request: HttpRequest, staff_pk: int) -> HttpResponse:
+def staff_agreements(request: AuthenticatedHttpRequest, staff_pk: int) -> HttpResponse:
     """One person's agreements: the one in force, any being agreed, and the earlier ones."""
     today = timezone.localdate()
     staff = staff_for_agreements(request.user, staff_pk, today)
@@ -137,10 +138,10 @@ def staff_agreements(request: HttpRequest, staff_pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def new_agreement(request: HttpRequest, staff_pk: int) -> HttpResponse:
+def new_agreement(request: AuthenticatedHttpRequest, staff_pk: int) -> HttpResponse:
     today = timezone.localdate()
     staff = staff_to_start_agreement_with(request.user, staff_pk, today)
-    supervisor = request.user.staff  # type: ignore[union-attr]
+    supervisor = request.user.staff
     draft = Agreement.objects.of(staff).unsigned().filter(supervisor=supervisor).first()
     if draft is not None:
         messages.info(request, "An agreement is already being agreed: continue it here.")
@@ -155,7 +156,9 @@ def new_agreement(request: HttpRequest, staff_pk: int) -> HttpResponse:
         action = request.POST.get("action", SAVE_DRAFT)
         try:
             with transaction.atomic():
-                agreement = Agreement.start(staff, supervisor, by=request.user, **form.terms())
+                agreement = Agreement.start(
+                    staff, supervisor, by=request.user, on=today, **form.terms()
+                )
                 if action == SAVE_AND_CONFIRM:
                     agreement.confirm(by=request.user)
         except ValidationError as error:
@@ -182,7 +185,7 @@ def new_agreement(request: HttpRequest, staff_pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def edit_agreement(request: HttpRequest, pk: int) -> HttpResponse:
+def edit_agreement(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
     agreement = agreement_to_edit(request.user, pk, today)
     form = AgreementForm(
@@ -198,7 +201,7 @@ def edit_agreement(request: HttpRequest, pk: int) -> HttpResponse:
         action = request.POST.get("action", SAVE_DRAFT)
         try:
             with transaction.atomic():
-                agreement.update_terms(by=request.user, **form.terms())
+                agreement.update_terms(by=request.user, on=today, **form.terms())
                 if action == SAVE_AND_CONFIRM:
                     agreement.confirm(by=request.user)
         except ValidationError as error:
@@ -224,7 +227,7 @@ def edit_agreement(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def agreement_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
     agreement = agreement_for_user(request.user, pk, today)
     with transaction.atomic():
@@ -233,7 +236,7 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def confirm_agreement(request: HttpRequest, pk: int) -> HttpResponse:
+def confirm_agreement(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
     agreement = agreement_for_user(request.user, pk, today)
     try:
@@ -270,7 +273,10 @@ def confirm_agreement(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _render_detail(
-    request: HttpRequest, agreement: Agreement, today: dt.date, errors: list[str] | None = None
+    request: AuthenticatedHttpRequest,
+    agreement: Agreement,
+    today: dt.date,
+    errors: list[str] | None = None,
 ) -> HttpResponse:
     state = agreement.state_on(today)
     return render(
@@ -345,7 +351,9 @@ def _superseded_why(agreement: Agreement, today: dt.date) -> str:
     return "A later agreement has been signed, so this one is kept on the file as a record."
 
 
-def _saved_message(request: HttpRequest, agreement: Agreement, *, confirmed: bool) -> None:
+def _saved_message(
+    request: AuthenticatedHttpRequest, agreement: Agreement, *, confirmed: bool
+) -> None:
     if confirmed:
         text = (
             f"You have confirmed the agreement. It is now waiting for {agreement.staff.name} "

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.apps import apps
 from django.core.paginator import Page, Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -22,6 +22,7 @@ from oversight.audit.models import AuditEvent
 from oversight.audit.trail import audit, write_csv
 from oversight.web.audit_trail.forms import ACTION_LABELS, TrailSearchForm
 from oversight.web.audit_trail.queries import access_history
+from oversight.web.requests import AuthenticatedHttpRequest
 
 PER_PAGE = 50
 
@@ -69,18 +70,18 @@ def _who(event: AuditEvent) -> str:
     return event.actor_label
 
 
-def _page(request: HttpRequest, events: Any) -> Page[AuditEvent]:
+def _page(request: AuthenticatedHttpRequest, events: Any) -> Page[AuditEvent]:
     paginator = Paginator(events.select_related("actor__staff").order_by("-pk"), PER_PAGE)
     return paginator.get_page(request.GET.get("page"))
 
 
-def _query_without_page(request: HttpRequest) -> str:
+def _query_without_page(request: AuthenticatedHttpRequest) -> str:
     query = request.GET.copy()
     query.pop("page", None)
     return query.urlencode()
 
 
-def search(request: HttpRequest) -> HttpResponse:
+def search(request: AuthenticatedHttpRequest) -> HttpResponse:
     events = searchable_events(request.user)
     searched = bool(request.GET)
     form = TrailSearchForm(request.GET if searched else None)
@@ -108,7 +109,7 @@ def search(request: HttpRequest) -> HttpResponse:
     )
 
 
-def export(request: HttpRequest) -> HttpResponse:
+def export(request: AuthenticatedHttpRequest) -> HttpResponse:
     found = searchable_events(request.user)
     form = TrailSearchForm(request.GET)
     if not form.is_valid():
@@ -129,7 +130,7 @@ def export(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def mine(request: HttpRequest) -> HttpResponse:
+def mine(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A person's own access history: who else has looked at or downloaded their things."""
     staff = staff_of(request.user)
     page = None

@@ -14,6 +14,7 @@ from oversight.files.uploads import (
     describe_size,
     max_upload_bytes,
 )
+from oversight.web.form_fields import choice_field
 from oversight.web.widgets import GovukDateField
 
 
@@ -57,7 +58,7 @@ class UploadForm(forms.Form):
 
     def __init__(self, *args: Any, sections: list[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [
+        choice_field(self, "kind").choices = [
             (kind, label) for kind, (label, section) in KINDS.items() if section in sections
         ]
         self.fields[

@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -34,6 +34,7 @@ from oversight.files.retention import destroy_file, files_past_retention
 from oversight.files.uploads import download_name, open_document, store_document
 from oversight.organisation.models import Staff
 from oversight.web.files.forms import UploadForm
+from oversight.web.requests import AuthenticatedHttpRequest
 
 LIST_LIMIT = 200
 
@@ -48,7 +49,7 @@ def _search(people: Any, query: str) -> Any:
     return people
 
 
-def file_list(request: HttpRequest) -> HttpResponse:
+def file_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     day = _today()
     access = access_for(request.user, day)
     query = request.GET.get("q", "").strip()[:100]
@@ -102,7 +103,7 @@ def _agreement_rows(agreements: Any, line_manager: Staff | None) -> list[dict[st
     return rows
 
 
-def file_detail(request: HttpRequest, staff_id: str) -> HttpResponse:
+def file_detail(request: AuthenticatedHttpRequest, staff_id: str) -> HttpResponse:
     day = _today()
     staff = file_owner_for_user(request.user, staff_id, day)
     supervision_file = SupervisionFile.objects.filter(staff=staff).first()
@@ -160,7 +161,7 @@ def file_detail(request: HttpRequest, staff_id: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def upload(request: HttpRequest, staff_id: str) -> HttpResponse:
+def upload(request: AuthenticatedHttpRequest, staff_id: str) -> HttpResponse:
     day = _today()
     staff, sections = file_to_upload_to(request.user, staff_id, day)
     can_read = can_view_file(request.user, staff, day)
@@ -197,7 +198,7 @@ def upload(request: HttpRequest, staff_id: str) -> HttpResponse:
     )
 
 
-def download(request: HttpRequest, pk: int) -> FileResponse:
+def download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     day = _today()
     document = document_for_user(request.user, pk, day)
     try:
@@ -218,7 +219,7 @@ def download(request: HttpRequest, pk: int) -> FileResponse:
     return response
 
 
-def retention_list(request: HttpRequest) -> HttpResponse:
+def retention_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     day = _today()
     require_destroy_files(request.user, day)
     past = files_past_retention(day)
@@ -239,7 +240,7 @@ def retention_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def destroy(request: HttpRequest, staff_id: str) -> HttpResponse:
+def destroy(request: AuthenticatedHttpRequest, staff_id: str) -> HttpResponse:
     day = _today()
     require_destroy_files(request.user, day)
     supervision_file = next(

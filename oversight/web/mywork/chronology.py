@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db import models
 
+from oversight.model_fields import own_field
 from oversight.records.models import (
     Action,
     ActionStatus,
@@ -88,9 +89,8 @@ def _present(entry: ChronologyEntry, today: dt.date) -> Entry:
 
 def _rows(kind: str, item: models.Model) -> list[tuple[str, str]]:
     rows = []
-    meta = MODELS[kind]._meta
     for name in FIELDS[kind]:
-        field = meta.get_field(name)
+        field = own_field(MODELS[kind], name)
         value = getattr(item, name)
         if value in (None, ""):
             continue

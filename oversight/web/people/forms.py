@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from oversight.formatting import long_date
+from oversight.organisation.models import Staff
+from oversight.web.form_fields import model_choice_field
 from oversight.web.widgets import GovukDateField
 
 # A change of supervisor or a last working day is recorded close to when it happens: notice
@@ -38,10 +40,18 @@ def within_reach(day: dt.date, what: str) -> dt.date:
     return day
 
 
+class SupervisorChoiceField(forms.ModelChoiceField):
+    """A member of staff, named with their team, chosen by their staff ID."""
+
+    def label_from_instance(self, obj: Staff) -> str:
+        return f"{obj.name} ({obj.team})" if obj.team_id else obj.name
+
+
 class ReassignForm(forms.Form):
-    new_supervisor = forms.ModelChoiceField(
+    new_supervisor = SupervisorChoiceField(
         label="Who will supervise them?",
         queryset=None,
+        to_field_name="staff_id",
         empty_label="Choose a new supervisor",
         error_messages={
             "required": "Select who will supervise them",
@@ -58,12 +68,7 @@ class ReassignForm(forms.Form):
 
     def __init__(self, *args: Any, candidates: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["new_supervisor"]
-        field.queryset = candidates  # type: ignore[attr-defined]
-        field.label_from_instance = lambda s: (  # type: ignore[attr-defined]
-            f"{s.name} ({s.team})" if s.team_id else s.name
-        )
-        field.to_field_name = "staff_id"  # type: ignore[attr-defined]
+        model_choice_field(self, "new_supervisor").queryset = candidates
 
     def clean_on(self) -> dt.date:
         return within_reach(self.cleaned_data["on"], "The date the new supervisor takes over")

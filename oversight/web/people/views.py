@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -28,6 +28,7 @@ from oversight.files.retention import record_leaver, still_supervising
 from oversight.organisation.models import Staff
 from oversight.organisation.transfers import check_transfer, moved_on, reassign_supervisees
 from oversight.web.people.forms import LeaverForm, ReassignForm
+from oversight.web.requests import AuthenticatedHttpRequest
 
 
 def _today() -> dt.date:
@@ -35,7 +36,7 @@ def _today() -> dt.date:
 
 
 @require_http_methods(["GET", "POST"])
-def reassign(request: HttpRequest, staff_id: str) -> HttpResponse:
+def reassign(request: AuthenticatedHttpRequest, staff_id: str) -> HttpResponse:
     day = _today()
     supervisor = supervisor_to_reassign(request.user, staff_id, day)
     candidates = (
@@ -85,7 +86,7 @@ def reassign(request: HttpRequest, staff_id: str) -> HttpResponse:
     )
 
 
-def reassigned(request: HttpRequest, staff_id: str) -> HttpResponse:
+def reassigned(request: AuthenticatedHttpRequest, staff_id: str) -> HttpResponse:
     day = _today()
     supervisor = supervisor_to_reassign(request.user, staff_id, day)
     new_supervisor = Staff.objects.filter(staff_id=request.GET.get("to", "")).first()
@@ -124,7 +125,7 @@ def _agreement_due(obligations: list[Any]) -> Any:
 
 
 @require_http_methods(["GET", "POST"])
-def leaver(request: HttpRequest, staff_id: str) -> HttpResponse:
+def leaver(request: AuthenticatedHttpRequest, staff_id: str) -> HttpResponse:
     day = _today()
     staff = leaver_to_record(request.user, staff_id, day)
     supervising = still_supervising(staff, staff.end_date or day)

@@ -22,6 +22,7 @@ from django.forms import BaseModelFormSet, modelformset_factory
 from django.utils import timezone
 
 from oversight.cases.models import Case
+from oversight.model_fields import own_field
 from oversight.organisation.models import Staff
 from oversight.records.models import (
     Action,
@@ -33,6 +34,7 @@ from oversight.records.models import (
     ObservationSetting,
     ProfessionalRecord,
 )
+from oversight.web.form_fields import choice_field, model_choice_field
 from oversight.web.templatetags.govuk import govuk_error_list
 from oversight.web.widgets import GovukDateField
 
@@ -136,7 +138,8 @@ class ProfessionalForm(forms.ModelForm):
             self.initial["next_session_time"] = local.time()
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         time_without_date = data.get("next_session_time") and not data.get("next_session_date")
         if time_without_date and "next_session_date" not in self.errors:
             self.add_error("next_session_date", "Enter the date of the next one-to-one")
@@ -155,7 +158,7 @@ class RemovableFormSet(BaseModelFormSet):
 
     deletion_widget = forms.CheckboxInput
 
-    def add_fields(self, form: forms.Form, index: int | None) -> None:
+    def add_fields(self, form: forms.ModelForm[Any], index: int | None) -> None:
         super().add_fields(form, index)
         if "DELETE" in form.fields:
             form.fields["DELETE"].label = "Remove this row"
@@ -248,7 +251,7 @@ class ChooseCasesForm(forms.Form):
 
     def __init__(self, *args: Any, caseload: list[Case], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["cases"].choices = [(str(c.pk), str(c)) for c in caseload]
+        choice_field(self, "cases").choices = [(str(c.pk), str(c)) for c in caseload]
 
 
 class ReturnForm(forms.Form):
@@ -278,7 +281,7 @@ class AddendumForm(forms.Form):
     def __init__(self, *args: Any, cases: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if cases is not None:
-            self.fields["case"].queryset = cases
+            model_choice_field(self, "case").queryset = cases
 
 
 class DisagreementForm(forms.Form):
@@ -316,12 +319,12 @@ def _text(label: str, hint: str = "") -> forms.CharField:
 
 
 class StaffChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Staff) -> str:  # type: ignore[override]
+    def label_from_instance(self, obj: Staff) -> str:
         return obj.name
 
 
 class StaffChoicesField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Staff) -> str:  # type: ignore[override]
+    def label_from_instance(self, obj: Staff) -> str:
         return obj.name
 
 
@@ -399,7 +402,7 @@ class ActionForm(forms.Form):
         self, *args: Any, owners: QuerySet[Staff], with_outcome: bool = True, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = owners
+        model_choice_field(self, "owner").queryset = owners
         if not with_outcome:
             # The summary table of N Appendix 8: discussion, action, timescale.
             del self.fields["desired_outcome"]
@@ -432,6 +435,14 @@ class BaseActionFormSet(forms.BaseFormSet):
 ActionFormSet = forms.formset_factory(ActionForm, formset=BaseActionFormSet, extra=0)
 
 
+def _action_formset(data: Any = None, **kwargs: Any) -> BaseActionFormSet:
+    formset = ActionFormSet(data, prefix="actions", **kwargs)
+    # formset_factory made ActionFormSet from BaseActionFormSet; its stub promises only a
+    # BaseFormSet.
+    assert isinstance(formset, BaseActionFormSet)
+    return formset
+
+
 def action_formset(
     data: Any,
     *,
@@ -445,8 +456,8 @@ def action_formset(
     form_kwargs = {"owners": owners, "with_outcome": with_outcome}
     if data is None:
         initial = [*existing, dict(new_row or {})]
-        return ActionFormSet(prefix="actions", initial=initial, form_kwargs=form_kwargs)
-    return ActionFormSet(data, prefix="actions", form_kwargs=form_kwargs)
+        return _action_formset(initial=initial, form_kwargs=form_kwargs)
+    return _action_formset(data, form_kwargs=form_kwargs)
 
 
 def action_rows(actions: Iterable[Action]) -> list[dict[str, Any]]:
@@ -487,7 +498,7 @@ def unjudged(formset: BaseActionFormSet, add_row: bool = False) -> BaseActionFor
     """The posted rows, unbound so nothing is judged, and one more blank row if `add_row`
     ("Add another action")."""
     initial = [posted(row) for row in formset.forms] + ([{}] if add_row else [])
-    return ActionFormSet(prefix="actions", initial=initial, form_kwargs=formset.form_kwargs)
+    return _action_formset(initial=initial, form_kwargs=formset.form_kwargs)
 
 
 # Management oversight / ad hoc case discussion ----------------------------------------------
@@ -531,7 +542,7 @@ class OversightForm(CompletableForm):
 
     def __init__(self, *args: Any, workers: QuerySet[Staff], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["worker"].queryset = workers
+        model_choice_field(self, "worker").queryset = workers
 
     DATE_OF = "discussion"
 
@@ -590,8 +601,8 @@ class GroupForm(CompletableForm):
         super().__init__(*args, **kwargs)
         self.visible = visible
         for name in ("facilitator", "presented_by"):
-            self.fields[name].queryset = team_staff
-        self.fields["attendees"].queryset = members
+            model_choice_field(self, name).queryset = team_staff
+        model_choice_field(self, "attendees").queryset = members
 
     DATE_OF = "group supervision"
 
@@ -659,7 +670,7 @@ class ObservationForm(CompletableForm):
 
 
 class CaseChoicesField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Case) -> str:  # type: ignore[override]
+    def label_from_instance(self, obj: Case) -> str:
         return str(obj)
 
 
@@ -679,7 +690,7 @@ class ChairForm(CompletableForm):
 
     def __init__(self, *args: Any, cases: QuerySet[Case], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["cases"].queryset = cases
+        model_choice_field(self, "cases").queryset = cases
 
     DATE_OF = "supervision"
 
@@ -694,7 +705,7 @@ class ChairReviewForm(CompletableForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in ChairReview.QUESTIONS:
-            label = ChairReview._meta.get_field(name).verbose_name
+            label = own_field(ChairReview, name).verbose_name
             self.fields[name] = forms.CharField(
                 label=label[0].upper() + label[1:], required=False, widget=forms.Textarea
             )

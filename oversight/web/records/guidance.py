@@ -91,7 +91,7 @@ def plan_starts(cases: CaseQuerySet, on: dt.date) -> dict[int, dt.date]:
     """When each child's child protection plan in force on the day began, by case pk."""
     found: dict[int, dt.date] = {}
     rows = CaseStatus.objects.active_on(on).filter(status="child_protection", case__in=cases)
-    for case_pk, start in rows.order_by("start_date").values_list("case", "start_date"):
+    for case_pk, start in rows.order_by("start_date").values_list("case_id", "start_date"):
         found[case_pk] = start  # the latest plan wins
     return found
 

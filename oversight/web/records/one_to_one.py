@@ -12,7 +12,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -61,6 +61,7 @@ from oversight.web.records.forms import (
     error_summary,
 )
 from oversight.web.records.views import audit_record
+from oversight.web.requests import AuthenticatedHttpRequest
 
 OBLIGATION_NAMES = {
     "case_supervision": "Case supervision",
@@ -75,7 +76,7 @@ DONE = frozenset({"met", "met_late"})
 # Booking ---------------------------------------------------------------------------------------
 
 
-def book(request: HttpRequest) -> HttpResponse:
+def book(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Book a one-to-one (or a case discussion) with someone the user supervises."""
     staff_id = request.GET.get("supervisee", "").strip()
     if not staff_id:
@@ -108,7 +109,7 @@ def book(request: HttpRequest) -> HttpResponse:
 # The agenda ------------------------------------------------------------------------------------
 
 
-def agenda(request: HttpRequest, pk: int) -> HttpResponse:
+def agenda(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Either party adds what they want to discuss, before the record is sent."""
     record = viewable_record(request.user, pk)
     party = record.role_of(staff_of(request.user)) is not None
@@ -144,7 +145,7 @@ def agenda(request: HttpRequest, pk: int) -> HttpResponse:
 # Writing the record ------------------------------------------------------------------------------
 
 
-def locked(request: HttpRequest, record: Record) -> HttpResponse:
+def locked(request: AuthenticatedHttpRequest, record: Record) -> HttpResponse:
     """The page an author sees on trying to change a record that is no longer with them."""
     if record.is_self_supervised():
         raise PermissionDenied(
@@ -157,14 +158,14 @@ def locked(request: HttpRequest, record: Record) -> HttpResponse:
     )
 
 
-def _writing(request: HttpRequest, pk: int) -> tuple[Record, HttpResponse | None]:
+def _writing(request: AuthenticatedHttpRequest, pk: int) -> tuple[Record, HttpResponse | None]:
     record = writable_record(request.user, pk)
     if not record.can_edit(request.user):
         return record, locked(request, record)
     return record, None
 
 
-def edit(request: HttpRequest, pk: int) -> HttpResponse:
+def edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """What there is to write, part by part, and sending it."""
     record, refused = _writing(request, pk)
     if refused:
@@ -193,7 +194,9 @@ def _owners(record: Record) -> StaffQuerySet:
     return Staff.objects.filter(pk__in=people).order_by("name")
 
 
-def _actions(request: HttpRequest, record: Record, case: Case | None, **kwargs: Any) -> Any:
+def _actions(
+    request: AuthenticatedHttpRequest, record: Record, case: Case | None, **kwargs: Any
+) -> Any:
     """The decisions and actions rows of one part of the record (a child, or the professional
     part), the new row offered to the supervisee."""
     data = request.POST if request.method == "POST" else None
@@ -208,7 +211,7 @@ def _actions(request: HttpRequest, record: Record, case: Case | None, **kwargs: 
 
 
 def _review_forms(
-    request: HttpRequest, record: Record, actions: list[Action]
+    request: AuthenticatedHttpRequest, record: Record, actions: list[Action]
 ) -> list[tuple[Action, ReviewActionForm]]:
     """A form per action from the previous supervision, to mark achieved or not."""
     reviewed_here = {
@@ -232,14 +235,16 @@ def _reviews(rows: list[tuple[Action, ReviewActionForm]]) -> list[writing.Review
     ]
 
 
-def _saved(request: HttpRequest, record: Record, here: str, **kwargs: Any) -> HttpResponse:
+def _saved(
+    request: AuthenticatedHttpRequest, record: Record, here: str, **kwargs: Any
+) -> HttpResponse:
     messages.success(request, "Draft saved")
     if "save_and_return" in request.POST:
         return redirect("records:edit", pk=record.pk)
     return redirect(here, pk=record.pk, **kwargs)
 
 
-def professional(request: HttpRequest, pk: int) -> HttpResponse:
+def professional(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The non-case part of a one-to-one (N Appendix 8)."""
     record, refused = _writing(request, pk)
     if refused:
@@ -328,7 +333,7 @@ def _caseload(record: Record) -> list[dict[str, Any]]:
     return rows
 
 
-def choose_cases(request: HttpRequest, pk: int) -> HttpResponse:
+def choose_cases(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Cases to be reviewed: the supervisee's caseload, most urgent first."""
     record, refused = _writing(request, pk)
     if refused:
@@ -390,7 +395,7 @@ def _case_for(record: Record, case_pk: int) -> Case:
     return case
 
 
-def case_note(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse:
+def case_note(request: AuthenticatedHttpRequest, pk: int, case_pk: int) -> HttpResponse:
     """Case supervision of one child in the PPF template (N Appendices 3 to 5)."""
     record, refused = _writing(request, pk)
     if refused:
@@ -438,7 +443,7 @@ def case_note(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse:
 
 
 @require_POST
-def copy_to_siblings(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse:
+def copy_to_siblings(request: AuthenticatedHttpRequest, pk: int, case_pk: int) -> HttpResponse:
     record, refused = _writing(request, pk)
     if refused:
         return refused
@@ -460,7 +465,7 @@ def copy_to_siblings(request: HttpRequest, pk: int, case_pk: int) -> HttpRespons
 
 
 @require_POST
-def remove_case(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse:
+def remove_case(request: AuthenticatedHttpRequest, pk: int, case_pk: int) -> HttpResponse:
     """Take a child out of the record, with their note and actions (chosen by mistake)."""
     record, refused = _writing(request, pk)
     if refused:

@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 from django import forms
 from django.contrib import messages
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -48,6 +48,7 @@ from oversight.web.records.forms import (
     posted,
     unjudged,
 )
+from oversight.web.requests import AuthenticatedHttpRequest
 
 # A per-child form on the page, with the child it is about.
 Subform = tuple[Case, forms.Form]
@@ -69,7 +70,9 @@ class RecordKind:
     param: ClassVar[str]  # the query parameter naming what a new record is about
     types: ClassVar[tuple[str, ...]]  # the session types it writes
 
-    def __init__(self, request: HttpRequest, subject: Any, session: Session | None) -> None:
+    def __init__(
+        self, request: AuthenticatedHttpRequest, subject: Any, session: Session | None
+    ) -> None:
         self.request = request
         self.today = timezone.localdate()
         self.author = access.author(request.user, self.today)
@@ -131,7 +134,7 @@ class RecordKind:
 # The skeleton ------------------------------------------------------------------------------------
 
 
-def record_page(request: HttpRequest, page: RecordKind) -> HttpResponse:
+def record_page(request: AuthenticatedHttpRequest, page: RecordKind) -> HttpResponse:
     session = page.session
     owners = page.owners()
     if request.method == "POST":
@@ -162,7 +165,7 @@ def record_page(request: HttpRequest, page: RecordKind) -> HttpResponse:
                 return redirect("records:detail", pk=saved.pk)
     else:
         form = page.form(initial=page.initial())
-        existing = action_rows(session.actions.order_by("id")) if session else []  # type: ignore[attr-defined]
+        existing = action_rows(session.actions.order_by("id")) if session else []
         actions = action_formset(None, owners=owners, existing=existing)
         subforms = page.subforms(None, False)
         if session is not None:
@@ -192,7 +195,7 @@ def _errors(form: Any, *others: Any) -> list[dict[str, str]]:
 
 
 @require_http_methods(["GET", "POST"])
-def new(request: HttpRequest, kind: str) -> HttpResponse:
+def new(request: AuthenticatedHttpRequest, kind: str) -> HttpResponse:
     """A new record of `kind` about the thing the query parameter names."""
     page_class = KINDS[kind]
     value = request.GET.get(page_class.param, "").strip()
@@ -202,7 +205,7 @@ def new(request: HttpRequest, kind: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def edit(request: HttpRequest, pk: int) -> HttpResponse:
+def edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The Edit link of every record written on one page: the right form for its type."""
     record = access.editable_record(request.user, pk, BY_TYPE)
     page_class = BY_TYPE[record.type]
@@ -224,7 +227,7 @@ class OversightPage(RecordKind):
 
     @classmethod
     def subject_of(cls, session: Session) -> Case:
-        note = session.oversight_notes.select_related("case").first()  # type: ignore[attr-defined]
+        note = session.oversight_notes.select_related("case").first()
         case = note.case if note else session.cases.order_by("case_id").first()
         if case is None:
             raise Http404("This record is not about a child, so it cannot be edited here.")
@@ -252,7 +255,7 @@ class OversightPage(RecordKind):
                 "date": self.today,
                 "worker": self.allocated.worker_id if self.allocated else None,
             }
-        notes = self.session.oversight_notes  # type: ignore[attr-defined]
+        notes = self.session.oversight_notes
         note = notes.filter(case=self.subject).first()
         return {
             "type": self.session.type,
@@ -362,7 +365,7 @@ class GroupPage(RecordKind):
 
 
 class ObservationPage(RecordKind):
-    form_class = ObservationForm
+    form_class: ClassVar[type[CompletableForm]] = ObservationForm
     template = "records/observation_form.html"
     param = "staff"
     types = ("practice_observation",)

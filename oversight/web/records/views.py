@@ -13,7 +13,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import select_template
@@ -26,6 +26,7 @@ from oversight.access.records import ONE_TO_ONE_TYPES, bookable_supervisees, vie
 from oversight.access.staff import staff_of
 from oversight.audit.actor import Actor
 from oversight.formatting import state_name, state_tag, why_locked
+from oversight.model_fields import own_field
 from oversight.records.models import (
     Action,
     ActionUpdate,
@@ -53,6 +54,7 @@ from oversight.web.records.forms import (
     ResolveForm,
     ReturnForm,
 )
+from oversight.web.requests import AuthenticatedHttpRequest
 from oversight.web.templatetags.govuk import govuk_error_list
 
 FILTERS = {
@@ -64,7 +66,7 @@ FILTERS = {
 PAGE_SIZE = 25
 
 
-def record_list(request: HttpRequest) -> HttpResponse:
+def record_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The records the user may see, filtered to what they have to do."""
     me = staff_of(request.user)
     show = request.GET.get("show", "all")
@@ -101,13 +103,13 @@ def _row(record: Record) -> dict[str, Any]:
     }
 
 
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     record = viewable_record(request.user, pk)
     return render_detail(request, record)
 
 
 def render_detail(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     record: Record,
     *,
     bound: dict[str, Any] | None = None,
@@ -161,7 +163,10 @@ def render_detail(
 
 
 def audit_record(
-    request: HttpRequest, action: str, record: Record, detail: dict[str, Any] | None = None
+    request: AuthenticatedHttpRequest,
+    action: str,
+    record: Record,
+    detail: dict[str, Any] | None = None,
 ) -> None:
     # A record is its session: entries are filed under the session, as the workflow files them,
     # so one record's trail is in one place.
@@ -239,7 +244,7 @@ def record_contents(record: Record) -> dict[str, Any]:
 
 def _topics(professional: ProfessionalRecord) -> list[tuple[str, str]]:
     return [
-        (capfirst(str(ProfessionalRecord._meta.get_field(name).verbose_name)), text)
+        (capfirst(str(own_field(ProfessionalRecord, name).verbose_name)), text)
         for name in ProfessionalRecord.TOPICS
         if (text := getattr(professional, name))
     ]
@@ -248,7 +253,7 @@ def _topics(professional: ProfessionalRecord) -> list[tuple[str, str]]:
 def _non_negotiables(note: CaseNote) -> list[dict[str, str]]:
     rows = []
     for answer, comment in CaseNote.NON_NEGOTIABLES:
-        field = CaseNote._meta.get_field(answer)
+        field = own_field(CaseNote, answer)
         rows.append(
             {
                 "label": capfirst(str(field.verbose_name)),
@@ -288,7 +293,7 @@ def _disagreements(
 
 
 def _move(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     record: Record,
     do: Callable[[], str],
     *,
@@ -326,7 +331,7 @@ def _move(
 
 
 @require_POST
-def send(request: HttpRequest, pk: int) -> HttpResponse:
+def send(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     record = viewable_record(request.user, pk)
 
     def do() -> str:
@@ -338,7 +343,7 @@ def send(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def agree(request: HttpRequest, pk: int) -> HttpResponse:
+def agree(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     record = viewable_record(request.user, pk)
 
     def do() -> str:
@@ -349,7 +354,7 @@ def agree(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def return_to_supervisor(request: HttpRequest, pk: int) -> HttpResponse:
+def return_to_supervisor(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     record = viewable_record(request.user, pk)
     form = ReturnForm(request.POST)
 
@@ -365,7 +370,7 @@ def return_to_supervisor(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def add_addendum(request: HttpRequest, pk: int) -> HttpResponse:
+def add_addendum(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     record = viewable_record(request.user, pk)
     form = AddendumForm(request.POST, cases=record.cases.all())
 
@@ -378,7 +383,7 @@ def add_addendum(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def add_disagreement(request: HttpRequest, pk: int) -> HttpResponse:
+def add_disagreement(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     record = viewable_record(request.user, pk)
     form = DisagreementForm(request.POST)
 
@@ -393,7 +398,7 @@ def add_disagreement(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _on_disagreement(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     pk: int,
     number: int,
     step: str,
@@ -418,7 +423,7 @@ def _on_disagreement(
 
 
 @require_POST
-def escalate_disagreement(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+def escalate_disagreement(request: AuthenticatedHttpRequest, pk: int, number: int) -> HttpResponse:
     def escalate(disagreement: Disagreement, data: dict[str, Any]) -> str:
         disagreement.escalate(by=request.user, meeting_date=data["meeting_date"])
         manager = disagreement.escalated_to.name if disagreement.escalated_to else ""
@@ -428,7 +433,7 @@ def escalate_disagreement(request: HttpRequest, pk: int, number: int) -> HttpRes
 
 
 @require_POST
-def resolve_disagreement(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+def resolve_disagreement(request: AuthenticatedHttpRequest, pk: int, number: int) -> HttpResponse:
     def resolve(disagreement: Disagreement, data: dict[str, Any]) -> str:
         disagreement.resolve(by=request.user, outcome=data["outcome"])
         return "Outcome of the disagreement recorded"

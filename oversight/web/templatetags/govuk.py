@@ -33,7 +33,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms, template
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import NON_FIELD_ERRORS, ImproperlyConfigured
 from django.forms.boundfield import BoundField
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
@@ -101,7 +101,7 @@ def govuk_error_list(form: forms.BaseForm) -> list[dict[str, str]]:
             target = field_id(bound_field)
             items.extend({"text": str(e), "href": f"#{target}"} for e in bound_field.errors)
     for name in form.errors:
-        if name != forms.forms.NON_FIELD_ERRORS and name not in form.fields:
+        if name != NON_FIELD_ERRORS and name not in form.fields:
             items.extend({"text": str(e), "href": ""} for e in form.errors[name])
     return items
 
