@@ -109,8 +109,20 @@ def load_facts(
             for_cases(CaseEvent.objects.all()).values_list("case__case_id", "event", "date"),
         ),
         sessions=tuple(
-            facts.Session(*row[1:], case_ids=tuple(cases_of_session.get(row[0], ())))
-            for row in session_rows
+            facts.Session(
+                session_id=session_id,
+                type=type_,
+                date=date,
+                supervisor_id=supervisor,
+                supervisee_id=supervisee,
+                team=team,
+                duration_minutes=minutes,
+                recorded_date=recorded,
+                case_ids=tuple(cases_of_session.get(pk, ())),
+            )
+            for pk, session_id, type_, date, supervisor, supervisee, team, minutes, recorded in (
+                session_rows
+            )
         ),
         agreements=tuple(
             facts.Agreement(staff_id, supervisor_id, signed, frequency or None)
