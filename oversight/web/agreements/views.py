@@ -160,18 +160,7 @@ def new_agreement(request: HttpRequest, staff_pk: int) -> HttpResponse:
         saved = _save_terms(request, form, start)
         if saved is not None:
             return saved
-    return render(
-        request,
-        "agreements/form.html",
-        {
-            "form": form,
-            "staff": staff,
-            "supervisor": supervisor,
-            "agreement": None,
-            "reviewing": current,
-        },
-        status=400 if form.errors else 200,
-    )
+    return _form_page(request, form, staff, supervisor, agreement=None, reviewing=current)
 
 
 @require_http_methods(["GET", "POST"])
@@ -196,16 +185,24 @@ def edit_agreement(request: HttpRequest, pk: int) -> HttpResponse:
         saved = _save_terms(request, form, update)
         if saved is not None:
             return saved
+    return _form_page(
+        request,
+        form,
+        agreement.staff,
+        agreement.supervisor,
+        agreement=agreement,
+        confirmed_by=_confirmations(agreement),
+    )
+
+
+def _form_page(
+    request: HttpRequest, form: AgreementForm, staff: Staff, supervisor: Staff, **context: Any
+) -> HttpResponse:
+    """The agreement form, new or being changed; a 400 while it shows errors."""
     return render(
         request,
         "agreements/form.html",
-        {
-            "form": form,
-            "staff": agreement.staff,
-            "supervisor": agreement.supervisor,
-            "agreement": agreement,
-            "confirmed_by": _confirmations(agreement),
-        },
+        {"form": form, "staff": staff, "supervisor": supervisor, **context},
         status=400 if form.errors else 200,
     )
 
