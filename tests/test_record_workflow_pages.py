@@ -310,6 +310,7 @@ def test_it_pages_a_long_list_of_records(client) -> None:
 
     assert first.count('<tr class="govuk-table__row">') == 26  # header and 25 rows
     assert 'aria-label="Pagination"' in first
+    assert 'href="?show=all&amp;page=2" aria-label="Page 2"' in first  # the filter is kept
     assert second.count('<tr class="govuk-table__row">') == 6
 
 

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 
 from oversight.access.files import can_view_file
 from oversight.access.predicates import require
-from oversight.access.queries import has_left, today
+from oversight.access.queries import has_left, is_line_manager, today
 from oversight.access.staff import staff_of
 from oversight.organisation.models import Staff
 from oversight.supervision.models import OPEN_AGREEMENT_STATES, Agreement
@@ -38,11 +38,7 @@ def can_start_agreement(user: Any, staff: Staff, day: dt.date | None = None) -> 
     """Only the person's line manager on the day starts an agreement with them, and not once
     they have left. A deputy does not: the agreement is between the two people in it."""
     day = day or today()
-    me = staff_of(user)
-    if me is None or me.pk == staff.pk or has_left(staff, day):
-        return False
-    manager = staff.line_manager_on(day)
-    return manager is not None and manager.pk == me.pk
+    return not has_left(staff, day) and is_line_manager(staff_of(user), staff, day)
 
 
 def can_edit_agreement(user: Any, agreement: Agreement, day: dt.date | None = None) -> bool:

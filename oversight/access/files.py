@@ -15,6 +15,7 @@ from django.db.models import Q
 
 from oversight.access.predicates import require
 from oversight.access.queries import access_for, has_left, visible_files, visible_staff
+from oversight.access.staff import staff_of
 from oversight.files.models import Document
 from oversight.organisation.models import Staff, StaffQuerySet
 
@@ -30,6 +31,13 @@ def can_view_file(user: Any, staff: Staff, day: dt.date | None = None) -> bool:
     managers; the person themselves; HR once they have left (N 11.2); QA)?"""
     access = access_for(user, day)
     return access.is_qa or access.in_line(staff) or (access.is_hr and has_left(staff, access.day))
+
+
+def uses_supervision_files(user: Any, day: dt.date | None = None) -> bool:
+    """Has the Supervision files area: staff (their own and their people's files), HR (leavers'
+    files) and Business Support (creating files and adding to them)."""
+    access = access_for(user, day)
+    return staff_of(user) is not None or access.is_hr or access.is_business_support
 
 
 def can_create_file(user: Any, staff: Staff, day: dt.date | None = None) -> bool:

@@ -19,6 +19,7 @@ use these functions, the predicates in `oversight.access.predicates`, or in temp
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -96,6 +97,11 @@ class Access:
     def manages_anyone(self) -> bool:
         return bool(self.managed)
 
+    def managed_staff(self) -> StaffQuerySet:
+        """Everyone below the user in line management, their own or a deputised chain, active on
+        the day."""
+        return Staff.objects.filter(pk__in=self.managed).active_on(self.day)
+
 
 def _active(staff: Staff, day: dt.date) -> bool:
     return staff.start_date <= day and (staff.end_date is None or staff.end_date >= day)
@@ -104,6 +110,23 @@ def _active(staff: Staff, day: dt.date) -> bool:
 def has_left(staff: Staff, day: dt.date) -> bool:
     """Their last working day is before `day`: their file has passed to HR (N 11.2)."""
     return staff.end_date is not None and staff.end_date < day
+
+
+def is_line_manager(
+    me: Staff | None, staff: Staff, day: dt.date, *, covering_for: Collection[int] = ()
+) -> bool:
+    """`me` is `staff`'s line manager on `day`, or deputises for (is `covering_for`) the manager
+    who is. Nobody is their own line manager."""
+    if me is None or me.pk == staff.pk:
+        return False
+    manager = staff.line_manager_on(day)
+    return manager is not None and (manager.pk == me.pk or manager.pk in covering_for)
+
+
+def staff_below(staff: Staff, day: dt.date) -> StaffQuerySet:
+    """Everyone below `staff` in their own line management (not the chains of managers they
+    deputise for), active on `day`."""
+    return Staff.objects.filter(pk__in=chain_below({staff.pk}, day) - {staff.pk}).active_on(day)
 
 
 def chain_below(roots: set[int], day: dt.date, max_depth: int = MAX_DEPTH) -> set[int]:
@@ -178,16 +201,12 @@ def forget(user: Any) -> None:
 # query on top of computing the reach (which is cached).
 
 
-def _managed_active(access: Access) -> StaffQuerySet:
-    return Staff.objects.filter(pk__in=access.managed).active_on(access.day)
-
-
 def _line_staff_q(access: Access, prefix: str = "") -> Q:
     """Staff the user reaches through line management: themselves and who they manage."""
     if access.staff is None:
         return Q(pk__in=[])
     return Q(**{f"{prefix}pk": access.staff.pk}) | Q(
-        **{f"{prefix}pk__in": _managed_active(access).values("pk")}
+        **{f"{prefix}pk__in": access.managed_staff().values("pk")}
     )
 
 
@@ -228,7 +247,7 @@ def visible_agreements(user: Any, day: dt.date | None = None) -> AgreementQueryS
 def _sessions_q(access: Access) -> Q:
     if access.staff is None:
         return Q(pk__in=[])
-    managed = _managed_active(access).values("pk")
+    managed = access.managed_staff().values("pk")
     one_to_one = Q(supervisee=access.staff) | Q(supervisee__in=managed)
     # A group has no supervisee: it belongs to whoever led it, the managers above them, and the
     # people who attended it (not everyone in the team: business support sit in teams too).

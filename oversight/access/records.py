@@ -17,7 +17,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from oversight.access.predicates import can_edit_record, can_view_case, can_view_record, require
-from oversight.access.queries import access_for
+from oversight.access.queries import access_for, is_line_manager
 from oversight.access.staff import staff_of
 from oversight.cases.models import Case
 from oversight.organisation.models import LineManagement, Staff, StaffQuerySet, Team
@@ -97,12 +97,10 @@ def can_book_supervision(user: Any, supervisee: Staff, day: dt.date | None = Non
     A manager further up the line can read their records but does not hold the supervision.
     """
     access = access_for(user, day)
-    if access.staff is None or access.staff.pk == supervisee.pk:
-        return False
-    if not access.manages(supervisee):
-        return False
-    manager = supervisee.line_manager_on(access.day)
-    return manager is not None and manager.pk in access.acting_as
+    # Unlike starting an agreement (access.agreements), covering for the line manager is enough.
+    return access.manages(supervisee) and is_line_manager(
+        access.staff, supervisee, access.day, covering_for=access.deputising_for
+    )
 
 
 def require_book_supervision(user: Any, supervisee: Staff) -> None:
@@ -140,8 +138,7 @@ def author(user: Any, day: dt.date) -> Staff:
 def supervised_by(user: Any, day: dt.date) -> StaffQuerySet:
     """Everyone the user supervises on the day: their line management chain, and the chains of
     any manager they deputise for."""
-    access = access_for(user, day)
-    return Staff.objects.filter(pk__in=access.managed).active_on(day)
+    return access_for(user, day).managed_staff()
 
 
 def require_write_oversight(user: Any, case: Case, day: dt.date) -> None:
@@ -151,7 +148,7 @@ def require_write_oversight(user: Any, case: Case, day: dt.date) -> None:
     author(user, day)
     require(can_view_case(user, case, day), "You cannot see this child's case.")
     require(
-        bool(access_for(user, day).managed),
+        access_for(user, day).manages_anyone,
         "Management oversight is recorded by a manager of the worker who holds the case.",
     )
 

@@ -250,6 +250,20 @@ def _setup_context(request: AuthenticatedHttpRequest, key: str) -> dict[str, Any
     }
 
 
+def _make_recovery_codes(request: AuthenticatedHttpRequest) -> list[str]:
+    """A new set of recovery codes for the signed-in person (the old ones stop working), audited
+    with how many were made and never the codes themselves."""
+    codes = recovery.make_new(request.user)
+    audit(
+        request.user,
+        "recovery_codes_made",
+        request.user,
+        request=request,
+        detail={"count": len(codes)},
+    )
+    return codes
+
+
 @sensitive_post_parameters("code")
 @never_cache
 def two_factor(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -262,14 +276,7 @@ def two_factor(request: AuthenticatedHttpRequest) -> HttpResponse:
             refusal = _code_refusal(device, form.cleaned_data["code"])
             if refusal is None and request.POST.get("action") == NEW_RECOVERY_CODES:
                 with transaction.atomic():
-                    codes = recovery.make_new(request.user)
-                    audit(
-                        request.user,
-                        "recovery_codes_made",
-                        request.user,
-                        request=request,
-                        detail={"count": len(codes)},
-                    )
+                    codes = _make_recovery_codes(request)
                 request.session[CODES_TO_SHOW] = codes
                 return redirect("two_factor")
             if refusal is None:
@@ -318,14 +325,7 @@ def two_factor(request: AuthenticatedHttpRequest) -> HttpResponse:
                     request=request,
                     detail={"device": "authenticator app"},
                 )
-                codes = recovery.make_new(request.user)
-                audit(
-                    request.user,
-                    "recovery_codes_made",
-                    request.user,
-                    request=request,
-                    detail={"count": len(codes)},
-                )
+                codes = _make_recovery_codes(request)
             del request.session[SETUP_KEY]
             request.session[CODES_TO_SHOW] = codes
             otp_login(request, device)

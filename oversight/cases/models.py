@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Self
 
 from django.db import models
 from django.db.models import Q
 
+from oversight.dated import DatedQuerySet
 from oversight.engine.facts import CASE_EVENTS, CASE_STATUSES
 from oversight.organisation.models import Staff
 
@@ -29,18 +29,7 @@ EVENT_LABELS = {
 }
 
 
-class DatedQuerySet(models.QuerySet):
-    start_field = "start_date"
-    end_field = "end_date"
-
-    def active_on(self, day: dt.date) -> Self:
-        return self.filter(
-            Q(**{f"{self.end_field}__isnull": True}) | Q(**{f"{self.end_field}__gte": day}),
-            **{f"{self.start_field}__lte": day},
-        )
-
-
-class CaseQuerySet(DatedQuerySet):
+class CaseQuerySet(DatedQuerySet["Case"]):
     start_field = "open_date"
     end_field = "close_date"
 

@@ -30,7 +30,7 @@ import datetime as dt
 import gc
 from bisect import bisect_left
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Final
 
 from oversight.engine.due_dates import ONE_DAY, Status, Window, next_due, one_off_status
@@ -57,6 +57,7 @@ from oversight.engine.facts import (
 )
 from oversight.engine.periods import Period, WorkingDayCalendar, parse_period
 from oversight.engine.rules import (
+    KINDS,
     AgreementReview,
     CaseSupervision,
     ConferenceChairReview,
@@ -88,6 +89,9 @@ class Obligation:
     explanation: str
 
 
+# The fields of an obligation row, in order: the columns of a report.
+OBLIGATION_FIELDS: Final = tuple(field.name for field in fields(Obligation))
+
 # What a window means, for the explanation and the rule column: (context, since, sourced).
 Reason = tuple[str, dt.date | None, Sourced]
 
@@ -95,19 +99,7 @@ Reason = tuple[str, dt.date | None, Sourced]
 # (one object.__setattr__ per field) was a quarter of the engine's time. Setting the slots through
 # their descriptors makes exactly the same object at half the cost.
 _new_object = object.__new__
-_SLOT_SETTERS = tuple(
-    Obligation.__dict__[name].__set__
-    for name in (
-        "subject_type",
-        "subject_id",
-        "obligation",
-        "due_date",
-        "status",
-        "last_met",
-        "rule",
-        "explanation",
-    )
-)
+_SLOT_SETTERS = tuple(Obligation.__dict__[name].__set__ for name in OBLIGATION_FIELDS)
 
 
 def _obligation(
@@ -155,6 +147,9 @@ def compute_obligations(
     finally:
         if collecting:
             gc.enable()
+
+
+_KIND_NAMES: Final = {rule_type: kind for kind, rule_type in KINDS.items()}
 
 
 def _active(start: dt.date, end: dt.date | None, on: dt.date) -> bool:
@@ -443,26 +438,8 @@ class _Run:
     def run(self) -> list[Obligation]:
         self.index()
         for rule in self.policy.obligations:
-            if isinstance(rule, ProfessionalSupervision):
-                self.professional_supervision(rule)
-            elif isinstance(rule, SupervisionAgreement):
-                self.supervision_agreement(rule)
-            elif isinstance(rule, AgreementReview):
-                self.agreement_review(rule)
-            elif isinstance(rule, PracticeObservation):
-                self.practice_observation(rule)
-            elif isinstance(rule, GroupSupervision):
-                self.group_supervision(rule)
-            elif isinstance(rule, CaseSupervision):
-                self.case_supervision(rule)
-            elif isinstance(rule, InitialCaseDiscussion):
-                self.initial_case_discussion(rule)
-            elif isinstance(rule, ConferenceChairReview):
-                self.conference_chair_review(rule)
-            elif isinstance(rule, DecisionDiscussion):
-                self.decision_discussion(rule)
-            elif isinstance(rule, RecordCompletion):
-                self.record_completion(rule)
+            # Each kind is worked out by the method named as the kind is in rules.KINDS.
+            getattr(self, _KIND_NAMES[type(rule)])(rule)
         return self.out
 
     # --- staff ----------------------------------------------------------------------------

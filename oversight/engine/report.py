@@ -10,19 +10,10 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import TextIO
 
-from oversight.engine.engine import Obligation
+from oversight.engine.engine import OBLIGATION_FIELDS, Obligation
 from oversight.spreadsheet_safety import spreadsheet_safe
 
-COLUMNS = (
-    "subject_type",
-    "subject_id",
-    "obligation",
-    "due_date",
-    "status",
-    "last_met",
-    "rule",
-    "explanation",
-)
+COLUMNS = OBLIGATION_FIELDS
 TABLE_HEADINGS = ("Subject", "ID", "Obligation", "Due", "Status", "Last met", "Rule", "Explanation")
 
 _SUBJECT_ORDER = {"staff": 0, "team": 1, "case": 2, "session": 3}

@@ -51,26 +51,19 @@ class WorkingDays:
 
     def add_working_days(self, start: dt.date, n: int) -> dt.date:
         """The n-th working day after ``start``, not counting ``start``; 0 gives ``start`` back."""
-        if n < 0:
-            raise ValueError(f"cannot count {n} working days: the number must not be negative")
-        day = start
-        remaining = n
-        one = dt.timedelta(days=1)
-        while remaining:
-            day += one
-            if self.is_working_day(day):
-                remaining -= 1
-        return day
+        return self._count_working_days(start, n, dt.timedelta(days=1))
 
     def subtract_working_days(self, end: dt.date, n: int) -> dt.date:
         """The n-th working day before ``end``, not counting ``end``; 0 gives ``end`` back."""
+        return self._count_working_days(end, n, dt.timedelta(days=-1))
+
+    def _count_working_days(self, day: dt.date, n: int, step: dt.timedelta) -> dt.date:
+        """The n-th working day from ``day`` (not counting it), stepping a day at a time."""
         if n < 0:
             raise ValueError(f"cannot count {n} working days: the number must not be negative")
-        day = end
         remaining = n
-        one = dt.timedelta(days=1)
         while remaining:
-            day -= one
+            day += step
             if self.is_working_day(day):
                 remaining -= 1
         return day

@@ -14,7 +14,12 @@ from django.db.models import Model, Q, QuerySet
 from oversight.cases.models import Allocation, Case, CaseEvent, CaseStatus
 from oversight.engine import facts
 from oversight.organisation.models import LineManagement, Staff
-from oversight.supervision.models import Agreement, Session, SessionCase
+from oversight.supervision.models import (
+    SESSION_DATA_SET_FIELDS,
+    Agreement,
+    Session,
+    SessionCase,
+)
 
 
 def load_facts(
@@ -65,19 +70,7 @@ def load_facts(
             *Session.objects.filter(type="group", team__in=teams).values_list("pk", flat=True),
         }
         sessions = sessions.filter(pk__in=session_pks)
-    session_rows = list(
-        sessions.values_list(
-            "pk",
-            "session_id",
-            "type",
-            "date",
-            "supervisor__staff_id",
-            "supervisee__staff_id",
-            "team__name",
-            "duration_minutes",
-            "recorded_date",
-        )
-    )
+    session_rows = list(sessions.values_list("pk", *SESSION_DATA_SET_FIELDS))
     cases_of_session: dict[int, list[str]] = defaultdict(list)
     links = (
         SessionCase.objects.all()
@@ -90,18 +83,8 @@ def load_facts(
         cases_of_session[session_pk].append(case_id)
 
     return facts.Facts(
-        staff=tuple(
-            facts.Staff(
-                staff_id=staff_id,
-                category=category,
-                start_date=start,
-                end_date=end,
-                team=team,
-                asye_start=asye,
-                name=name,
-            )
-            for _, staff_id, category, start, end, team, asye, name in staff_rows
-        ),
+        # The rows are read in the order of the facts' fields, after the database pk.
+        staff=tuple(facts.Staff(*row[1:]) for row in staff_rows),
         line_management=tuple(
             facts.LineManagement(*row)
             for row in for_staff(LineManagement.objects.all()).values_list(

@@ -12,7 +12,12 @@ from oversight.cases.models import Allocation, Case, CaseEvent, CaseStatus
 from oversight.import_export.reader import SPECS
 from oversight.organisation.models import LineManagement, Staff
 from oversight.spreadsheet_safety import spreadsheet_safe
-from oversight.supervision.models import Agreement, Session, SessionCase
+from oversight.supervision.models import (
+    SESSION_DATA_SET_FIELDS,
+    Agreement,
+    Session,
+    SessionCase,
+)
 
 
 def export_folder(folder: Path) -> dict[str, int]:
@@ -51,14 +56,7 @@ def export_folder(folder: Path) -> dict[str, int]:
             "case__case_id", "start_date", "status"
         ).values_list("case__case_id", "status", "start_date", "end_date"),
         "sessions.csv": Session.objects.order_by("session_id").values_list(
-            "session_id",
-            "type",
-            "date",
-            "supervisor__staff_id",
-            "supervisee__staff_id",
-            "team__name",
-            "duration_minutes",
-            "recorded_date",
+            *SESSION_DATA_SET_FIELDS
         ),
         "session_cases.csv": SessionCase.objects.order_by(
             "session__session_id", "case__case_id"

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from oversight.dated import DatedQuerySet
 from oversight.engine.facts import STAFF_CATEGORIES
 
 CATEGORY_LABELS = {
@@ -46,10 +47,7 @@ class Team(models.Model):
         return self.name
 
 
-class StaffQuerySet(models.QuerySet["Staff"]):
-    def active_on(self, day: dt.date) -> StaffQuerySet:
-        return self.filter(Q(end_date__isnull=True) | Q(end_date__gte=day), start_date__lte=day)
-
+class StaffQuerySet(DatedQuerySet["Staff"]):
     def in_team(self, team: Team) -> StaffQuerySet:
         return self.filter(team=team)
 
@@ -118,10 +116,7 @@ class Staff(models.Model):
         return Staff.objects.supervised_by(self, day)
 
 
-class LineManagementQuerySet(models.QuerySet["LineManagement"]):
-    def active_on(self, day: dt.date) -> LineManagementQuerySet:
-        return self.filter(Q(end_date__isnull=True) | Q(end_date__gte=day), start_date__lte=day)
-
+class LineManagementQuerySet(DatedQuerySet["LineManagement"]):
     def current(self) -> LineManagementQuerySet:
         return self.filter(end_date__isnull=True)
 

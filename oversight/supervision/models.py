@@ -43,6 +43,20 @@ def new_session_id() -> str:
     return f"OV-{secrets.token_hex(5).upper()}"
 
 
+# A session as the data set's sessions.csv (DATA.md) and the engine's facts both describe it, in
+# their order: the lookups to read it out of the database with.
+SESSION_DATA_SET_FIELDS = (
+    "session_id",
+    "type",
+    "date",
+    "supervisor__staff_id",
+    "supervisee__staff_id",
+    "team__name",
+    "duration_minutes",
+    "recorded_date",
+)
+
+
 class SessionQuerySet(models.QuerySet["Session"]):
     def on_or_before(self, day: dt.date) -> SessionQuerySet:
         return self.filter(date__lte=day)

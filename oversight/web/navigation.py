@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from oversight.access.audit_trail import can_search_trail
+from oversight.access.files import uses_supervision_files
 from oversight.access.staff import staff_of
 
 
@@ -32,7 +33,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             ("Actions", reverse("mywork:actions")),
             ("Agreements", reverse("agreements:list")),
         ]
-    if is_staff_member or user.groups.filter(name__in=["HR", "Business support"]).exists():
+    if uses_supervision_files(user):
         areas.append(("Supervision files", reverse("files:list")))
     if can_search_trail(user):
         areas.append(("Audit trail", reverse("audit_trail:search")))

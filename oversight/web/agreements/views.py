@@ -8,6 +8,7 @@ Every change goes through the Agreement's own methods, which check who may do it
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -153,35 +154,14 @@ def new_agreement(request: AuthenticatedHttpRequest, staff_pk: int) -> HttpRespo
     initial = current.terms() if current is not None else {}
     form = AgreementForm(request.POST or None, initial=initial, policy_hint=_policy_hint(staff))
     if request.method == "POST" and form.is_valid():
-        action = request.POST.get("action", SAVE_DRAFT)
-        try:
-            with transaction.atomic():
-                agreement = Agreement.start(
-                    staff, supervisor, by=request.user, on=today, **form.terms()
-                )
-                if action == SAVE_AND_CONFIRM:
-                    agreement.confirm(by=request.user)
-        except ValidationError as error:
-            form.add_error(None, error)
-        except AgreementNotAllowed:
-            raise
-        except AgreementError as error:
-            form.add_error(None, str(error))
-        else:
-            _saved_message(request, agreement, confirmed=action == SAVE_AND_CONFIRM)
-            return redirect("agreements:detail", pk=agreement.pk)
-    return render(
-        request,
-        "agreements/form.html",
-        {
-            "form": form,
-            "staff": staff,
-            "supervisor": supervisor,
-            "agreement": None,
-            "reviewing": current,
-        },
-        status=400 if form.errors else 200,
-    )
+
+        def start(terms: dict[str, str]) -> Agreement:
+            return Agreement.start(staff, supervisor, by=request.user, on=today, **terms)
+
+        saved = _save_terms(request, form, start)
+        if saved is not None:
+            return saved
+    return _form_page(request, form, staff, supervisor, agreement=None, reviewing=current)
 
 
 @require_http_methods(["GET", "POST"])
@@ -198,33 +178,64 @@ def edit_agreement(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         with transaction.atomic():
             audit(request.user, "view", agreement, request=request, detail={"page": "edit"})
     if request.method == "POST" and form.is_valid():
-        action = request.POST.get("action", SAVE_DRAFT)
-        try:
-            with transaction.atomic():
-                agreement.update_terms(by=request.user, on=today, **form.terms())
-                if action == SAVE_AND_CONFIRM:
-                    agreement.confirm(by=request.user)
-        except ValidationError as error:
-            form.add_error(None, error)
-        except AgreementNotAllowed:
-            raise
-        except AgreementError as error:
-            form.add_error(None, str(error))
-        else:
-            _saved_message(request, agreement, confirmed=action == SAVE_AND_CONFIRM)
-            return redirect("agreements:detail", pk=agreement.pk)
+
+        def update(terms: dict[str, str]) -> Agreement:
+            agreement.update_terms(by=request.user, on=today, **terms)
+            return agreement
+
+        saved = _save_terms(request, form, update)
+        if saved is not None:
+            return saved
+    return _form_page(
+        request,
+        form,
+        agreement.staff,
+        agreement.supervisor,
+        agreement=agreement,
+        confirmed_by=_confirmations(agreement),
+    )
+
+
+def _form_page(
+    request: AuthenticatedHttpRequest,
+    form: AgreementForm,
+    staff: Staff,
+    supervisor: Staff,
+    **context: Any,
+) -> HttpResponse:
+    """The agreement form, new or being changed; a 400 while it shows errors."""
     return render(
         request,
         "agreements/form.html",
-        {
-            "form": form,
-            "staff": agreement.staff,
-            "supervisor": agreement.supervisor,
-            "agreement": agreement,
-            "confirmed_by": _confirmations(agreement),
-        },
+        {"form": form, "staff": staff, "supervisor": supervisor, **context},
         status=400 if form.errors else 200,
     )
+
+
+def _save_terms(
+    request: AuthenticatedHttpRequest,
+    form: AgreementForm,
+    write: Callable[[dict[str, str]], Agreement],
+) -> HttpResponse | None:
+    """Write the form's terms with `write`, and confirm them too if the button says so: the
+    agreement's page when saved, None when the form now says why not. A refusal by the access
+    rules is not the form's to explain: it stays a 403."""
+    action = request.POST.get("action", SAVE_DRAFT)
+    try:
+        with transaction.atomic():
+            agreement = write(form.terms())
+            if action == SAVE_AND_CONFIRM:
+                agreement.confirm(by=request.user)
+    except ValidationError as error:
+        form.add_error(None, error)
+    except AgreementNotAllowed:
+        raise
+    except AgreementError as error:
+        form.add_error(None, str(error))
+    else:
+        _saved_message(request, agreement, confirmed=action == SAVE_AND_CONFIRM)
+        return redirect("agreements:detail", pk=agreement.pk)
+    return None
 
 
 def agreement_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:

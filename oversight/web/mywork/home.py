@@ -23,7 +23,7 @@ from oversight.access.queries import (
     HR,
     QUALITY_ASSURANCE,
     access_for,
-    chain_below,
+    staff_below,
 )
 from oversight.engine.engine import Obligation
 from oversight.engine.explain import CATEGORY_WORDS
@@ -53,11 +53,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     supervisees = list(staff.supervisees_on(today).select_related("team").order_by("name"))
     direct = {person.pk for person in supervisees}
     # Everyone below in line management, so a head of service sees every team under them.
-    below = list(
-        Staff.objects.filter(pk__in=chain_below({staff.pk}, today) - {staff.pk})
-        .active_on(today)
-        .select_related("team")
-    )
+    below = list(staff_below(staff, today).select_related("team"))
     loads = caseloads([staff, *supervisees, *below], today)
     my_supervision = loads.supervision_of(staff)
 

@@ -8,6 +8,7 @@ a problem anywhere saves nothing and shows back everything typed.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -317,20 +318,22 @@ def _caseload(record: Record) -> list[dict[str, Any]]:
     for obligation in worker_obligations(record.supervisee, record.date):
         if obligation.subject_type == "case" and obligation.status not in DONE:
             due.setdefault(obligation.subject_id, []).append(obligation)
-    rows = [
+
+    def most_urgent_first(case: Case) -> tuple[bool, list[tuple[int, dt.date]], str]:
+        # Children with something due first, comparing their obligations in order; then by ID.
+        keys = [urgency(o) for o in due.get(case.case_id, [])]
+        return not keys, keys, case.case_id
+
+    return [
         {
             "case": case,
             "due": [
                 {"obligation": o, "name": OBLIGATION_NAMES.get(o.obligation, o.obligation)}
                 for o in due.get(case.case_id, [])
             ],
-            # Most urgent first: compare each case's obligations in order, then the child's ID.
-            "urgency": [urgency(o) for o in due.get(case.case_id, [])],
         }
-        for case in cases.values()
+        for case in sorted(cases.values(), key=most_urgent_first)
     ]
-    rows.sort(key=lambda r: (not r["urgency"], r["urgency"], r["case"].case_id))
-    return rows
 
 
 def choose_cases(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
