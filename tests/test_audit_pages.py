@@ -14,6 +14,7 @@ from django.test import Client
 from django.utils import timezone
 
 from oversight.audit import trail
+from oversight.audit.actor import Actor
 from oversight.audit.models import AuditEvent
 from oversight.audit.trail import audit
 from oversight.files.models import Document, SupervisionFile
@@ -314,7 +315,7 @@ def test_a_team_managers_export_leaves_out_another_teams_document_metadata(
             kind="dbs",
             title=title,
             expiry_date=None,
-            by=officer_user,
+            by=Actor(officer_user),
         )
 
     rows = rows_of(signed_in(users["manager"]).get("/audit/export/", {"action": "create"}))

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from oversight.audit.actor import Actor
 from oversight.files.models import KINDS, Document, SupervisionFile
 from oversight.files.retention import record_leaver
 from oversight.files.uploads import store_document
@@ -34,7 +35,7 @@ def test_a_documents_section_is_its_kinds_and_lists_order_by_it() -> None:
             kind=kind,
             title=kind,
             expiry_date=None,
-            by=org.manager.user,
+            by=Actor(org.manager.user),
         )
 
     documents = list(Document.objects.all())
@@ -55,7 +56,7 @@ def test_a_file_is_archived_from_the_day_after_its_owner_leaves() -> None:
     org = council()
     last_day = dt.date(2025, 3, 31)
 
-    supervision_file = record_leaver(org.worker, last_day, by=org.manager.user)
+    supervision_file = record_leaver(org.worker, last_day, by=Actor(org.manager.user))
 
     assert supervision_file.archived_on == dt.date(2025, 4, 1)
     assert SupervisionFile.objects.get(staff=org.worker).archived_on == dt.date(2025, 4, 1)

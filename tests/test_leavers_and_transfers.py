@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from oversight.access.files import can_view_file
+from oversight.audit.actor import Actor
 from oversight.audit.models import AuditEvent
 from oversight.audit.trail import verify_chain
 from oversight.files.models import Document, SupervisionFile
@@ -238,11 +239,11 @@ def test_it_passes_a_leavers_file_to_hr(org):
         kind="dbs",
         title="DBS",
         expiry_date=None,
-        by=org.users["manager"],
+        by=Actor(org.users["manager"]),
     )
     last_day = today() - dt.timedelta(days=1)
 
-    record_leaver(org.worker, last_day, by=org.users["manager"])
+    record_leaver(org.worker, last_day, by=Actor(org.users["manager"]))
 
     worker = Staff.objects.get(pk=org.worker.pk)
     assert can_view_file(fresh(org.users["hr"]), worker)
@@ -257,9 +258,9 @@ def test_it_lets_hr_open_and_download_from_a_leavers_file(client, org):
         kind="dbs",
         title="DBS",
         expiry_date=None,
-        by=org.users["manager"],
+        by=Actor(org.users["manager"]),
     )
-    record_leaver(org.worker, today() - dt.timedelta(days=1), by=org.users["manager"])
+    record_leaver(org.worker, today() - dt.timedelta(days=1), by=Actor(org.users["manager"]))
     client.force_login(org.users["hr"])
 
     assert client.get(reverse("files:detail", args=["WA"])).status_code == 200
@@ -281,7 +282,7 @@ def test_it_will_not_record_a_leaver_who_still_supervises_people(client, org):
     )
     assert Staff.objects.get(pk=org.manager.pk).end_date is None
     with pytest.raises(ValidationError):
-        record_leaver(org.manager, today(), by=org.users["head"])
+        record_leaver(org.manager, today(), by=Actor(org.users["head"]))
 
 
 @pytest.mark.parametrize("who", ["worker", "other_manager", "support", "hr", "qa"])
@@ -314,9 +315,9 @@ def leaver_with_document(org, *, left: dt.date, staff_id: str = "L1") -> Documen
         kind="appraisal",
         title="Appraisal",
         expiry_date=None,
-        by=org.users["manager"],
+        by=Actor(org.users["manager"]),
     )
-    record_leaver(leaver, left, by=org.users["manager"])
+    record_leaver(leaver, left, by=Actor(org.users["manager"]))
     return document
 
 
@@ -392,5 +393,7 @@ def test_it_will_not_destroy_a_file_still_within_retention(client, org, media):
     assert (media / document.stored_name).exists()
     with pytest.raises(ValidationError):
         destroy_file(
-            SupervisionFile.objects.get(staff__staff_id="L1"), by=fresh(org.users["hr"]), on=today()
+            SupervisionFile.objects.get(staff__staff_id="L1"),
+            by=Actor(fresh(org.users["hr"])),
+            on=today(),
         )

@@ -14,6 +14,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from oversight.audit.actor import Actor
 from oversight.audit.models import AuditEvent
 from oversight.web.mywork.links import record_url
 from tests.council import DAY, action, child, council, record, sent, supervised, today
@@ -335,7 +336,7 @@ def test_it_shows_renewals_due_from_the_supervision_files(client, settings, tmp_
         kind="dbs",
         title="DBS check",
         expiry_date=today() + dt.timedelta(days=10),
-        by=place.manager.user,
+        by=Actor(place.manager.user),
     )
     client.force_login(place.manager.user)
 

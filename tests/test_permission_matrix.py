@@ -23,6 +23,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from oversight.audit.actor import Actor
 from oversight.cases.models import Case
 from oversight.files.models import SupervisionFile
 from oversight.files.uploads import store_document
@@ -190,7 +191,7 @@ def build_organisation() -> Organisation:
         kind="dbs",
         title="DBS check",
         expiry_date=None,
-        by=users["manager"],
+        by=Actor(users["manager"]),
     )
     document_b = store_document(
         worker_b,
@@ -198,7 +199,7 @@ def build_organisation() -> Organisation:
         kind="dbs",
         title="DBS check",
         expiry_date=None,
-        by=users["manager_b"],
+        by=Actor(users["manager_b"]),
     )
     return Organisation(
         users=users,

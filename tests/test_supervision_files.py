@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
+from oversight.audit.actor import Actor
 from oversight.audit.models import AuditEvent
 from oversight.files.due import file_due_items
 from oversight.files.models import Document, SupervisionFile
@@ -33,7 +34,7 @@ def add(org, kind="dbs", *, staff=None, by="manager", expiry=None, title="", con
         kind=kind,
         title=title,
         expiry_date=expiry,
-        by=org.users[by],
+        by=Actor(org.users[by]),
     )
 
 

@@ -15,6 +15,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from oversight.audit.actor import Actor
 from oversight.audit.models import AuditEvent
 from oversight.files.models import Document
 from oversight.files.retention import orphaned_files
@@ -209,7 +210,7 @@ def test_it_removes_the_written_file_when_recording_it_fails(org, media):
             kind="dbs",
             title="DBS",
             expiry_date="31/02/2026",  # type: ignore[arg-type]  # a value the database refuses
-            by=org.users["manager"],
+            by=Actor(org.users["manager"]),
         )
 
     assert Document.objects.count() == 0

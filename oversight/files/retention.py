@@ -5,17 +5,16 @@ confirm it. The audit entries about the file, including who confirmed destructio
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.http import HttpRequest
 from django.utils import timezone
 
 from oversight.access.files import require_destroy_files
 from oversight.access.queries import forget
-from oversight.audit.trail import audit, changes
+from oversight.audit.actor import Actor
+from oversight.audit.trail import changes
 from oversight.files.models import Document, SupervisionFile, add_years, retention_years
 from oversight.files.uploads import document_storage
 from oversight.organisation.models import LineManagement, Staff
@@ -32,9 +31,7 @@ def still_supervising(staff: Staff, last_day: dt.date) -> list[LineManagement]:
     )
 
 
-def record_leaver(
-    staff: Staff, last_day: dt.date, *, by: Any, request: HttpRequest | None = None
-) -> SupervisionFile:
+def record_leaver(staff: Staff, last_day: dt.date, *, by: Actor) -> SupervisionFile:
     """Record `last_day` as the person's last working day: their own line management ends then,
     and their file is archived to HR from the next day (when `can_view_file` gives HR access).
 
@@ -70,36 +67,30 @@ def record_leaver(
         created = supervision_file is None
         if supervision_file is None:
             supervision_file = SupervisionFile.objects.create(
-                staff=staff, created_on=timezone.localdate(), created_by=by
+                staff=staff, created_on=timezone.localdate(), created_by=by.user
             )
         # Archived is read from the leaving date: the day after it, the file is HR's.
         archived_before = before + dt.timedelta(days=1) if before else None
         supervision_file.staff = staff
 
         # The trail's writers queue on one lock until the transaction ends: write it last.
-        audit(
-            by,
+        by.audit(
             "change",
             staff,
-            request=request,
             detail=changes({"end_date": before}, {"end_date": last_day}),
         )
         for row in dropped:
-            audit(by, "delete", row, request=request, detail={"reason": "they leave before it"})
+            by.audit("delete", row, detail={"reason": "they leave before it"})
             row.delete()
         for row, old_end in ended:
-            audit(
-                by,
+            by.audit(
                 "change",
                 row,
-                request=request,
                 detail=changes({"end_date": old_end}, {"end_date": last_day}),
             )
-        audit(
-            by,
+        by.audit(
             "create" if created else "change",
             supervision_file,
-            request=request,
             detail={
                 "archived_to": "HR",
                 **changes(
@@ -108,7 +99,7 @@ def record_leaver(
                 "retention_ends": supervision_file.retention_ends,
             },
         )
-    forget(by)
+    forget(by.user)
     return supervision_file
 
 
@@ -130,16 +121,15 @@ def files_past_retention(day: dt.date) -> list[SupervisionFile]:
 def destroy_file(
     supervision_file: SupervisionFile,
     *,
-    by: Any,
+    by: Actor,
     on: dt.date,
-    request: HttpRequest | None = None,
 ) -> int:
     """Delete the file's documents from the database and from disk, and mark the file
     destroyed, naming who confirmed it. Returns how many documents went.
 
     The database changes and their audit entries commit together; the files on disk are removed
     only once that has committed, so a failure can never leave rows pointing at nothing."""
-    require_destroy_files(by, on)
+    require_destroy_files(by.user, on)
     if not supervision_file.past_retention(on):
         raise ValidationError(
             "This file is still within its retention period, so it cannot be destroyed",
@@ -150,22 +140,20 @@ def destroy_file(
         documents = list(Document.objects.filter(file=supervision_file).order_by("pk"))
         stored = [d.stored_name for d in documents]
         for document in documents:
-            audit(by, "delete", document, request=request, detail=document.audit_detail())
+            by.audit("delete", document, detail=document.audit_detail())
         Document.objects.filter(pk__in=[d.pk for d in documents]).delete()
         supervision_file.destroyed_on = on
-        supervision_file.destroyed_by = by
+        supervision_file.destroyed_by = by.user
         supervision_file.save(update_fields=["destroyed_on", "destroyed_by"])
-        audit(
-            by,
+        by.audit(
             "delete",
             supervision_file,
-            request=request,
             detail={
                 "staff_id": supervision_file.staff.staff_id,
                 "left_on": supervision_file.staff.end_date,
                 "retention_ends": supervision_file.retention_ends,
                 "documents_destroyed": len(documents),
-                "confirmed_by": by.get_username(),
+                "confirmed_by": by.user.get_username(),
             },
         )
 

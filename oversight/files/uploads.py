@@ -27,12 +27,11 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import Storage, default_storage
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 
 from oversight.access.files import can_upload_to_file
 from oversight.access.predicates import require
-from oversight.audit.trail import audit
+from oversight.audit.actor import Actor
 from oversight.files.models import Document, SupervisionFile, section_of
 from oversight.organisation.models import Staff
 
@@ -233,15 +232,15 @@ def _sha256(stream: IO[bytes]) -> str:
     return digest.hexdigest()
 
 
-def file_for(staff: Staff, *, by: Any, request: HttpRequest | None = None) -> SupervisionFile:
+def file_for(staff: Staff, *, by: Actor) -> SupervisionFile:
     """The person's file, created (and audited) the first time something is put in it."""
     found = SupervisionFile.objects.filter(staff=staff).first()
     if found is not None:
         return found
     created = SupervisionFile.objects.create(
-        staff=staff, created_on=timezone.localdate(), created_by=by
+        staff=staff, created_on=timezone.localdate(), created_by=by.user
     )
-    audit(by, "create", created, request=request, detail={"staff_id": staff.staff_id})
+    by.audit("create", created, detail={"staff_id": staff.staff_id})
     return created
 
 
@@ -252,8 +251,7 @@ def store_document(
     kind: str,
     title: str,
     expiry_date: dt.date | None,
-    by: Any,
-    request: HttpRequest | None = None,
+    by: Actor,
 ) -> Document:
     """Check the upload, write it under a random name, then record and audit it in one
     transaction. If anything fails after the write, the written file is removed again.
@@ -261,7 +259,7 @@ def store_document(
     Call it outside any wider transaction the caller might roll back later: the file on disk
     cannot take part in that (`retention.orphaned_files` finds any left that way)."""
     require(
-        can_upload_to_file(by, staff, section_of(kind)),
+        can_upload_to_file(by.user, staff, section_of(kind)),
         "You cannot add documents to this section of this person's file.",
     )
     checked = check_upload(uploaded)
@@ -272,7 +270,7 @@ def store_document(
     stored = storage.save(wanted, File(stream, name=wanted))
     try:
         with transaction.atomic():
-            supervision_file = file_for(staff, by=by, request=request)
+            supervision_file = file_for(staff, by=by)
             document = Document.objects.create(
                 file=supervision_file,
                 kind=kind,
@@ -283,9 +281,9 @@ def store_document(
                 content_type=checked.content_type,
                 size=checked.size,
                 sha256=digest,
-                uploaded_by=by,
+                uploaded_by=by.user,
             )
-            audit(by, "create", document, request=request, detail=document.audit_detail())
+            by.audit("create", document, detail=document.audit_detail())
     except BaseException:
         storage.delete(stored)
         raise

@@ -13,14 +13,13 @@ access rules depend on the organisation, never the other way round.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.http import HttpRequest
 
-from oversight.audit.trail import audit, changes
+from oversight.audit.actor import Actor
+from oversight.audit.trail import changes
 from oversight.organisation.models import LineManagement, Staff
 
 
@@ -76,8 +75,7 @@ def reassign_supervisees(
     new_supervisor: Staff,
     on: dt.date,
     *,
-    by: Any,
-    request: HttpRequest | None = None,
+    by: Actor,
 ) -> list[LineManagement]:
     """End each of the supervisor's current rows on the day before `on` and start a row with
     the new supervisor on `on` (keeping any planned end). All or nothing, each step audited.
@@ -96,22 +94,18 @@ def reassign_supervisees(
             created.append((row, new_row, planned_end))
         # The trail's writers queue on one lock until the transaction ends: write it last.
         for row, new_row, planned_end in created:
-            audit(
-                by,
+            by.audit(
                 "change",
                 row,
-                request=request,
                 detail={
                     **changes({"end_date": planned_end}, {"end_date": day_before}),
                     "reason": "supervisor changed",
                     "new_supervisor": new_supervisor.staff_id,
                 },
             )
-            audit(
-                by,
+            by.audit(
                 "create",
                 new_row,
-                request=request,
                 detail={
                     "staff_id": row.staff.staff_id,
                     "manager": new_supervisor.staff_id,

@@ -12,6 +12,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from oversight.audit.actor import Actor
 from oversight.files.retention import record_leaver
 from oversight.files.uploads import store_document
 from tests.browser.conftest import assert_accessible, screenshot, sign_in
@@ -147,9 +148,9 @@ def test_hr_confirms_destruction_after_retention(page: Page, live_server, org):
         kind="appraisal",
         title="Appraisal 2016",
         expiry_date=None,
-        by=org.users["manager"],
+        by=Actor(org.users["manager"]),
     )
-    record_leaver(leaver, dt.date(2017, 3, 31), by=org.users["manager"])
+    record_leaver(leaver, dt.date(2017, 3, 31), by=Actor(org.users["manager"]))
 
     sign_in(page, live_server, "hr", PASSWORD)
     page.goto(f"{live_server.url}/files/retention/")

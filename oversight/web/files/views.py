@@ -27,6 +27,7 @@ from oversight.access.files import (
 )
 from oversight.access.people import can_reassign_supervisees, can_record_leaver
 from oversight.access.queries import access_for, visible_agreements, visible_files
+from oversight.audit.actor import Actor
 from oversight.audit.trail import audit
 from oversight.files.due import file_due_items
 from oversight.files.models import SECTIONS, Document, SupervisionFile, add_years, retention_years
@@ -175,8 +176,7 @@ def upload(request: AuthenticatedHttpRequest, staff_id: str) -> HttpResponse:
                     kind=form.cleaned_data["kind"],
                     title=form.cleaned_data["title"],
                     expiry_date=form.cleaned_data["expiry_date"],
-                    by=request.user,
-                    request=request,
+                    by=Actor.from_request(request),
                 )
             except ValidationError as error:
                 form.add_error("document", error.messages[0])
@@ -249,7 +249,7 @@ def destroy(request: AuthenticatedHttpRequest, staff_id: str) -> HttpResponse:
     if supervision_file is None:
         raise Http404("This file is not past its retention period.")
     if request.method == "POST":
-        count = destroy_file(supervision_file, by=request.user, on=day, request=request)
+        count = destroy_file(supervision_file, by=Actor.from_request(request), on=day)
         messages.success(
             request,
             f"The supervision file of {supervision_file.staff.name} is destroyed "

@@ -22,6 +22,7 @@ from oversight.access.people import (
     reassign_candidates,
     supervisor_to_reassign,
 )
+from oversight.audit.actor import Actor
 from oversight.facts.live import staff_obligations
 from oversight.files.models import add_years, retention_years
 from oversight.files.retention import record_leaver, still_supervising
@@ -54,9 +55,7 @@ def reassign(request: AuthenticatedHttpRequest, staff_id: str) -> HttpResponse:
         on = form.cleaned_data["on"]
         try:
             if request.POST.get("confirm") == "yes":
-                reassign_supervisees(
-                    supervisor, new_supervisor, on, by=request.user, request=request
-                )
+                reassign_supervisees(supervisor, new_supervisor, on, by=Actor.from_request(request))
                 return redirect(
                     reverse("people:reassigned", args=[supervisor.staff_id])
                     + f"?to={new_supervisor.staff_id}&on={on.isoformat()}"
@@ -137,7 +136,7 @@ def leaver(request: AuthenticatedHttpRequest, staff_id: str) -> HttpResponse:
         last_day = form.cleaned_data["last_day"]
         try:
             if request.POST.get("confirm") == "yes":
-                record_leaver(staff, last_day, by=request.user, request=request)
+                record_leaver(staff, last_day, by=Actor.from_request(request))
                 messages.success(
                     request,
                     f"{staff.name}\N{RIGHT SINGLE QUOTATION MARK}s last working day is recorded "
