@@ -7,6 +7,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 CONFORMANCE = SHARED / "spec" / "conformance"
+INDICATORS = SHARED / "spec" / "indicators"
 
 
 def conformance_folders() -> list[Path]:
@@ -14,3 +15,11 @@ def conformance_folders() -> list[Path]:
     if not folders:
         raise RuntimeError(f"No conformance scenarios found in {CONFORMANCE}")
     return folders
+
+
+def indicator_examples() -> list[Path]:
+    """The worked examples of INDICATORS.md, each named after its conformance scenario."""
+    examples = sorted(INDICATORS.glob("*.csv"))
+    if not examples:
+        raise RuntimeError(f"No indicator examples found in {INDICATORS}")
+    return examples

@@ -7,4 +7,6 @@ No Django here: the web app and the CSV reader build ``facts.Facts`` and hand th
 - ``loader.load_policy(name_or_path) -> rules.Policy``; raises ``loader.PolicyError``.
 - ``engine.compute_obligations(policy, facts, as_of, *, subjects=None) -> list[Obligation]``.
 - ``report.write_csv(obligations, out)`` and ``report.write_table(obligations, out)``.
+- ``indicators.indicators(policy, facts, as_of)`` and ``indicators.trend(...)``: the compliance
+  figures of INDICATORS.md per team, service and organisation.
 """

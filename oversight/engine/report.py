@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TextIO
 
 from oversight.engine.engine import OBLIGATION_FIELDS, Obligation
@@ -62,20 +62,26 @@ def write_csv(obligations: Iterable[Obligation], out: TextIO) -> None:
 
 def write_table(obligations: Iterable[Obligation], out: TextIO) -> None:
     """An aligned plain-text table; the explanation, last, is not padded."""
-    body = rows(obligations)
-    widths = [len(h) for h in TABLE_HEADINGS[:-1]]
+    write_aligned(TABLE_HEADINGS, rows(obligations), out, empty="(no obligations)")
+
+
+def write_aligned(
+    headings: Sequence[str], body: Sequence[Sequence[str]], out: TextIO, *, empty: str
+) -> None:
+    """Headings, a rule and the rows, each column padded to its widest cell but the last; `empty`
+    stands in for the rows when there are none."""
+    widths = [len(h) for h in headings[:-1]]
     for row in body:
         for i, cell in enumerate(row[:-1]):
             widths[i] = max(widths[i], len(cell))
 
-    def line(cells: tuple[str, ...]) -> str:
+    def line(cells: Sequence[str]) -> str:
         padded = [cell.ljust(widths[i]) for i, cell in enumerate(cells[:-1])]
         return "  ".join([*padded, cells[-1]]).rstrip()
 
-    out.write(line(TABLE_HEADINGS) + "\n")
-    rule_line = tuple("-" * width for width in [*widths, len(TABLE_HEADINGS[-1])])
-    out.write(line(rule_line) + "\n")
+    out.write(line(headings) + "\n")
+    out.write(line(["-" * width for width in [*widths, len(headings[-1])]]) + "\n")
     for row in body:
         out.write(line(row) + "\n")
     if not body:
-        out.write("(no obligations)\n")
+        out.write(empty + "\n")
