@@ -60,10 +60,11 @@ class EditConflict(Exception):
         super().__init__(self.message("record"))
 
     def who(self) -> str:
+        """Who saved it, as the start of a sentence."""
         if self.saved_by is None:
             return "Someone else"
         if self.by is not None and self.saved_by.pk == getattr(self.by, "pk", None):
-            return "You (in another tab or window)"
+            return "You, in another tab or window,"
         staff = staff_of(self.saved_by)
         name = staff.name if staff else self.saved_by.get_full_name() or self.saved_by.username
         return f"Someone else ({name})"
@@ -76,11 +77,11 @@ class EditConflict(Exception):
         return f" at {local:%H:%M}{day}"
 
     def message(self, thing: str) -> str:
-        """What the page says, naming `thing` ("record", "agreement", "note")."""
+        """The error summary's words, naming `thing` ("record", "agreement")."""
         return (
             f"{self.who()} saved this {thing}{self.when()}, after you opened it. Your changes "
-            "have not been saved. What they saved is shown below where it differs from yours: "
-            "check it, change your answers if you need to, then save again."
+            "have not been saved yet: the saved answers that differ from yours are shown below. "
+            "Check them, then save again."
         )
 
 

@@ -48,14 +48,10 @@ def shown(field: forms.Field, value: Any) -> str:
     """A stored answer as the person would recognise it on the form."""
     if value is None or value == "" or value == [] or value == ():
         return "(left blank)"
-    if isinstance(field, forms.ModelMultipleChoiceField):
-        keys = [getattr(v, "pk", v) for v in value]
-        return ", ".join(
-            str(field.label_from_instance(o)) for o in field.queryset.filter(pk__in=keys)
-        )
-    if isinstance(field, forms.ModelChoiceField):
-        found = field.queryset.filter(pk=getattr(value, "pk", value)).first()
-        return str(field.label_from_instance(found)) if found is not None else str(value)
+    if isinstance(field, forms.ModelChoiceField) and field.queryset is not None:
+        keys = list(value) if isinstance(value, list | tuple) else [value]
+        chosen = field.queryset.filter(pk__in=[getattr(k, "pk", k) for k in keys])
+        return ", ".join(str(field.label_from_instance(o)) for o in chosen) or str(value)
     choices = getattr(field, "choices", None) or getattr(field.widget, "choices", None)
     if choices:
         labels = {str(key): str(label) for key, label in choices}
