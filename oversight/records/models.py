@@ -54,6 +54,7 @@ from oversight.records.workflow import (
 )
 from oversight.supervision.models import Session, SessionCase, SessionQuerySet
 from oversight.transitions import AppendOnlyError, TransitionRow
+from oversight.versions import Versioned
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -412,7 +413,7 @@ class ChildNote(RecordContent):
 # Professional (non-case) supervision: N Appendix 8 ----------------------------------------------
 
 
-class ProfessionalRecord(RecordContent):
+class ProfessionalRecord(Versioned, RecordContent):
     """The non-case part of a one-to-one, following Newham's professional supervision checklist."""
 
     session = models.OneToOneField(
@@ -515,7 +516,7 @@ def _non_negotiable(label: str) -> models.CharField:
     )
 
 
-class CaseNote(ChildNote):
+class CaseNote(Versioned, ChildNote):
     """The record of one child's case discussed in supervision, in Newham's PPF format."""
 
     kind = "Case supervision note"

@@ -3,17 +3,23 @@
 Every operation takes the `Actor` doing it (the user and their address), never a request, and runs
 in one transaction: the record contents refuse to save unless the record is with its author
 (RecordContent.save), so a record sent or agreed meanwhile makes the whole save roll back with a
-WorkflowError. Audit entries are filed under the session, as the workflow files its moves, and
+WorkflowError. What a form edits is saved only from the version the form was opened at
+(oversight.versions): a save from a page opened before someone else's raises EditConflict and rolls
+back too. A form that creates a session carries a token, so posting it twice makes one session.
+Audit entries are filed under the session, as the workflow files its moves, and
 name what changed, never the text written: the trail is read by more people than the record is.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
 
 from oversight.audit.actor import Actor
 from oversight.cases.models import Case
@@ -32,6 +38,7 @@ from oversight.records.models import (
     ensure_editable,
 )
 from oversight.supervision.models import Session, SessionCase
+from oversight.versions import claim
 
 SESSION_TYPE = Session._meta.label_lower
 ACTION_FIELDS = ("decision", "action", "desired_outcome", "due_date", "owner")
@@ -41,6 +48,15 @@ Rows = list[dict[str, Any]]  # decisions and actions rows: see save_actions
 
 # (action from an earlier supervision, status, comment): a review of it in this one.
 Review = tuple[Action, str, str]
+
+
+@dataclass(frozen=True)
+class Posted:
+    """What a form carries besides its answers: the version of what it edits, as it was when the
+    form was opened (None: not checked), and the token of a form that creates a session."""
+
+    seen_version: int | None = None
+    submission: uuid.UUID | None = None
 
 
 def audit_session(
@@ -62,14 +78,51 @@ def _set(obj: Any, values: dict[str, Any], changed: list[str], prefix: str = "")
     return len(changed) > before
 
 
-def _session(session: Session | None, changed: list[str], **values: Any) -> tuple[Session, bool]:
-    """The session, new or with its details updated; True if it was created."""
+def _lock(session: Session) -> Session:
+    """The session as stored now, locked until the transaction ends: saves of any of its parts
+    queue behind each other here, so a version is checked and moved on by one save at a time."""
+    return Session.objects.select_for_update().get(pk=session.pk)
+
+
+def _created_once(
+    submission: uuid.UUID | None, author: Staff, create: Callable[[], Session]
+) -> tuple[Session, bool]:
+    """The session made by `create`, or, if the form with this `submission` token was posted
+    before (a double click, a resent form), the session it made then; True if made now. The
+    token's unique constraint settles two posts arriving together."""
+    if submission is None:
+        return create(), True
+    earlier = Session.objects.filter(submission=submission).first()
+    if earlier is None:
+        try:
+            with transaction.atomic():  # a savepoint: the failed insert is undone on its own
+                return create(), True
+        except IntegrityError:
+            earlier = Session.objects.filter(submission=submission).first()
+            if earlier is None:
+                raise
+    if earlier.supervisor_id != author.pk:
+        raise PermissionDenied("This form was used by someone else. Open the page again.")
+    return earlier, False
+
+
+def _session(
+    session: Session | None, changed: list[str], by: Actor, posted: Posted, **values: Any
+) -> tuple[Session, bool]:
+    """The session, new (or made already by this form) or with its details updated; True if it
+    was created now."""
     if session is None:
-        return Session.objects.create(**values), True
+        author = values["supervisor"]
+        return _created_once(
+            posted.submission,
+            author,
+            lambda: Session.objects.create(submission=posted.submission, **values),
+        )
     # The session's own fields are no RecordContent: check the record is with its author here.
     ensure_editable(session.pk)
-    if _set(session, values, changed):
-        session.save()
+    claim(session, _lock(session), posted.seen_version, by=by.user)
+    _set(session, values, changed)
+    session.save()
     return session, False
 
 
@@ -150,9 +203,12 @@ def book_supervision(
     start_time: dt.time,
     duration_minutes: int,
     location: str,
+    submission: uuid.UUID | None = None,
 ) -> Session:
-    with transaction.atomic():
-        session = Session.objects.create(
+    """A one-to-one (or case discussion) booked; the booking form posted twice books one."""
+
+    def create() -> Session:
+        return Session.objects.create(
             type=kind,
             date=date,
             start_time=start_time,
@@ -160,8 +216,13 @@ def book_supervision(
             location=location,
             supervisor=supervisor,
             supervisee=supervisee,
+            submission=submission,
         )
-        by.audit("create", session)
+
+    with transaction.atomic():
+        session, created = _created_once(submission, supervisor, create)
+        if created:
+            by.audit("create", session)
     return session
 
 
@@ -174,10 +235,14 @@ def save_professional(
     learning_removed: list[LearningActivity],
     actions: list[dict[str, Any]],
     reviews: list[Review],
+    seen_version: int | None = None,
 ) -> ProfessionalRecord:
     """The professional part of a one-to-one: its topics, learning, actions and the review of the
-    previous supervision's actions."""
+    previous supervision's actions; EditConflict if it was saved since version `seen_version`."""
     with transaction.atomic():
+        _lock(record)
+        stored = ProfessionalRecord.objects.filter(session=record).first()
+        claim(professional, stored, seen_version, by=by.user)
         professional.session = record
         professional.save()
         for activity in learning:
@@ -209,9 +274,14 @@ def save_case_note(
     note: CaseNote,
     actions: list[dict[str, Any]],
     reviews: list[Review],
+    seen_version: int | None = None,
 ) -> CaseNote:
-    """A child's case supervision (the PPF note), its actions and the review of earlier ones."""
+    """A child's case supervision (the PPF note), its actions and the review of earlier ones;
+    EditConflict if the note was saved since version `seen_version`."""
     with transaction.atomic():
+        _lock(record)
+        stored = CaseNote.objects.filter(session=record, case=note.case).first()
+        claim(note, stored, seen_version, by=by.user)
         note.save()
         save_actions(record, actions, [], case=note.case)
         _mark_reviews(record, reviews, by)
@@ -242,15 +312,20 @@ def _save_record(
     values: dict[str, Any],
     contents: Callable[[Session, list[str]], None],
     actions: Rows,
+    posted: Posted,
     *,
     about: Case | None = None,
     **detail: Any,
 ) -> Session:
     """The session (new, or its `values` updated), its `contents` and its actions (about one
-    child, or None), audited as created or as what changed."""
+    child, or None), audited as created or as what changed. A new record's form posted again
+    writes nothing more: it finds the record it made."""
     changed: list[str] = []
     with transaction.atomic():
-        session, created = _session(session, changed, **values)
+        new = session is None
+        session, created = _session(session, changed, by, posted, **values)
+        if new and not created:
+            return session  # the same form posted again: it made this record already
         contents(session, changed)
         save_actions(session, actions, changed, case=about)
         _finish(by, session, created, changed, **detail)
@@ -270,7 +345,14 @@ def _stripped(data: Data, *names: str) -> dict[str, str]:
 
 
 def save_oversight(
-    *, by: Actor, session: Session | None, author: Staff, case: Case, data: Data, actions: Rows
+    *,
+    by: Actor,
+    session: Session | None,
+    author: Staff,
+    case: Case,
+    data: Data,
+    actions: Rows,
+    posted: Posted = Posted(),
 ) -> Session:
     """Management oversight, or an ad hoc case discussion, of one child."""
 
@@ -281,11 +363,20 @@ def save_oversight(
 
     values = {"type": data["type"], "date": data["date"], "supervisee": data["worker"]}
     values["supervisor"] = author
-    return _save_record(by, session, values, contents, actions, about=case, case=case.case_id)
+    return _save_record(
+        by, session, values, contents, actions, posted, about=case, case=case.case_id
+    )
 
 
 def save_group(
-    *, by: Actor, session: Session | None, author: Staff, team: Team, data: Data, actions: Rows
+    *,
+    by: Actor,
+    session: Session | None,
+    author: Staff,
+    team: Team,
+    data: Data,
+    actions: Rows,
+    posted: Posted = Posted(),
 ) -> Session:
     """Group reflective supervision: who came, the case presented, what the group learned."""
 
@@ -300,11 +391,18 @@ def save_group(
         _cases(session, data["cases"], changed)
 
     values = {"type": "group", "date": data["date"], "supervisor": author, "team": team}
-    return _save_record(by, session, values, contents, actions, team=team.name)
+    return _save_record(by, session, values, contents, actions, posted, team=team.name)
 
 
 def save_observation(
-    *, by: Actor, session: Session | None, author: Staff, worker: Staff, data: Data, actions: Rows
+    *,
+    by: Actor,
+    session: Session | None,
+    author: Staff,
+    worker: Staff,
+    data: Data,
+    actions: Rows,
+    posted: Posted = Posted(),
 ) -> Session:
     """A practice observation of one worker."""
 
@@ -317,7 +415,7 @@ def save_observation(
 
     values = {"type": "practice_observation", "date": data["date"], "supervisee": worker}
     values["supervisor"] = author
-    return _save_record(by, session, values, contents, actions, staff=worker.staff_id)
+    return _save_record(by, session, values, contents, actions, posted, staff=worker.staff_id)
 
 
 def save_chair(
@@ -329,6 +427,7 @@ def save_chair(
     day: dt.date,
     reviews: dict[Case, Data],
     actions: Rows,
+    posted: Posted = Posted(),
 ) -> Session:
     """A conference chair's dedicated supervision: `reviews` maps each child reviewed to the
     answers to the eight questions."""
@@ -343,4 +442,4 @@ def save_chair(
             _write_child_note(ChairReview, session, case, written, changed, f"{case.case_id} ")
 
     values = {"type": "conference_chair", "date": day, "supervisor": author, "supervisee": chair}
-    return _save_record(by, session, values, contents, actions, staff=chair.staff_id)
+    return _save_record(by, session, values, contents, actions, posted, staff=chair.staff_id)

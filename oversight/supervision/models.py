@@ -24,6 +24,7 @@ from oversight.formatting import long_date, long_time
 from oversight.model_fields import own_field
 from oversight.organisation.models import LineManagement, Staff, Team
 from oversight.transitions import Move, NotAllowed, TransitionRow, Workflow, WorkflowError
+from oversight.versions import STAMP_FIELDS, Versioned, claim
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -68,7 +69,9 @@ class SessionQuerySet(models.QuerySet["Session"]):
         return self.filter(Q(supervisor=staff) | Q(supervisee=staff))
 
 
-class Session(models.Model):
+class Session(Versioned):
+    """A supervision session; as a record written on one page, `Versioned` (oversight.versions)."""
+
     session_id = models.CharField("session ID", max_length=50, unique=True, default=new_session_id)
     type = models.CharField(
         max_length=30, choices=[(t, SESSION_TYPE_LABELS[t]) for t in SESSION_TYPES]
@@ -97,6 +100,9 @@ class Session(models.Model):
         null=True, blank=True, help_text="When the record of the session was completed."
     )
     cases = models.ManyToManyField(Case, through="SessionCase", related_name="sessions")
+    # The hidden token of the form that created the session (a booking, a new record): posted
+    # twice (a double click, a resent form), it finds this session instead of making another.
+    submission = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     objects = SessionQuerySet.as_manager()
 
@@ -275,7 +281,7 @@ class AgreementQuerySet(models.QuerySet["Agreement"]):
         )
 
 
-class Agreement(models.Model):
+class Agreement(Versioned):
     """A supervision agreement signed by a supervisee and their supervisor (N 6, B Appendix A)."""
 
     staff = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="agreements")
@@ -465,12 +471,22 @@ class Agreement(models.Model):
             )
         return agreement
 
-    def update_terms(self, *, by: User, on: dt.date | None = None, **terms: str) -> bool:
-        """Change the terms while the agreement is not signed; True if anything changed."""
+    def update_terms(
+        self,
+        *,
+        by: User,
+        on: dt.date | None = None,
+        seen_version: int | None = None,
+        **terms: str,
+    ) -> bool:
+        """Change the terms while the agreement is not signed; True if anything changed.
+        `seen_version` is the version the form was opened at: EditConflict if the terms were
+        saved since (oversight.versions)."""
         day = on or timezone.localdate()
         cleaned = _clean_terms(terms)
         with transaction.atomic():
-            # Locked so a confirmation given at the same moment cannot sign the old wording.
+            # Locked so a confirmation given at the same moment cannot sign the old wording,
+            # and a save from another tab cannot slip in between the check and the write.
             current = Agreement.objects.select_for_update().get(pk=self.pk)
             current._check_open(day, "change")
             if current.role_of(by) != "supervisor":
@@ -481,6 +497,7 @@ class Agreement(models.Model):
             changed = changes({name: getattr(current, name) for name in cleaned}, cleaned)
             if not changed:
                 return False
+            claim(current, current, seen_version, by=by)
             cleared = [
                 role
                 for role in ("supervisor", "supervisee")
@@ -491,13 +508,20 @@ class Agreement(models.Model):
             def rewrite(agreement: Agreement, move: Move | None = None) -> None:
                 for name, value in cleaned.items():
                     setattr(agreement, name, value)
+                for name in STAMP_FIELDS:  # the workflow may hand over a fresh copy of `current`
+                    setattr(agreement, name, getattr(current, name))
                 # A confirmation is a signature on the terms as they stood when it was given.
                 # Whoever confirmed did not agree to the new wording, so both confirm again
                 # rather than one person's signature carrying over to terms they never saw.
                 agreement.supervisor_confirmed_at = None
                 agreement.supervisee_confirmed_at = None
                 agreement.save(
-                    update_fields=[*cleaned, "supervisor_confirmed_at", "supervisee_confirmed_at"]
+                    update_fields=[
+                        *cleaned,
+                        "supervisor_confirmed_at",
+                        "supervisee_confirmed_at",
+                        *STAMP_FIELDS,
+                    ]
                 )
 
             if cleared:
@@ -589,7 +613,12 @@ class Agreement(models.Model):
             raise error
 
     def _copy_from(self, other: Agreement) -> None:
-        for name in (*AGREEMENT_TERMS, "supervisor_confirmed_at", "supervisee_confirmed_at"):
+        for name in (
+            *AGREEMENT_TERMS,
+            "supervisor_confirmed_at",
+            "supervisee_confirmed_at",
+            *STAMP_FIELDS,
+        ):
             setattr(self, name, getattr(other, name))
         self.signed_date = other.signed_date
 

@@ -47,7 +47,9 @@ from oversight.supervision.models import (
     AgreementNotAllowed,
     AgreementState,
 )
+from oversight.versions import EditConflict, seen_version
 from oversight.web.agreements.forms import AgreementForm, frequency_label
+from oversight.web.conflicts import refuse
 from oversight.web.requests import AuthenticatedHttpRequest
 
 PAGE_SIZE = 50
@@ -168,24 +170,30 @@ def new_agreement(request: AuthenticatedHttpRequest, staff_pk: int) -> HttpRespo
 def edit_agreement(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
     agreement = agreement_to_edit(request.user, pk, today)
-    form = AgreementForm(
-        request.POST or None,
-        initial=agreement.terms(),
-        policy_hint=_policy_hint(agreement.staff),
-    )
+    hint = _policy_hint(agreement.staff)
+    form = AgreementForm(request.POST or None, initial=agreement.terms(), policy_hint=hint)
     if request.method == "GET":
         # The edit page shows the whole agreement, as its own page does: a look to record.
         with transaction.atomic():
             audit(request.user, "view", agreement, request=request, detail={"page": "edit"})
+    # The terms are saved only from the version the page was opened at (oversight.versions).
+    seen = seen_version(request.POST or None)
+    saving: dict[str, Any] = {"version": agreement.version if seen is None else seen}
     if request.method == "POST" and form.is_valid():
 
         def update(terms: dict[str, str]) -> Agreement:
-            agreement.update_terms(by=request.user, on=today, **terms)
+            agreement.update_terms(by=request.user, on=today, seen_version=seen, **terms)
             return agreement
 
-        saved = _save_terms(request, form, update)
-        if saved is not None:
-            return saved
+        try:
+            saved = _save_terms(request, form, update)
+        except EditConflict as conflict:
+            agreement.refresh_from_db()
+            stored = AgreementForm(initial=agreement.terms(), policy_hint=hint)
+            saving = refuse(conflict, form, stored, "agreement")
+        else:
+            if saved is not None:
+                return saved
     return _form_page(
         request,
         form,
@@ -193,6 +201,7 @@ def edit_agreement(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         agreement.supervisor,
         agreement=agreement,
         confirmed_by=_confirmations(agreement),
+        **saving,
     )
 
 

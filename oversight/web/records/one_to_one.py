@@ -48,6 +48,8 @@ from oversight.records.workflow import (
     WorkflowError,
     require_staff,
 )
+from oversight.versions import EditConflict, seen_version, version_of
+from oversight.web.conflicts import refuse
 from oversight.web.records.forms import (
     KIND_HINTS,
     AgendaItemForm,
@@ -61,6 +63,7 @@ from oversight.web.records.forms import (
     action_rows,
     error_summary,
 )
+from oversight.web.records.submissions import posted_submission, submission_to_show
 from oversight.web.records.views import audit_record
 from oversight.web.requests import AuthenticatedHttpRequest
 
@@ -92,6 +95,7 @@ def book(request: AuthenticatedHttpRequest) -> HttpResponse:
             by=Actor.from_request(request),
             supervisor=supervisor,
             supervisee=supervisee,
+            submission=posted_submission(request.POST),
             **form.cleaned_data,
         )
         messages.success(
@@ -103,7 +107,12 @@ def book(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "records/book.html",
-        {"form": form, "supervisee": supervisee, "kind_hints": KIND_HINTS},
+        {
+            "form": form,
+            "supervisee": supervisee,
+            "kind_hints": KIND_HINTS,
+            "submission": submission_to_show(request.POST or None),
+        },
     )
 
 
@@ -267,6 +276,8 @@ def professional(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
     previous = [a for a in previous_actions(record) if a.case_id is None]
     reviews = _review_forms(request, record, previous)
+    seen = seen_version(data)
+    saving: dict[str, Any] = {"version": version_of(instance) if seen is None else seen}
 
     if request.method == "POST":
         valid = [form.is_valid(), actions.is_valid(), learning.is_valid()]
@@ -283,10 +294,15 @@ def professional(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                     learning_removed=learning.deleted_objects,
                     actions=actions.rows(),
                     reviews=_reviews(reviews),
+                    seen_version=seen,
                 )
             except RecordLocked:
                 return locked(request, Record.of(record))
-            return _saved(request, record, "records:professional")
+            except EditConflict as conflict:
+                stored = ProfessionalRecord.objects.filter(session=record).first()
+                saving = refuse(conflict, form, ProfessionalForm(instance=stored))
+            else:
+                return _saved(request, record, "records:professional")
 
     audit_record(request, "view", record, {"page": "professional"})
     return render(
@@ -299,6 +315,7 @@ def professional(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "learning": learning,
             "reviews": reviews,
             "error_list": error_summary(form, actions, learning, *(f for _, f in reviews)),
+            **saving,
         },
     )
 
@@ -409,6 +426,8 @@ def case_note(request: AuthenticatedHttpRequest, pk: int, case_pk: int) -> HttpR
     form = CaseNoteForm(data, instance=note or CaseNote(session=record, case=case))
     actions = _actions(request, record, case)
     reviews = _review_forms(request, record, list(previous_actions(record, case)))
+    seen = seen_version(data)
+    saving: dict[str, Any] = {"version": version_of(note) if seen is None else seen}
 
     if request.method == "POST":
         valid = [form.is_valid(), actions.is_valid(), *(f.is_valid() for _, f in reviews)]
@@ -420,10 +439,15 @@ def case_note(request: AuthenticatedHttpRequest, pk: int, case_pk: int) -> HttpR
                     note=form.save(commit=False),
                     actions=actions.rows(),
                     reviews=_reviews(reviews),
+                    seen_version=seen,
                 )
             except RecordLocked:
                 return locked(request, Record.of(record))
-            return _saved(request, record, "records:case_note", case_pk=case.pk)
+            except EditConflict as conflict:
+                stored = CaseNote.objects.filter(session=record, case=case).first()
+                saving = refuse(conflict, form, CaseNoteForm(instance=stored))
+            else:
+                return _saved(request, record, "records:case_note", case_pk=case.pk)
 
     siblings = list(case.siblings().active_on(record.date))
     noted = set(CaseNote.objects.filter(session=record).values_list("case_id", flat=True))
@@ -441,6 +465,7 @@ def case_note(request: AuthenticatedHttpRequest, pk: int, case_pk: int) -> HttpR
             "siblings": siblings,
             "siblings_to_copy": [s for s in siblings if s.pk not in noted],
             "error_list": error_summary(form, actions, *(f for _, f in reviews)),
+            **saving,
         },
     )
 

@@ -34,6 +34,8 @@ from oversight.records import writing
 from oversight.records.models import ChairReview, GroupRecord, PracticeObservation
 from oversight.records.workflow import WorkflowError
 from oversight.supervision.models import Session
+from oversight.versions import EditConflict, seen_version
+from oversight.web.conflicts import refuse
 from oversight.web.records import guidance
 from oversight.web.records.forms import (
     ChairForm,
@@ -48,6 +50,7 @@ from oversight.web.records.forms import (
     posted,
     unjudged,
 )
+from oversight.web.records.submissions import posted_submission, submission_to_show
 from oversight.web.requests import AuthenticatedHttpRequest
 
 # A per-child form on the page, with the child it is about.
@@ -114,7 +117,14 @@ class RecordKind:
         """A post that changes what the page shows rather than saving (besides adding a row)."""
         return False
 
-    def save(self, form: Any, subforms: list[Subform], actions: list[dict[str, Any]]) -> Session:
+    def save(
+        self,
+        form: Any,
+        subforms: list[Subform],
+        actions: list[dict[str, Any]],
+        posted: writing.Posted,
+    ) -> Session:
+        """Save through the kind's domain operation, passing on what the form carries."""
         raise NotImplementedError
 
     def context(self, form: Any, subforms: list[Subform]) -> dict[str, Any]:
@@ -137,8 +147,14 @@ class RecordKind:
 def record_page(request: AuthenticatedHttpRequest, page: RecordKind) -> HttpResponse:
     session = page.session
     owners = page.owners()
-    if request.method == "POST":
-        data = request.POST
+    # A record being changed carries its version (oversight.versions); a new one, its token.
+    data = request.POST if request.method == "POST" else None
+    seen = seen_version(data)
+    saving: dict[str, Any] = {
+        "version": (session.version if seen is None else seen) if session else None,
+        "submission": None if session else submission_to_show(data),
+    }
+    if data is not None:
         complete = "save" in data  # only the main button checks the record is complete
         form = page.form(data, complete=complete)
         actions = action_formset(data, owners=owners, existing=[])
@@ -150,11 +166,17 @@ def record_page(request: AuthenticatedHttpRequest, page: RecordKind) -> HttpResp
             actions = unjudged(actions, add_row=adding)
             subforms = [(case, type(f)(initial=posted(f), prefix=f.prefix)) for case, f in subforms]
         elif form.is_valid() & actions.is_valid() & all([f.is_valid() for _, f in subforms]):
+            carried = writing.Posted(seen_version=seen, submission=posted_submission(data))
             try:
-                saved = page.save(form, subforms, actions.rows())
+                saved = page.save(form, subforms, actions.rows(), carried)
             except WorkflowError as problem:
                 # Sent or agreed meanwhile: the save rolled back, and the page says why.
                 form.add_error(None, str(problem))
+            except EditConflict as conflict:
+                # Saved by someone else since this page was opened: show what they saved.
+                assert session is not None  # only a record already stored has a version
+                session.refresh_from_db()
+                saving |= refuse(conflict, form, page.form(initial=page.initial()))
             else:
                 done = "saved" if session is not None else "created"
                 messages.success(
@@ -181,6 +203,7 @@ def record_page(request: AuthenticatedHttpRequest, page: RecordKind) -> HttpResp
             "actions": actions,
             "subforms": subforms,
             "error_list": _errors(form, actions, *(f for _, f in subforms)),
+            **saving,
             **page.context(form, subforms),
         },
     )
@@ -266,7 +289,13 @@ class OversightPage(RecordKind):
             "rationale": note.rationale if note else "",
         }
 
-    def save(self, form: Any, subforms: list[Subform], actions: list[dict[str, Any]]) -> Session:
+    def save(
+        self,
+        form: Any,
+        subforms: list[Subform],
+        actions: list[dict[str, Any]],
+        posted: writing.Posted,
+    ) -> Session:
         return writing.save_oversight(
             by=Actor.from_request(self.request),
             session=self.session,
@@ -274,6 +303,7 @@ class OversightPage(RecordKind):
             case=self.subject,
             data=form.cleaned_data,
             actions=actions,
+            posted=posted,
         )
 
     def context(self, form: Any, subforms: list[Subform]) -> dict[str, Any]:
@@ -347,7 +377,13 @@ class GroupPage(RecordKind):
         initial["cases"] = ", ".join(cases)
         return initial
 
-    def save(self, form: Any, subforms: list[Subform], actions: list[dict[str, Any]]) -> Session:
+    def save(
+        self,
+        form: Any,
+        subforms: list[Subform],
+        actions: list[dict[str, Any]],
+        posted: writing.Posted,
+    ) -> Session:
         return writing.save_group(
             by=Actor.from_request(self.request),
             session=self.session,
@@ -355,6 +391,7 @@ class GroupPage(RecordKind):
             team=self.subject,
             data=form.cleaned_data,
             actions=actions,
+            posted=posted,
         )
 
     def context(self, form: Any, subforms: list[Subform]) -> dict[str, Any]:
@@ -405,7 +442,13 @@ class ObservationPage(RecordKind):
             }
         return initial
 
-    def save(self, form: Any, subforms: list[Subform], actions: list[dict[str, Any]]) -> Session:
+    def save(
+        self,
+        form: Any,
+        subforms: list[Subform],
+        actions: list[dict[str, Any]],
+        posted: writing.Posted,
+    ) -> Session:
         return writing.save_observation(
             by=Actor.from_request(self.request),
             session=self.session,
@@ -413,6 +456,7 @@ class ObservationPage(RecordKind):
             worker=self.subject,
             data=form.cleaned_data,
             actions=actions,
+            posted=posted,
         )
 
     def context(self, form: Any, subforms: list[Subform]) -> dict[str, Any]:
@@ -487,7 +531,13 @@ class ChairPage(ObservationPage):
             found.append((case, ChairReviewForm(initial=initial, prefix=f"review-{case.pk}")))
         return found
 
-    def save(self, form: Any, subforms: list[Subform], actions: list[dict[str, Any]]) -> Session:
+    def save(
+        self,
+        form: Any,
+        subforms: list[Subform],
+        actions: list[dict[str, Any]],
+        posted: writing.Posted,
+    ) -> Session:
         return writing.save_chair(
             by=Actor.from_request(self.request),
             session=self.session,
@@ -496,6 +546,7 @@ class ChairPage(ObservationPage):
             day=form.cleaned_data["date"],
             reviews={case: review.cleaned_data for case, review in subforms},
             actions=actions,
+            posted=posted,
         )
 
     def context(self, form: Any, subforms: list[Subform]) -> dict[str, Any]:
