@@ -298,7 +298,9 @@ def refused(response: Any, role: str) -> bool:
 
 
 @contextmanager
-def organisation_built_once(django_db_blocker: Any, tmp_path_factory: Any) -> Iterator[Organisation]:
+def organisation_built_once(
+    django_db_blocker: Any, tmp_path_factory: Any
+) -> Iterator[Organisation]:
     """The organisation, for a module of tests, inside a transaction rolled back at the end.
 
     Each test opens pages in a transaction of its own within it, so a test that changes a record
