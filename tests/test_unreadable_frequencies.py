@@ -1,4 +1,4 @@
-"""An agreed frequency stored before frequencies were checked (999999999d, "fortnightly") does not
+"""An agreed frequency stored before frequencies were checked (999999999d, "fortnight") does not
 stop the pages that work out the person's supervision: it counts as no agreed frequency, so the
 policy's applies, and `oversight check --database default` lists it with how to put it right."""
 
@@ -42,7 +42,7 @@ def agreement_obligations(staff: Staff, today: dt.date) -> list[Any]:
     ]
 
 
-@pytest.mark.parametrize("frequency", ["999999999d", "fortnightly", "0d", "14 days"])
+@pytest.mark.parametrize("frequency", ["999999999d", "fortnight", "0d", "14 days"])
 def test_it_loads_an_unreadable_frequency_as_no_agreed_frequency(
     org: Council, frequency: str
 ) -> None:

@@ -24,7 +24,7 @@ def unreadable_agreed_frequencies(
     which they are and how to put them right."""
     if not databases:
         return []
-    found = []
+    found: list[checks.CheckMessage] = []
     try:
         agreements = list(
             Agreement.objects.in_force()

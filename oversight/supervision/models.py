@@ -238,7 +238,7 @@ def validate_frequency(value: str | None) -> str:
 def readable_frequency(value: str | None) -> str | None:
     """A stored frequency as the engine is to read it, or None when it has none or cannot be read.
 
-    Frequencies were not checked when some agreements were stored (999999999d, "fortnightly"):
+    Frequencies were not checked when some agreements were stored (999999999d, "fortnight"):
     such an agreement follows the policy's frequency, as an empty one does, rather than stopping
     every page that works out the person's supervision. `oversight check --database default`
     lists them (oversight/supervision/checks.py)."""
