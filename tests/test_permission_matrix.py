@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -297,20 +298,21 @@ def refused(response: Any, role: str) -> bool:
     return response.status_code in {403, 404}
 
 
-@pytest.fixture(scope="module")
-def organisation(
-    django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any
+@contextmanager
+def organisation_built_once(
+    django_db_blocker: Any, tmp_path_factory: Any
 ) -> Iterator[Organisation]:
+    """The organisation, for a module of tests, inside a transaction rolled back at the end.
+
+    Each test opens pages in a transaction of its own within it, so a test that changes a record
+    changes it only for itself. The clock stays at NOW throughout: the organisation is dated from
+    today."""
     from django.test import override_settings
 
     files = override_settings(
         MEDIA_ROOT=tmp_path_factory.mktemp("files"),
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
     )
-    # Built once for the module, inside a transaction rolled back at the end: each test opens
-    # pages in a transaction of its own within it, so a test that changes a record changes it
-    # only for itself.
-    # The clock stays at NOW for the whole module: the organisation is dated from today.
     with django_db_blocker.unblock(), files, time_machine.travel(NOW, tick=False):
         atomic = transaction.atomic()
         atomic.__enter__()
@@ -319,6 +321,14 @@ def organisation(
         finally:
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
+def organisation(
+    django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any
+) -> Iterator[Organisation]:
+    with organisation_built_once(django_db_blocker, tmp_path_factory) as org:
+        yield org
 
 
 def open_as(org: Organisation, role: str, row: Row, address: str) -> Any:

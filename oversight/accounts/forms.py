@@ -22,7 +22,8 @@ class SecurityCodeForm(forms.Form):
     def clean_code(self) -> str:
         # People copy codes with the space some apps show in the middle.
         code = "".join(self.cleaned_data["code"].split())
-        if not (code.isdigit() and len(code) == 6):
+        # isascii: "²" is a digit to isdigit() but not a number int() reads.
+        if not (code.isascii() and code.isdigit() and len(code) == 6):
             raise forms.ValidationError("Security code must be 6 numbers")
         return code
 
@@ -46,7 +47,7 @@ class SignInCodeForm(SecurityCodeForm):
 
         typed = self.cleaned_data["code"]
         code = "".join(typed.split())
-        if code.isdigit() and len(code) == 6:
+        if code.isascii() and code.isdigit() and len(code) == 6:
             return code
         if recovery.looks_like_one(typed):
             return recovery.normalise(typed)

@@ -19,6 +19,7 @@ from oversight.supervision.models import (
     Agreement,
     Session,
     SessionCase,
+    readable_frequency,
 )
 
 
@@ -125,7 +126,7 @@ def load_facts(
             )
         ),
         agreements=tuple(
-            facts.Agreement(staff_id, supervisor_id, signed, frequency or None)
+            facts.Agreement(staff_id, supervisor_id, signed, readable_frequency(frequency))
             for staff_id, supervisor_id, signed, frequency in for_staff(
                 Agreement.objects.signed()
             ).values_list("staff__staff_id", "supervisor__staff_id", "signed_date", "frequency")

@@ -241,9 +241,30 @@ def validate_frequency(value: str | None) -> str:
     return str(period)
 
 
+def readable_frequency(value: str | None) -> str | None:
+    """A stored frequency as the engine is to read it, or None when it has none or cannot be read.
+
+    Frequencies were not checked when some agreements were stored (999999999d, "fortnight"):
+    such an agreement follows the policy's frequency, as an empty one does, rather than stopping
+    every page that works out the person's supervision. `oversight check --database default`
+    lists them (oversight/supervision/checks.py)."""
+    try:
+        return validate_frequency(value) or None
+    except ValidationError:
+        return None
+
+
 class AgreementQuerySet(models.QuerySet["Agreement"]):
     def signed(self) -> AgreementQuerySet:
         return self.filter(signed_date__isnull=False)
+
+    def in_force(self) -> AgreementQuerySet:
+        """Signed, and not followed by a later signed agreement for the same person."""
+        later_signed = Agreement.objects.filter(staff=OuterRef("staff")).filter(
+            Q(signed_date__gt=OuterRef("signed_date"))
+            | Q(signed_date=OuterRef("signed_date"), pk__gt=OuterRef("pk"))
+        )
+        return self.signed().filter(~Exists(later_signed))
 
     def unsigned(self) -> AgreementQuerySet:
         return self.filter(signed_date__isnull=True)

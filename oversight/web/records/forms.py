@@ -153,10 +153,17 @@ class ProfessionalForm(forms.ModelForm):
         return timezone.make_aware(dt.datetime.combine(day, time))
 
 
+# Rows a page takes of one kind (actions, learning activities). Far more than any record needs;
+# without a limit a post claiming a million rows would have the page build and draw a thousand.
+MAX_ROWS = 100
+TOO_MANY_ROWS = "A record can hold at most %(num)d rows here: remove some rows and save again"
+
+
 class RemovableFormSet(BaseModelFormSet):
     """Rows saved with the page; an existing row can be ticked to remove it."""
 
     deletion_widget = forms.CheckboxInput
+    default_error_messages = {"too_many_forms": TOO_MANY_ROWS}
 
     def add_fields(self, form: forms.ModelForm[Any], index: int | None) -> None:
         super().add_fields(form, index)
@@ -182,7 +189,14 @@ class LearningActivityForm(forms.ModelForm):
 
 
 LearningFormSet = modelformset_factory(
-    LearningActivity, form=LearningActivityForm, formset=RemovableFormSet, extra=1, can_delete=True
+    LearningActivity,
+    form=LearningActivityForm,
+    formset=RemovableFormSet,
+    extra=1,
+    can_delete=True,
+    max_num=MAX_ROWS,
+    validate_max=True,
+    absolute_max=MAX_ROWS,
 )
 
 
@@ -427,12 +441,21 @@ class ActionForm(forms.Form):
 
 
 class BaseActionFormSet(forms.BaseFormSet):
+    default_error_messages = {"too_many_forms": TOO_MANY_ROWS}
+
     def rows(self) -> list[dict[str, Any]]:
         """Rows to keep, change or remove: blank new rows are dropped."""
         return [f.cleaned_data for f in self.forms if not f.is_blank]
 
 
-ActionFormSet = forms.formset_factory(ActionForm, formset=BaseActionFormSet, extra=0)
+ActionFormSet = forms.formset_factory(
+    ActionForm,
+    formset=BaseActionFormSet,
+    extra=0,
+    max_num=MAX_ROWS,
+    validate_max=True,
+    absolute_max=MAX_ROWS,
+)
 
 
 def _action_formset(data: Any = None, **kwargs: Any) -> BaseActionFormSet:

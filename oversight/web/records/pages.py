@@ -329,7 +329,7 @@ class GroupPage(RecordKind):
 
     @classmethod
     def find(cls, value: str) -> Team:
-        if not value.isdigit():
+        if not (value.isascii() and value.isdigit()):  # int() cannot read "²", which isdigit
             raise Http404("No such team.")
         return get_object_or_404(Team, pk=int(value))
 
@@ -518,7 +518,7 @@ class ChairPage(ObservationPage):
     def subforms(self, data: Any, complete: bool) -> list[Subform]:
         """The eight questions for each child chosen (posted, or on the record)."""
         if data is not None:
-            picked = {int(p) for p in data.getlist("cases") if p.isdigit()}
+            picked = {int(p) for p in data.getlist("cases") if p.isascii() and p.isdigit()}
             chosen = [case for case, _ in self.rows if case.pk in picked]
             return [
                 (case, ChairReviewForm(data, prefix=f"review-{case.pk}", complete=complete))
