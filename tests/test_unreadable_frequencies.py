@@ -31,7 +31,7 @@ def stored_unchecked(agreement: Agreement, frequency: str) -> Agreement:
 
 def frequency_warnings() -> list[checks.CheckMessage]:
     found = checks.run_checks(databases=["default"])
-    return [message for message in found if message.id == "oversight.W001"]
+    return [message for message in found if message.id == "oversight.W002"]
 
 
 def agreement_obligations(staff: Staff, today: dt.date) -> list[Any]:
@@ -140,5 +140,5 @@ def test_the_check_reads_the_database_only_when_given_one(org: Council) -> None:
 
     without_database = checks.run_checks()
 
-    assert [m for m in without_database if m.id == "oversight.W001"] == []
+    assert [m for m in without_database if m.id == "oversight.W002"] == []
     assert len(frequency_warnings()) == 1

@@ -51,7 +51,7 @@ def unreadable_agreed_frequencies(
                     "kept as it was signed, never edited."
                 ),
                 obj=agreement,
-                id="oversight.W001",
+                id="oversight.W002",
             )
         )
     return found
