@@ -17,7 +17,7 @@ from oversight.accounts.middleware import SIGNED_IN_AT
 from oversight.audit.admin import AuditedAdminMixin
 from oversight.audit.models import AuditEvent
 from oversight.import_export.importer import import_folder
-from oversight.organisation.models import Service
+from oversight.organisation.models import LineManagement, Service
 from tests.council import TERMS, council
 from tests.factories import PASSWORD, UserFactory, person
 from tests.paths import CONFORMANCE
@@ -54,6 +54,29 @@ def test_an_import_writes_one_entry_with_its_counts() -> None:
     assert entry.detail["added"] == summary.created
     assert entry.detail["added"]["staff"] > 0
     assert entry.detail["updated"] == summary.updated
+    assert entry.detail["changes_of_access"] == LineManagement.objects.count()
+
+
+def test_an_import_audits_each_change_of_line_management_with_what_it_was(dataset_copy) -> None:
+    folder = dataset_copy()
+    import_folder(folder, changed_on=dt.date(2025, 1, 6))
+    first = entries("create", "organisation.linemanagement")
+    assert len(first) == LineManagement.objects.count()
+    assert all(e.detail["reason"] == "import" and e.actor is None for e in first)
+    staff = (folder / "staff.csv").read_text().splitlines()
+    moved = staff[3].split(",")[0]  # the third person gets another line manager
+    (folder / "staff.csv").write_text(
+        "\n".join([*staff[:3], staff[3].replace(",M01,", ",H01,"), *staff[4:]]) + "\n"
+    )
+
+    import_folder(folder, changed_on=dt.date(2025, 5, 1))
+
+    [ended] = entries("change", "organisation.linemanagement")
+    [started] = entries("create", "organisation.linemanagement")[len(first) :]
+    assert ended.detail["staff_id"] == started.detail["staff_id"] == moved
+    assert ended.detail["end_date"] == {"before": None, "after": "2025-04-30"}
+    assert (started.detail["manager"], started.detail["start_date"]) == ("H01", "2025-05-01")
+    assert entries("import")[-1].detail["changes_of_access"] == 2
 
 
 # The admin ---------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.db import models, transaction
 
-from oversight.audit.trail import audit
+from oversight.audit.trail import audit, changes
 from oversight.cases.models import Allocation, Case, CaseEvent, CaseStatus
 from oversight.import_export.reader import DataSet, Row, Rows, read_dataset
 from oversight.organisation.models import LineManagement, Staff, Team
@@ -25,10 +25,35 @@ from oversight.supervision.models import Agreement, Session, SessionCase
 BATCH = 2000
 
 
+@dataclass(frozen=True)
+class AccessChange:
+    action: str  # "create", "change" or "delete"
+    period: LineManagement
+    before: dict[str, Any] | None = None
+
+    def detail(self) -> dict[str, Any]:
+        now = {
+            "staff_id": self.period.staff.staff_id,
+            "manager": self.period.manager.staff_id,
+            "start_date": self.period.start_date,
+            "end_date": self.period.end_date,
+        }
+        if self.before is None:
+            return {**now, "reason": "import"}
+        return {**now, **changes(self.before, _dates(self.period)), "reason": "import"}
+
+
+def _dates(period: LineManagement) -> dict[str, Any]:
+    return {"manager": period.manager_id, "end_date": period.end_date}
+
+
 @dataclass
 class ImportSummary:
     created: dict[str, int] = field(default_factory=dict)
     updated: dict[str, int] = field(default_factory=dict)
+    # Each change of line management, which is a change of who may read whose supervision:
+    # (action, period as it now stands, what it was), audited one by one after the import.
+    access_changes: list[AccessChange] = field(default_factory=list)
 
     def count(self, label: str, created: int, updated: int) -> None:
         self.created[label] = self.created.get(label, 0) + created
@@ -70,9 +95,28 @@ def import_folder(folder: Path, *, changed_on: dt.date) -> ImportSummary:
                 "changed_on": changed_on,
                 "added": summary.created,
                 "updated": summary.updated,
+                "changes_of_access": len(summary.access_changes),
             },
         )
+        _audit_access_changes(summary.access_changes)
         return summary
+
+
+def _audit_access_changes(found: list[AccessChange]) -> None:
+    """One entry per change of line management, as the reassignment page writes: who may read
+    whose supervision changed, so each change is on the trail with what it was."""
+    periods = LineManagement.objects.select_related("staff", "manager").in_bulk(
+        [c.period.pk for c in found if c.action != "delete"]
+    )
+    for change in found:
+        period = periods.get(change.period.pk, change.period)
+        audit(
+            None,
+            change.action,
+            period,
+            detail=AccessChange(change.action, period, change.before).detail(),
+            object_id=change.period.pk,
+        )
 
 
 def _write(dataset: DataSet, changed_on: dt.date) -> ImportSummary:
@@ -274,27 +318,44 @@ def _write_line_management(
         if period is not None and period.manager_id == manager_pk:
             continue
         if period is not None:
+            before = _dates(period)
             if period.start_date >= changed_on:
                 # The period only just began: correct it rather than leave a zero-length period.
                 if manager_pk is None:
+                    summary.access_changes.append(AccessChange("delete", _copy(period), before))
                     period.delete()
                 else:
                     period.manager_id = manager_pk
                     period.save(update_fields=["manager"])
+                    summary.access_changes.append(AccessChange("change", period, before))
                 updated += 1
                 continue
             period.end_date = changed_on - dt.timedelta(days=1)
             period.save(update_fields=["end_date"])
+            summary.access_changes.append(AccessChange("change", period, before))
             updated += 1
         if manager_pk is not None:
             start = (
                 max(changed_on, row["start_date"]) if staff_pk in has_history else row["start_date"]
             )
-            LineManagement.objects.create(
+            new = LineManagement.objects.create(
                 staff_id=staff_pk, manager_id=manager_pk, start_date=start
             )
+            summary.access_changes.append(AccessChange("create", new))
             created += 1
     summary.count("line management periods", created, updated)
+
+
+def _copy(period: LineManagement) -> LineManagement:
+    """The period as it was, kept for the trail after the row is deleted."""
+    kept = LineManagement(
+        pk=period.pk,
+        staff=Staff.objects.get(pk=period.staff_id),
+        manager=Staff.objects.get(pk=period.manager_id),
+        start_date=period.start_date,
+        end_date=period.end_date,
+    )
+    return kept
 
 
 def _write_line_management_history(
@@ -324,10 +385,14 @@ def _write_line_management_history(
             continue
         kept.add(period.pk)
         if period.end_date != row["end_date"]:
+            before = _dates(period)
             period.end_date = row["end_date"]
             period.save(update_fields=["end_date"])
+            summary.access_changes.append(AccessChange("change", period, before))
             updated += 1
-    removed = [lm.pk for lm in existing.values() if lm.pk not in kept]
-    LineManagement.objects.filter(pk__in=removed).delete()
-    LineManagement.objects.bulk_create(to_create, batch_size=BATCH)
+    removed = [lm for lm in existing.values() if lm.pk not in kept]
+    summary.access_changes.extend(AccessChange("delete", _copy(lm), _dates(lm)) for lm in removed)
+    LineManagement.objects.filter(pk__in=[lm.pk for lm in removed]).delete()
+    for new in LineManagement.objects.bulk_create(to_create, batch_size=BATCH):
+        summary.access_changes.append(AccessChange("create", new))
     summary.count("line management periods", len(to_create), updated + len(removed))
