@@ -47,7 +47,15 @@ def opened(client: Client, url: str) -> dict[str, str]:
     page = client.get(url).content.decode()
     found = re.search(r'name="version" value="(\d+)"', page)
     assert found, "the form carries no version"
-    return {"version": found.group(1)}
+    answers = re.search(r'name="opened" value="([^"]*)"', page)
+    assert answers, "the form carries no record of the answers it was opened with"
+    return {"version": found.group(1), "opened": html.unescape(answers.group(1))}
+
+
+def listed_as_saved_since(page: str) -> list[str]:
+    """The questions the conflict panel lists as changed by someone else."""
+    panel = page.split('id="their-changes"', 1)[1].split("</dl>", 1)[0]
+    return re.findall(r'<dt class="govuk-summary-list__key">([^<]*)</dt>', panel)
 
 
 def version_on(page: str) -> str:
@@ -110,6 +118,21 @@ def test_it_refuses_the_second_of_two_tabs_saving_the_professional_part_and_lose
         "A: finding the caseload heavy.",
         "B: eighteen children.",
     )
+
+
+def test_it_lists_only_what_the_other_tab_changed_not_what_this_one_did() -> None:
+    team = smith_children(council())
+    record = team.session()
+    url = f"/records/{record.pk}/write/professional/"
+    tab_a, tab_b = tab(team.manager_user), tab(team.manager_user)
+    seen_a, seen_b = opened(tab_a, url), opened(tab_b, url)
+    tab_a.post(url, professional(welfare="A: finding the caseload heavy.", **seen_a))
+
+    refused = tab_b.post(url, professional(workload="B: eighteen children.", **seen_b))
+
+    listed = listed_as_saved_since(refused.content.decode())
+    assert any("welfare" in label.lower() for label in listed), listed
+    assert not any("workload" in label.lower() for label in listed), listed
 
 
 def test_a_form_shown_again_with_an_error_keeps_the_version_it_was_opened_at() -> None:

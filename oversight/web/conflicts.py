@@ -11,6 +11,8 @@ version field (`version` in its context) the same way.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,14 +32,51 @@ class Difference:
     theirs: str
 
 
+# The hidden field carrying what each answer was when the page was opened, as short digests: a
+# refused save can then tell what the other person changed from what this person changed.
+OPENED_FIELD = "opened"
+
+
+def _digest(field: forms.Field, value: Any) -> str:
+    return hashlib.sha256(str(field.prepare_value(value)).encode()).hexdigest()[:16]
+
+
+def opened_answers(form: forms.BaseForm) -> str:
+    """The digests of the answers an unbound form shows (what is saved), for OPENED_FIELD."""
+    return json.dumps(
+        {
+            name: _digest(field, form[name].initial)
+            for name, field in form.fields.items()
+            if not field.disabled and not field.widget.is_hidden
+        },
+        separators=(",", ":"),
+    )
+
+
+def _opened(data: Any) -> dict[str, str] | None:
+    """The digests a posted form carried, or None when it carried none that can be read."""
+    try:
+        found = json.loads(str(data.get(OPENED_FIELD, "")))
+    except ValueError:
+        return None
+    if not isinstance(found, dict):
+        return None
+    return {str(k): str(v) for k, v in found.items()}
+
+
 def differences(posted: forms.BaseForm, stored: forms.BaseForm) -> list[Difference]:
-    """The fields of `posted` (bound to what this person typed) whose answer differs from the
-    answer in `stored` (an unbound copy of the form showing what is saved now)."""
+    """The fields of `posted` (bound to what this person typed) where `stored` (an unbound copy
+    of the form showing what is saved now) holds another answer that someone saved after this
+    page was opened. A field only this person changed is not listed: their answer is in the form.
+    """
+    opened = _opened(posted.data)
     found = []
     for name, field in posted.fields.items():
         if field.disabled or field.widget.is_hidden or name not in stored.fields:
             continue
         theirs = stored[name].initial
+        if opened is not None and opened.get(name) == _digest(field, theirs):
+            continue  # saved as it was when this page was opened
         if field.has_changed(theirs, posted[name].data):
             bound = posted[name]
             found.append(Difference(str(bound.label), f"#{field_id(bound)}", shown(field, theirs)))
@@ -76,4 +115,5 @@ def refuse(
     return {
         "conflict": {"who": conflict.who(), "differences": differences(posted, stored)},
         "version": conflict.version,
+        "opened": opened_answers(stored),
     }
