@@ -133,6 +133,10 @@ def _load(
             *Session.objects.filter(type="group", team__in=teams).values_list("pk", flat=True),
         }
         sessions = sessions.filter(pk__in=session_pks)
+    else:
+        # Sorting every session costs the database a quarter of the query, and nothing needs it:
+        # the engine indexes sessions by date itself, and reports sort their rows.
+        sessions = sessions.order_by()
     session_rows = _fetch(
         sessions.values_list(
             "pk",
