@@ -17,6 +17,7 @@ from django.db import models, transaction
 
 from oversight.audit.trail import audit
 from oversight.cases.models import Allocation, Case, CaseEvent, CaseStatus
+from oversight.facts.planner import refresh_planner_statistics
 from oversight.import_export.reader import DataSet, Row, Rows, read_dataset
 from oversight.organisation.models import LineManagement, Staff, Team
 from oversight.records.models import RecordTransition
@@ -72,7 +73,8 @@ def import_folder(folder: Path, *, changed_on: dt.date) -> ImportSummary:
                 "updated": summary.updated,
             },
         )
-        return summary
+    refresh_planner_statistics()
+    return summary
 
 
 def _write(dataset: DataSet, changed_on: dt.date) -> ImportSummary:
