@@ -244,3 +244,15 @@ def test_it_gives_the_chairs_manager_an_account_to_record_chair_supervision(demo
     chair_manager = Staff.objects.get(user__username="chair-manager")
 
     assert chair.line_manager_on(AS_OF) == chair_manager
+
+
+def test_it_gives_the_large_council_a_director_and_an_assistant_director_to_sign_in_as() -> None:
+    from oversight.demo.generate import plan_council
+
+    large = {a.username: a for a in plan_council(1, "large", AS_OF).accounts}
+    small = {a.username for a in plan_council(1, "small", AS_OF).accounts}
+
+    assert large["director"].staff.post.title == "Director of Children's Services"
+    assert large["assistant-director"].staff.post.title.startswith("Assistant Director")
+    assert "director" not in small
+    assert "assistant-director" not in small
