@@ -177,9 +177,11 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 
-# Argon2 for new and changed passwords; the others still read hashes made before it.
+# Argon2id (at OWASP's recommended cost: oversight.accounts.hashers) for new and changed passwords;
+# the others still read hashes made before it. Django's own Argon2 hasher is not listed as well:
+# this one reads its hashes (the same algorithm) and upgrades them at the next sign-in.
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "oversight.accounts.hashers.Argon2idPasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
     "django.contrib.auth.hashers.ScryptPasswordHasher",

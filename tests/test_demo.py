@@ -244,3 +244,32 @@ def test_it_gives_the_chairs_manager_an_account_to_record_chair_supervision(demo
     chair_manager = Staff.objects.get(user__username="chair-manager")
 
     assert chair.line_manager_on(AS_OF) == chair_manager
+
+
+def test_it_gives_the_large_council_a_director_and_an_assistant_director_to_sign_in_as() -> None:
+    from oversight.demo.generate import plan_council
+
+    large = {a.username: a for a in plan_council(1, "large", AS_OF).accounts}
+    small = {a.username for a in plan_council(1, "small", AS_OF).accounts}
+
+    assert large["director"].staff.post.title == "Director of Children's Services"
+    assert large["assistant-director"].staff.post.title.startswith("Assistant Director")
+    assert "director" not in small
+    assert "assistant-director" not in small
+
+
+@pytest.mark.parametrize("policy", ["bedford", "newham"])
+def test_its_obligations_from_the_database_are_those_of_its_data_set_export(
+    demo: Demo, policy: str
+) -> None:
+    from oversight.engine.engine import compute_obligations
+    from oversight.engine.loader import load_policy
+    from oversight.facts.from_database import load_facts
+    from oversight.import_export.reader import to_facts
+
+    rules = load_policy(policy)
+    from_export = compute_obligations(rules, to_facts(read_dataset(demo.second_export)), AS_OF)
+
+    for facts in (load_facts(as_of=AS_OF), load_facts()):
+        found = compute_obligations(rules, facts, AS_OF)
+        assert sorted(found, key=repr) == sorted(from_export, key=repr)

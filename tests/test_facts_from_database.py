@@ -25,9 +25,11 @@ def test_it_loads_the_same_facts_the_data_set_holds(folder) -> None:
     policy = load_policy("bedford")
 
     from_database = compute_obligations(policy, load_facts(), AS_OF)
+    for_the_day = compute_obligations(policy, load_facts(as_of=AS_OF), AS_OF)
     from_files = compute_obligations(policy, to_facts(read_dataset(folder)), AS_OF)
 
     assert sorted(from_database, key=repr) == sorted(from_files, key=repr)
+    assert sorted(for_the_day, key=repr) == sorted(from_files, key=repr)
 
 
 def test_it_gives_one_workers_obligations_from_just_their_facts() -> None:

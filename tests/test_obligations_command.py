@@ -130,3 +130,25 @@ def test_it_asks_for_migrate_first_on_a_database_that_is_not_set_up(tmp_path: Pa
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert "run `oversight migrate` first" in result.stderr
+
+
+def test_it_leaves_out_obligations_met_before_met_since() -> None:
+    every = list(csv.DictReader(io.StringIO(obligations("--policy", "bedford", "--as-of", AS_OF))))
+    recent = list(
+        csv.DictReader(
+            io.StringIO(
+                obligations("--policy", "bedford", "--as-of", AS_OF, "--met-since", "2025-04-01")
+            )
+        )
+    )
+
+    def met_before(row: dict[str, str]) -> bool:
+        return row["status"] in ("met", "met_late") and row["last_met"] < "2025-04-01"
+
+    assert any(met_before(row) for row in every)
+    assert recent == [row for row in every if not met_before(row)]
+
+
+def test_it_says_what_is_wrong_with_a_met_since_that_is_not_a_date() -> None:
+    with pytest.raises(CommandError, match="--met-since '1 April' is not a date: write it as"):
+        obligations("--met-since", "1 April")

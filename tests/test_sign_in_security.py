@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.db.models import F
 from django.test import Client
 from django.urls import reverse
@@ -53,8 +54,35 @@ def last_entry(action: str) -> AuditEvent:
 def test_it_hashes_new_passwords_with_argon2() -> None:
     from oversight import settings as real_settings
 
-    assert real_settings.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+    assert real_settings.PASSWORD_HASHERS[0] == "oversight.accounts.hashers.Argon2idPasswordHasher"
     assert person().password.startswith("argon2$")
+
+
+def test_it_hashes_with_argon2id_at_owasps_recommended_cost(settings: Any) -> None:
+    from oversight import settings as real_settings
+
+    settings.PASSWORD_HASHERS = real_settings.PASSWORD_HASHERS
+
+    assert person().password.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
+
+
+def test_it_upgrades_a_hash_made_at_djangos_older_cost_when_its_owner_signs_in(
+    client: Client, settings: Any
+) -> None:
+    from oversight import settings as real_settings
+
+    settings.PASSWORD_HASHERS = real_settings.PASSWORD_HASHERS
+    user = person()
+    user.password = Argon2PasswordHasher().encode(PASSWORD, "an-old-salt")
+    user.save(update_fields=["password"])
+    assert user.password.startswith("argon2$argon2id$v=19$m=102400,t=2,p=8$")
+
+    response = sign_in(client, "ada")
+
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.password.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
+    assert user.check_password(PASSWORD)
 
 
 # Signing in and out ----------------------------------------------------------------------------

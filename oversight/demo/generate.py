@@ -29,6 +29,7 @@ from django.db import transaction
 from oversight.cases.models import Allocation, Case, CaseEvent, CaseStatus, SiblingGroup
 from oversight.demo import names
 from oversight.engine.periods import add_months
+from oversight.facts.planner import refresh_planner_statistics
 from oversight.organisation.models import LineManagement, Service, Staff, Team
 from oversight.supervision.models import Agreement, Session, SessionCase
 
@@ -48,6 +49,8 @@ class Size:
     chairs_per_unit: int
     turnover: float  # share of posts that changed hands during the history
     recent_newly_qualified: int  # posts filled by an ASYE worker in the months before as_of
+    # Sign-ins for the director and an assistant director, to try the whole council's view of it.
+    leadership_accounts: bool = False
 
 
 SIZES = {
@@ -68,6 +71,7 @@ SIZES = {
         chairs_per_unit=9,
         turnover=0.05,
         recent_newly_qualified=40,
+        leadership_accounts=True,
     ),
 }
 
@@ -1439,6 +1443,8 @@ DEMO_ACCOUNTS: tuple[tuple[str, str], ...] = (
     ("worker-b", "Social worker in another team"),
     ("manager", "Team manager, worker's line manager"),
     ("head", "Head of service, manager's line manager"),
+    ("director", "Director of Children's Services"),
+    ("assistant-director", "Assistant Director, head of service's line manager"),
     ("chair", "Conference chair"),
     ("chair-manager", "Conference and review team manager, chair's line manager"),
     ("support", "Business support"),
@@ -1446,6 +1452,7 @@ DEMO_ACCOUNTS: tuple[tuple[str, str], ...] = (
     ("auditor", "Quality assurance auditor"),
     ("admin", "System administrator"),
 )
+LEADERSHIP_ACCOUNTS = frozenset({"director", "assistant-director"})
 ACCOUNT_GROUPS = {
     "support": ("Business support",),
     "hr": ("HR",),
@@ -1474,7 +1481,16 @@ def _plan_accounts(rng: random.Random, c: Council) -> None:
         "chair-manager": manager_on(holder("chair").post, c.as_of),
         "support": holder("support"),
     }
+    if c.size.leadership_accounts:
+        assistant = manager_on(head.post, c.as_of)
+        assert assistant is not None
+        director = manager_on(assistant.post, c.as_of)
+        assert director is not None
+        assert director.post.parent_on(c.as_of) is None, "the director has no line manager"
+        people["assistant-director"], people["director"] = assistant, director
     for username, role in DEMO_ACCOUNTS:
+        if username in LEADERSHIP_ACCOUNTS and not c.size.leadership_accounts:
+            continue
         person = people.get(username)
         if person is not None:
             first, last = person.first_name, person.last_name
@@ -1518,6 +1534,7 @@ def generate(seed: int = 1, size: str = "small", as_of: dt.date | None = None) -
     council = plan_council(seed, size, as_of)
     with transaction.atomic():
         _save(council)
+    refresh_planner_statistics()
     children = council.children
     return {
         "services": len(council.services),

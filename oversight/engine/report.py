@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TextIO
 
 from oversight.engine.engine import OBLIGATION_FIELDS, Obligation
@@ -38,7 +38,13 @@ def _date(value: dt.date | None) -> str:
 
 def rows(obligations: Iterable[Obligation]) -> list[tuple[str, ...]]:
     """The report's rows as text, in report order, without the heading."""
-    return [
+    return list(iter_rows(obligations))
+
+
+def iter_rows(obligations: Iterable[Obligation]) -> Iterator[tuple[str, ...]]:
+    """The same rows, each made as it is wanted, so a CSV of the whole council is written as it
+    is produced rather than held whole first."""
+    return (
         (
             o.subject_type,
             spreadsheet_safe(o.subject_id),
@@ -50,14 +56,14 @@ def rows(obligations: Iterable[Obligation]) -> list[tuple[str, ...]]:
             spreadsheet_safe(o.explanation),
         )
         for o in sorted_obligations(obligations)
-    ]
+    )
 
 
 def write_csv(obligations: Iterable[Obligation], out: TextIO) -> None:
     """CSV with the columns of ``COLUMNS``; dates ISO, empty for none."""
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
-    writer.writerows(rows(obligations))
+    writer.writerows(iter_rows(obligations))
 
 
 def write_table(obligations: Iterable[Obligation], out: TextIO) -> None:

@@ -17,6 +17,7 @@ from django.db import models, transaction
 
 from oversight.audit.trail import audit, changes
 from oversight.cases.models import Allocation, Case, CaseEvent, CaseStatus
+from oversight.facts.planner import refresh_planner_statistics
 from oversight.import_export.reader import DataSet, Row, Rows, read_dataset
 from oversight.organisation.models import LineManagement, Staff, Team
 from oversight.records.models import RecordTransition
@@ -99,7 +100,8 @@ def import_folder(folder: Path, *, changed_on: dt.date) -> ImportSummary:
             },
         )
         _audit_access_changes(summary.access_changes)
-        return summary
+    refresh_planner_statistics()
+    return summary
 
 
 def _audit_access_changes(found: list[AccessChange]) -> None:

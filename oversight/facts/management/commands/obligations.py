@@ -1,14 +1,14 @@
 from __future__ import annotations
 
-import io
-from typing import Any
+import datetime as dt
+from typing import Any, TextIO, cast
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from oversight.commands import as_of_date, require_migrated_database
-from oversight.engine.engine import compute_obligations
+from oversight.engine.engine import Obligation, compute_obligations
 from oversight.engine.loader import PolicyError, load_policy
 from oversight.engine.report import write_csv, write_table
 from oversight.engine.working_days import CalendarRangeError
@@ -33,10 +33,17 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["csv", "table"], default="csv")
         parser.add_argument("--team", help="only this team (its name)")
         parser.add_argument("--staff", help="only this member of staff (their staff ID)")
+        parser.add_argument(
+            "--met-since",
+            metavar="YYYY-MM-DD",
+            help="leave out obligations met (on time or late) before this date, such as the "
+            "records of sessions written up years ago (default: every obligation)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         require_migrated_database()
         as_of = as_of_date(options["as_of"]) if options["as_of"] else timezone.localdate()
+        met_since = _met_since(options["met_since"]) if options["met_since"] else None
         try:
             policy = load_policy(options["policy"] or settings.OVERSIGHT_POLICY)
         except PolicyError as error:
@@ -62,11 +69,33 @@ class Command(BaseCommand):
 
         try:
             obligations = compute_obligations(
-                policy, load_facts(), as_of, subjects=scope.subjects if scope else None
+                policy,
+                load_facts(as_of=as_of),
+                as_of,
+                subjects=scope.subjects if scope else None,
             )
         except CalendarRangeError as error:
             raise CommandError(str(error), returncode=2) from None
+        if met_since is not None:
+            obligations = [o for o in obligations if not _met_before(o, met_since)]
         writer = write_csv if options["format"] == "csv" else write_table
-        text = io.StringIO()
-        writer(obligations, text)
-        self.stdout.write(text.getvalue(), ending="")
+        # Straight to the output, a row at a time, rather than the whole report held as one string
+        # first (a large council's report is tens of megabytes). OutputWrapper is a TextIOBase.
+        writer(obligations, cast(TextIO, self.stdout))
+
+
+def _met_since(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise CommandError(
+            f"--met-since '{text}' is not a date: write it as YYYY-MM-DD", returncode=2
+        ) from None
+
+
+def _met_before(obligation: Obligation, day: dt.date) -> bool:
+    return (
+        obligation.status in ("met", "met_late")
+        and obligation.last_met is not None
+        and obligation.last_met < day
+    )
