@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.core.management.base import CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
+
+from oversight.engine.loader import PolicyError, load_policy
+from oversight.engine.rules import Policy
 
 
 def as_of_date(text: str) -> dt.date:
@@ -16,6 +20,15 @@ def as_of_date(text: str) -> dt.date:
         raise CommandError(
             f"--as-of '{text}' is not a date: write it as YYYY-MM-DD", returncode=2
         ) from None
+
+
+def policy_named(name: str | None) -> Policy:
+    """The policy a command was given (--policy), or the council's; a bad one stops it with
+    the loader's message and exit 2."""
+    try:
+        return load_policy(name or settings.OVERSIGHT_POLICY)
+    except PolicyError as error:
+        raise CommandError(str(error), returncode=2) from None
 
 
 def require_migrated_database() -> None:

@@ -3,13 +3,11 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from oversight.commands import as_of_date, require_migrated_database
+from oversight.commands import as_of_date, policy_named, require_migrated_database
 from oversight.engine.indicators import SCOPE_TYPES, write_csv, write_table
-from oversight.engine.loader import PolicyError, load_policy
 from oversight.engine.working_days import CalendarRangeError
 from oversight.facts.indicators import council_indicators
 
@@ -60,10 +58,7 @@ class Command(BaseCommand):
         require_migrated_database()
         as_of = as_of_date(options["as_of"]) if options["as_of"] else timezone.localdate()
         months = months_count(options["months"]) if options["months"] is not None else 1
-        try:
-            policy = load_policy(options["policy"] or settings.OVERSIGHT_POLICY)
-        except PolicyError as error:
-            raise CommandError(str(error), returncode=2) from None
+        policy = policy_named(options["policy"])
 
         try:
             found = council_indicators(

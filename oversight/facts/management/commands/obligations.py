@@ -3,13 +3,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, TextIO, cast
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from oversight.commands import as_of_date, require_migrated_database
+from oversight.commands import as_of_date, policy_named, require_migrated_database
 from oversight.engine.engine import Obligation, compute_obligations
-from oversight.engine.loader import PolicyError, load_policy
 from oversight.engine.report import write_csv, write_table
 from oversight.engine.working_days import CalendarRangeError
 from oversight.facts.from_database import load_facts
@@ -44,10 +42,7 @@ class Command(BaseCommand):
         require_migrated_database()
         as_of = as_of_date(options["as_of"]) if options["as_of"] else timezone.localdate()
         met_since = _met_since(options["met_since"]) if options["met_since"] else None
-        try:
-            policy = load_policy(options["policy"] or settings.OVERSIGHT_POLICY)
-        except PolicyError as error:
-            raise CommandError(str(error), returncode=2) from None
+        policy = policy_named(options["policy"])
 
         scope = None
         if options["team"]:
