@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.core.management.base import CommandError
+from django.core.management.base import CommandError, CommandParser
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
 
@@ -13,13 +13,24 @@ from oversight.engine.loader import PolicyError, load_policy
 from oversight.engine.rules import Policy
 
 
-def as_of_date(text: str) -> dt.date:
+def as_of_date(text: str, option: str = "--as-of") -> dt.date:
+    """A date given on the command line, or a clear stop naming the option."""
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise CommandError(
-            f"--as-of '{text}' is not a date: write it as YYYY-MM-DD", returncode=2
+            f"{option} '{text}' is not a date: write it as YYYY-MM-DD", returncode=2
         ) from None
+
+
+def add_policy_and_date_arguments(parser: CommandParser) -> None:
+    """--policy and --as-of, as every report command takes them."""
+    parser.add_argument(
+        "--policy",
+        help="bedford, newham or the path to a council's policy file "
+        "(default: the OVERSIGHT_POLICY setting)",
+    )
+    parser.add_argument("--as-of", type=str, help="YYYY-MM-DD (default: today)")
 
 
 def policy_named(name: str | None) -> Policy:

@@ -6,7 +6,12 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from oversight.commands import as_of_date, policy_named, require_migrated_database
+from oversight.commands import (
+    add_policy_and_date_arguments,
+    as_of_date,
+    policy_named,
+    require_migrated_database,
+)
 from oversight.engine.indicators import SCOPE_TYPES, write_csv, write_table
 from oversight.engine.working_days import CalendarRangeError
 from oversight.facts.indicators import council_indicators
@@ -37,12 +42,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument(
-            "--policy",
-            help="bedford, newham or the path to a council's policy file "
-            "(default: the OVERSIGHT_POLICY setting)",
-        )
-        parser.add_argument("--as-of", type=str, help="YYYY-MM-DD (default: today)")
+        add_policy_and_date_arguments(parser)
         parser.add_argument(
             "--months",
             type=str,

@@ -6,7 +6,12 @@ from typing import Any, TextIO, cast
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from oversight.commands import as_of_date, policy_named, require_migrated_database
+from oversight.commands import (
+    add_policy_and_date_arguments,
+    as_of_date,
+    policy_named,
+    require_migrated_database,
+)
 from oversight.engine.engine import Obligation, compute_obligations
 from oversight.engine.report import write_csv, write_table
 from oversight.engine.working_days import CalendarRangeError
@@ -22,12 +27,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument(
-            "--policy",
-            help="bedford, newham or the path to a council's policy file "
-            "(default: the OVERSIGHT_POLICY setting)",
-        )
-        parser.add_argument("--as-of", type=str, help="YYYY-MM-DD (default: today)")
+        add_policy_and_date_arguments(parser)
         parser.add_argument("--format", choices=["csv", "table"], default="csv")
         parser.add_argument("--team", help="only this team (its name)")
         parser.add_argument("--staff", help="only this member of staff (their staff ID)")
@@ -41,7 +41,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         require_migrated_database()
         as_of = as_of_date(options["as_of"]) if options["as_of"] else timezone.localdate()
-        met_since = _met_since(options["met_since"]) if options["met_since"] else None
+        met_since = (
+            as_of_date(options["met_since"], "--met-since") if options["met_since"] else None
+        )
         policy = policy_named(options["policy"])
 
         scope = None
@@ -77,15 +79,6 @@ class Command(BaseCommand):
         # Straight to the output, a row at a time, rather than the whole report held as one string
         # first (a large council's report is tens of megabytes). OutputWrapper is a TextIOBase.
         writer(obligations, cast(TextIO, self.stdout))
-
-
-def _met_since(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise CommandError(
-            f"--met-since '{text}' is not a date: write it as YYYY-MM-DD", returncode=2
-        ) from None
 
 
 def _met_before(obligation: Obligation, day: dt.date) -> bool:
