@@ -165,6 +165,7 @@ def _booked_sessions(people: list[Staff], today: dt.date) -> dict[int, Session]:
         Session.objects.filter(
             supervisee__in=people, type="individual", date__gte=today, recorded_date__isnull=True
         )
+        .not_cancelled()
         .select_related("supervisor")
         .order_by("date", F("start_time").asc(nulls_last=True))
     ):
