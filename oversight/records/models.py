@@ -364,7 +364,9 @@ def ensure_editable(session_id: int | None) -> None:
     state = Record.objects.filter(pk=session_id).values_list("workflow_state", flat=True).first()
     if state is not None and state not in EDITABLE_STATES:
         raise RecordLocked(why_locked(state))
-    if SessionEvent.objects.filter(session_id=session_id, kind=SessionEvent.Kind.CANCELLED):
+    if SessionEvent.objects.filter(
+        session_id=session_id, kind=SessionEvent.Kind.CANCELLED
+    ).exists():
         raise RecordLocked("This session was cancelled, so its record cannot be written.")
 
 

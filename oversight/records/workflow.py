@@ -138,7 +138,7 @@ def mark_held(session: Session, *, by: Any, now: dt.datetime | None = None) -> S
     if now < starts_at(session):
         when = long_date(session.date)
         if session.start_time is not None:
-            when = f"{long_time(session.start_time)} on {when}"
+            when = f"{long_time(starts_at(session))} on {when}"
         raise BookingProblem(
             f"This session is booked for {when}. Confirm it took place, or send its record, "
             "once that time has come."
