@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from oversight.audit.models import AuditEvent
 from oversight.facts.from_database import load_facts
-from oversight.supervision.models import Session, SessionEvent, SessionCase
+from oversight.supervision.models import Session, SessionCase, SessionEvent
 from tests.council import NOW, TODAY, council, smith_children
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
