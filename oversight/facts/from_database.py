@@ -100,7 +100,8 @@ def _load(
     )
     statuses = for_cases(CaseStatus.objects.all())
     events = for_cases(CaseEvent.objects.all())
-    sessions = Session.objects.all()
+    # Only sessions that took place count: a booking is a plan (issue 8).
+    sessions = Session.objects.took_place()
     agreements = for_staff(Agreement.objects.signed())
     if as_of is not None:
         statuses = statuses.filter(start_date__lte=as_of)

@@ -52,7 +52,7 @@ from oversight.records.workflow import (
     WorkflowError,
     require_staff,
 )
-from oversight.supervision.models import Session, SessionCase, SessionQuerySet
+from oversight.supervision.models import Session, SessionCase, SessionEvent, SessionQuerySet
 from oversight.transitions import AppendOnlyError, TransitionRow
 from oversight.versions import Versioned
 
@@ -128,8 +128,8 @@ class RecordQuerySet(SessionQuerySet):
         return self.with_state().filter(workflow_state__in=states)  # type: ignore[misc]
 
     def drafts_of(self, supervisor: Staff) -> RecordQuerySet:
-        """Records the supervisor is still writing."""
-        return self.in_state(State.DRAFT).filter(supervisor=supervisor)
+        """Records the supervisor is still writing (a cancelled booking has nothing to write)."""
+        return self.in_state(State.DRAFT).filter(supervisor=supervisor).not_cancelled()
 
     def returned_to(self, supervisor: Staff) -> RecordQuerySet:
         """Records a worker has sent back to the supervisor to correct."""
@@ -222,6 +222,7 @@ class Record(Session):
             not self.is_self_supervised()
             and self.role_of(staff_of(user)) == Role.SUPERVISOR
             and self.state in EDITABLE_STATES
+            and not self.events.filter(kind=SessionEvent.Kind.CANCELLED).exists()
         )
 
     def allowed_moves(self, user: AbstractBaseUser | None) -> tuple[Move, ...]:
@@ -361,9 +362,12 @@ def ensure_editable(session_id: int | None) -> None:
     if session_id is None:
         return
     state = Record.objects.filter(pk=session_id).values_list("workflow_state", flat=True).first()
-    if state is None or state in EDITABLE_STATES:
-        return
-    raise RecordLocked(why_locked(state))
+    if state is not None and state not in EDITABLE_STATES:
+        raise RecordLocked(why_locked(state))
+    if SessionEvent.objects.filter(
+        session_id=session_id, kind=SessionEvent.Kind.CANCELLED
+    ).exists():
+        raise RecordLocked("This session was cancelled, so its record cannot be written.")
 
 
 class RecordContent(models.Model):

@@ -20,9 +20,9 @@ from django.utils import timezone
 from oversight import transitions
 from oversight.access.staff import staff_of
 from oversight.audit import trail
-from oversight.formatting import long_date, state_phrase
+from oversight.formatting import long_date, long_time, state_phrase
 from oversight.organisation.models import Staff
-from oversight.supervision.models import Session
+from oversight.supervision.models import Session, SessionEvent
 from oversight.transitions import Move, NotAllowed, ReasonRequired, WorkflowError
 
 __all__ = [
@@ -118,6 +118,46 @@ class RecordLocked(WorkflowError):
 
 class IncompleteRecord(WorkflowError):
     """The record cannot be sent yet."""
+
+
+class BookingProblem(WorkflowError):
+    """A booking cannot be confirmed, moved or cancelled as asked; the message says why."""
+
+
+# Whether a session took place (issue 8) ---------------------------------------------------------
+
+
+def starts_at(session: Session) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(session.date, session.start_time or dt.time()))
+
+
+def mark_held(session: Session, *, by: Any, now: dt.datetime | None = None) -> SessionEvent:
+    """The `held` row, refused before the session's time (also written by sending the record).
+    The caller holds the lock on the session."""
+    now = now or timezone.now()
+    if now < starts_at(session):
+        when = long_date(session.date)
+        if session.start_time is not None:
+            when = f"{long_time(starts_at(session))} on {when}"
+        raise BookingProblem(
+            f"This session is booked for {when}. Confirm it took place, or send its record, "
+            "once that time has come."
+        )
+    return SessionEvent.objects.create(session=session, kind=SessionEvent.Kind.HELD, by=by)
+
+
+def confirm_by_sending(session: Session, on: dt.date | None, by: User) -> None:
+    """Sending the record of a booking says it took place; a cancelled one cannot be sent."""
+    events = SessionEvent.objects.filter(session=session)
+    if events.filter(kind=SessionEvent.Kind.CANCELLED).exists():
+        raise IncompleteRecord("This session was cancelled, so there is no record to send.")
+    if (
+        events.filter(kind=SessionEvent.Kind.BOOKED).exists()
+        and not events.filter(kind=SessionEvent.Kind.HELD).exists()
+    ):
+        # Sent on a given day (`on`): by the end of it; sent now: from the session's start.
+        now = None if on is None else timezone.make_aware(dt.datetime.combine(on, dt.time.max))
+        mark_held(session, by=by, now=now)
 
 
 # Who is acting ----------------------------------------------------------------------------------
@@ -224,6 +264,7 @@ def apply(
         if move.to_state != State.SENT:
             return
         session = Session.objects.get(pk=locked.pk)
+        confirm_by_sending(session, on, by)
         if session.recorded_date is not None:
             return
         # The recorded date is the day the supervisor first completed the record: the policies'

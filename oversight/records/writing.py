@@ -20,9 +20,12 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
+from oversight.access.staff import staff_of
 from oversight.audit.actor import Actor
 from oversight.cases.models import Case
+from oversight.formatting import long_date
 from oversight.organisation.models import Staff, Team
 from oversight.records.models import (
     Action,
@@ -37,7 +40,9 @@ from oversight.records.models import (
     Record,
     ensure_editable,
 )
-from oversight.supervision.models import Session, SessionCase
+from oversight.records.workflow import BookingProblem, mark_held
+from oversight.supervision.models import Session, SessionCase, SessionEvent
+from oversight.transitions import NotAllowed, ReasonRequired
 from oversight.versions import claim
 
 SESSION_TYPE = Session._meta.label_lower
@@ -168,6 +173,7 @@ def _mark_reviews(record: Record, reviews: list[Review], by: Actor) -> None:
 
 def _finish(by: Actor, session: Session, created: bool, changed: list[str], **detail: Any) -> None:
     if created:
+        _booked(session, by)
         audit_session(by, "create", session, {"type": session.type, **detail})
     elif changed:
         audit_session(by, "change", session, {"changed": changed, **detail})
@@ -222,8 +228,124 @@ def book_supervision(
     with transaction.atomic():
         session, created = _created_once(submission, supervisor, create)
         if created:
+            _booked(session, by)
             by.audit("create", session)
     return session
+
+
+def _booked(session: Session, by: Actor) -> None:
+    # Made in Oversight: a plan until the supervisor confirms it took place (or sends its record).
+    SessionEvent.objects.create(session=session, kind=SessionEvent.Kind.BOOKED, by=by.user)
+
+
+# Whether a booking took place (issue 8) ----------------------------------------------------------
+
+
+# A booking further ahead than this is a mistyped year, not a plan.
+FURTHEST_AHEAD = dt.timedelta(days=366)
+
+
+def booking_date_problem(day: dt.date, supervisee: Staff | None, today: dt.date) -> str | None:
+    """Why `day` cannot be the date of a session with `supervisee`, or None if it can."""
+    if supervisee is not None and supervisee.start_date and day < supervisee.start_date:
+        return (
+            f"The date must be on or after {long_date(supervisee.start_date)}, when "
+            f"{supervisee.name} started"
+        )
+    earliest, latest = today - FURTHEST_AHEAD, today + FURTHEST_AHEAD
+    if supervisee is None and day < earliest:
+        return f"The date must be within the last year, on or after {long_date(earliest)}"
+    if day > latest:
+        return f"The date must be within a year from today, on or before {long_date(latest)}"
+    return None
+
+
+def _settled(session: Session) -> SessionEvent | None:
+    return session.events.filter(kind__in=SessionEvent.SETTLED).first()
+
+
+def _check_supervisor(session: Session, by: Actor, doing: str) -> None:
+    if staff_of(by.user) is None or staff_of(by.user) != session.supervisor:
+        raise NotAllowed(f"Only the supervisor can {doing} this session.")
+
+
+def _check_unsettled(session: Session, doing: str) -> None:
+    settled = _settled(session)
+    if settled is not None:
+        what = "took place" if settled.kind == SessionEvent.Kind.HELD else "was cancelled"
+        raise BookingProblem(f"This session {what} already, so it cannot be {doing}.")
+
+
+def confirm_held(session: Session, *, by: Actor, now: dt.datetime | None = None) -> SessionEvent:
+    """The supervisor says the session took place: from now on it counts."""
+    with transaction.atomic():
+        session = _lock(session)
+        _check_supervisor(session, by, "confirm")
+        _check_unsettled(session, "confirmed again")
+        held = mark_held(session, by=by.user, now=now)
+        audit_session(by, "held", session, {"date": session.date.isoformat()})
+    return held
+
+
+def move_session(
+    session: Session,
+    *,
+    by: Actor,
+    date: dt.date,
+    start_time: dt.time | None,
+    reason: str,
+    today: dt.date | None = None,
+) -> SessionEvent:
+    """Re-arrange a booking (N 5.1): the old and new date and time are kept with the reason."""
+    reason = reason.strip()
+    with transaction.atomic():
+        session = _lock(session)
+        _check_supervisor(session, by, "move")
+        _check_unsettled(session, "moved")
+        if not reason:
+            raise ReasonRequired("Enter why the session is being moved")
+        if problem := booking_date_problem(date, session.supervisee, today or timezone.localdate()):
+            raise BookingProblem(problem)
+        moved = SessionEvent.objects.create(
+            session=session,
+            kind=SessionEvent.Kind.MOVED,
+            by=by.user,
+            reason=reason,
+            from_date=session.date,
+            from_time=session.start_time,
+            to_date=date,
+            to_time=start_time,
+        )
+        Session.objects.filter(pk=session.pk).update(date=date, start_time=start_time)
+        audit_session(
+            by,
+            "moved",
+            session,
+            {"from": _when(session.date, session.start_time), "to": _when(date, start_time)},
+        )
+    return moved
+
+
+def _when(day: dt.date, time: dt.time | None) -> str:
+    return day.isoformat() + (f" {time:%H:%M}" if time else "")
+
+
+def cancel_session(session: Session, *, by: Actor, reason: str) -> SessionEvent:
+    """The booking did not (or will not) take place: it never counts, and the reason is kept."""
+    reason = reason.strip()
+    with transaction.atomic():
+        session = _lock(session)
+        _check_supervisor(session, by, "cancel")
+        _check_unsettled(session, "cancelled")
+        if not session.events.filter(kind=SessionEvent.Kind.BOOKED).exists():
+            raise BookingProblem("Only a session booked in Oversight can be cancelled.")
+        if not reason:
+            raise ReasonRequired("Enter why the session was cancelled")
+        cancelled = SessionEvent.objects.create(
+            session=session, kind=SessionEvent.Kind.CANCELLED, by=by.user, reason=reason
+        )
+        audit_session(by, "cancelled", session, {"date": session.date.isoformat()})
+    return cancelled
 
 
 def save_professional(

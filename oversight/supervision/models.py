@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
@@ -23,7 +24,14 @@ from oversight.engine.periods import parse_period
 from oversight.formatting import long_date, long_time
 from oversight.model_fields import own_field
 from oversight.organisation.models import LineManagement, Staff, Team
-from oversight.transitions import Move, NotAllowed, TransitionRow, Workflow, WorkflowError
+from oversight.transitions import (
+    AppendOnlyError,
+    Move,
+    NotAllowed,
+    TransitionRow,
+    Workflow,
+    WorkflowError,
+)
 from oversight.versions import STAMP_FIELDS, Versioned, claim
 
 if TYPE_CHECKING:
@@ -67,6 +75,35 @@ class SessionQuerySet(models.QuerySet["Session"]):
 
     def involving(self, staff: Staff) -> SessionQuerySet:
         return self.filter(Q(supervisor=staff) | Q(supervisee=staff))
+
+    def not_cancelled(self) -> Self:
+        return self.exclude(events__kind=SessionEvent.Kind.CANCELLED)
+
+    def took_place(self) -> SessionQuerySet:
+        """Sessions that count towards obligations (issue 8): not cancelled, and either recorded
+        elsewhere (imported: never booked in Oversight, so it counts from its date as RULES.md
+        says) or booked here and confirmed held (explicitly, or by sending its record)."""
+        events = SessionEvent.objects.filter(session=OuterRef("pk"))
+        return self.exclude(Exists(events.filter(kind=SessionEvent.Kind.CANCELLED))).filter(
+            ~Exists(events.filter(kind=SessionEvent.Kind.BOOKED))
+            | Exists(events.filter(kind=SessionEvent.Kind.HELD))
+        )
+
+    def awaiting_confirmation(self, supervisor: Staff, now: dt.datetime) -> SessionQuerySet:
+        """The supervisor's bookings whose time has come, not yet confirmed held or cancelled:
+        they count for nothing until the supervisor says whether they took place."""
+        events = SessionEvent.objects.filter(session=OuterRef("pk"))
+        today = timezone.localtime(now)
+        return (
+            self.filter(supervisor=supervisor)
+            .filter(Exists(events.filter(kind=SessionEvent.Kind.BOOKED)))
+            .exclude(Exists(events.filter(kind__in=SessionEvent.SETTLED)))
+            .filter(
+                Q(date__lt=today.date())
+                | Q(date=today.date(), start_time__isnull=True)
+                | Q(date=today.date(), start_time__lte=today.time())
+            )
+        )
 
 
 class Session(Versioned):
@@ -133,6 +170,62 @@ class SessionCase(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} in {self.session}"
+
+
+class SessionEvent(models.Model):
+    """What happened to a session booked in Oversight: booked, held, moved or cancelled.
+
+    Rows are only appended (ADR 0002: facts stored, states derived). A session with no rows was
+    recorded elsewhere and counts from its date; one booked here counts once a `held` row says it
+    took place, and never once `cancelled`. A move keeps the date and time it had and the new
+    ones, with the reason; the session's own date and time are the latest move's.
+    """
+
+    class Kind(models.TextChoices):
+        BOOKED = "booked", "Booked"
+        HELD = "held", "Took place"
+        MOVED = "moved", "Moved"
+        CANCELLED = "cancelled", "Cancelled"
+
+    # Once held or cancelled, a booking is settled: it cannot be moved, cancelled or held again.
+    SETTLED = (Kind.HELD, Kind.CANCELLED)
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+    reason = models.TextField(blank=True)
+    from_date = models.DateField(null=True, blank=True)
+    from_time = models.TimeField(null=True, blank=True)
+    to_date = models.DateField(null=True, blank=True)
+    to_time = models.TimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["session", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind__in=["moved", "cancelled"]) | ~Q(reason=""),
+                name="session_moved_or_cancelled_with_reason",
+            ),
+            models.UniqueConstraint(
+                fields=["session"],
+                condition=Q(kind__in=["held", "cancelled"]),
+                name="session_settled_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.session} at {self.at}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("What happened to a session cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise AppendOnlyError("What happened to a session cannot be deleted.")
 
 
 # Supervision agreements -------------------------------------------------------------------------

@@ -106,6 +106,13 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
             - len({due.case_id for due in urgent}),
             "to_finish": _linked(_records_to_finish(staff, today)),
         }
+    if staff is not None:
+        # Past bookings count for nothing until the supervisor says whether they took place.
+        context["to_confirm"] = list(
+            Session.objects.awaiting_confirmation(staff, timezone.now())
+            .select_related("supervisee", "team")
+            .order_by("date", "start_time")
+        )
     if any(person.pk not in direct for person in below):
         context["teams"] = _team_summaries(loads, below)
     return render(request, "web/home.html", context)
@@ -165,6 +172,7 @@ def _booked_sessions(people: list[Staff], today: dt.date) -> dict[int, Session]:
         Session.objects.filter(
             supervisee__in=people, type="individual", date__gte=today, recorded_date__isnull=True
         )
+        .not_cancelled()
         .select_related("supervisor")
         .order_by("date", F("start_time").asc(nulls_last=True))
     ):

@@ -732,3 +732,32 @@ class ChairReviewForm(CompletableForm):
             self.fields[name] = forms.CharField(
                 label=label[0].upper() + label[1:], required=False, widget=forms.Textarea
             )
+
+
+class MoveSessionForm(forms.Form):
+    """Re-arranging a booking (N 5.1): the new date and time, and why."""
+
+    date = GovukDateField(
+        label="New date",
+        help_text="For example, 27 3 2026",
+        error_messages={"required": "Enter the new date of the session"},
+    )
+    start_time = TimeOfDayField(
+        label="New start time",
+        help_text="For example, 09:30 or 14:15",
+        error_messages={"required": "Enter the new start time, like 09:30 or 14:15"},
+    )
+    reason = forms.CharField(
+        label="Why is the session being moved?",
+        widget=forms.Textarea,
+        error_messages={"required": "Enter why the session is being moved"},
+    )
+
+
+class CancelSessionForm(forms.Form):
+    reason = forms.CharField(
+        label="Why did the session not take place?",
+        help_text="For example, the worker was off sick. Re-arrange it as soon as you can.",
+        widget=forms.Textarea,
+        error_messages={"required": "Enter why the session was cancelled"},
+    )

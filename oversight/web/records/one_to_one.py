@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from oversight.access.records import (
@@ -90,6 +91,12 @@ def book(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_book_supervision(request.user, supervisee)
     supervisor = require_staff(request.user, "book supervision")
     form = BookSessionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        problem = writing.booking_date_problem(
+            form.cleaned_data["date"], supervisee, timezone.localdate()
+        )
+        if problem:
+            form.add_error("date", problem)
     if request.method == "POST" and form.is_valid():
         session = writing.book_supervision(
             by=Actor.from_request(request),

@@ -8,16 +8,19 @@ back on it with everything typed kept.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import select_template
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import capfirst
 from django.views.decorators.http import require_POST
 
@@ -25,8 +28,9 @@ from oversight.access.queries import visible_sessions
 from oversight.access.records import ONE_TO_ONE_TYPES, bookable_supervisees, viewable_record
 from oversight.access.staff import staff_of
 from oversight.audit.actor import Actor
-from oversight.formatting import state_name, state_tag, why_locked
+from oversight.formatting import long_date, state_name, state_tag, why_locked
 from oversight.model_fields import own_field
+from oversight.records import writing
 from oversight.records.models import (
     Action,
     ActionUpdate,
@@ -44,13 +48,16 @@ from oversight.records.workflow import (
     Role,
     State,
     WorkflowError,
+    starts_at,
 )
 from oversight.records.writing import audit_session
-from oversight.supervision.models import SESSION_TYPE_LABELS
+from oversight.supervision.models import SESSION_TYPE_LABELS, SessionEvent
 from oversight.web.records.forms import (
     AddendumForm,
+    CancelSessionForm,
     DisagreementForm,
     EscalateForm,
+    MoveSessionForm,
     ResolveForm,
     ReturnForm,
 )
@@ -140,7 +147,8 @@ def render_detail(
         "edit_url": _edit_url(record) if record.can_edit(request.user) else None,
         "locked": state in LOCKED_STATES,
         "locked_because": why_locked(state),
-        "can_send": any(m.name == "send_to_worker" for m in moves),
+        "can_send": any(m.name == "send_to_worker" for m in moves)
+        and not record.events.filter(kind=SessionEvent.Kind.CANCELLED).exists(),
         "can_agree": any(m.name == "agree" for m in moves),
         "can_return": any(m.name == "return_to_supervisor" for m in moves),
         "return_form": bound.get("return") or ReturnForm(),
@@ -155,6 +163,7 @@ def render_detail(
         "can_add_agenda": role is not None and state in EDITABLE_STATES,
         "error_list": error_list,
         "form": failed,
+        **booking_status(record, request.user),
         **record_contents(record),
     }
     # Every showing of a record is a view of it, including a page shown back with an error.
@@ -439,3 +448,101 @@ def resolve_disagreement(request: AuthenticatedHttpRequest, pk: int, number: int
         return "Outcome of the disagreement recorded"
 
     return _on_disagreement(request, pk, number, "resolve", ResolveForm, "outcome", resolve)
+
+
+# Whether a booking took place (issue 8) ---------------------------------------------------------
+
+
+@require_POST
+def confirm_held(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    record = viewable_record(request.user, pk)
+
+    def do() -> str:
+        writing.confirm_held(record, by=Actor.from_request(request))
+        return "Session confirmed as taken place"
+
+    response = _move(request, record, do)
+    if request.POST.get("from") == "my-work" and response.status_code == 302:
+        return redirect("home")
+    return response
+
+
+def move_session(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Re-arrange a booking: a new date and time, with the reason kept."""
+    record = viewable_record(request.user, pk)
+    form = MoveSessionForm(
+        request.POST or None, initial={"date": record.date, "start_time": record.start_time}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            writing.move_session(
+                record,
+                by=Actor.from_request(request),
+                date=data["date"],
+                start_time=data["start_time"],
+                reason=data["reason"],
+            )
+        except NotAllowed:
+            raise
+        except ReasonRequired as problem:
+            form.add_error("reason", str(problem))
+        except WorkflowError as problem:
+            form.add_error("date", str(problem))
+        else:
+            messages.success(request, f"Session moved to {long_date(data['date'])}")
+            return redirect("records:detail", pk=record.pk)
+    return _booking_page(request, record, form, "records/move.html")
+
+
+def cancel_session(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Say a booking did not, or will not, take place: it never counts, and the reason is kept."""
+    record = viewable_record(request.user, pk)
+    form = CancelSessionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            writing.cancel_session(
+                record, by=Actor.from_request(request), reason=form.cleaned_data["reason"]
+            )
+        except NotAllowed:
+            raise
+        except WorkflowError as problem:
+            form.add_error("reason", str(problem))
+        else:
+            messages.success(request, "Session cancelled")
+            return redirect("records:detail", pk=record.pk)
+    return _booking_page(request, record, form, "records/cancel.html")
+
+
+def _booking_page(
+    request: AuthenticatedHttpRequest, record: Record, form: Any, template: str
+) -> HttpResponse:
+    if record.role_of(staff_of(request.user)) != Role.SUPERVISOR:
+        raise PermissionDenied("Only the supervisor can move or cancel this session.")
+    return render(
+        request,
+        template,
+        {
+            "record": record,
+            "form": form,
+            "type_label": SESSION_TYPE_LABELS.get(record.type, record.type),
+        },
+    )
+
+
+def booking_status(record: Record, user: Any, now: dt.datetime | None = None) -> dict[str, Any]:
+    """What the record page says and offers about whether the session took place."""
+    events = list(record.events.select_related("by"))
+    kinds = {e.kind for e in events}
+    booked = SessionEvent.Kind.BOOKED in kinds
+    settled = next((e for e in events if e.kind in SessionEvent.SETTLED), None)
+    supervisor = record.role_of(staff_of(user)) == Role.SUPERVISOR
+    open_booking = booked and settled is None and supervisor
+    due = starts_at(record) <= (now or timezone.now())
+    return {
+        "booking_events": [e for e in events if e.kind != SessionEvent.Kind.BOOKED],
+        "booking_settled": settled,
+        "booked_here": booked,
+        "can_confirm_held": open_booking and due,
+        "can_move_or_cancel": open_booking,
+    }

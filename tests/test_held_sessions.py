@@ -1,0 +1,144 @@
+"""Only what happened counts (issue 8): a booking is a plan until the supervisor confirms it took
+place (or sends its record); moves and cancellations are kept with their reasons."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from oversight.audit.models import AuditEvent
+from oversight.facts.from_database import load_facts
+from oversight.supervision.models import Session, SessionCase, SessionEvent
+from tests.council import NOW, TODAY, council, smith_children
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
+
+
+def book(client, org, day: dt.date = TODAY, time: str = "09:30") -> Session:
+    url = reverse("records:book") + f"?supervisee={org.worker.staff_id}"
+    response = client.post(
+        url,
+        {
+            "kind": "individual",
+            "date_day": str(day.day),
+            "date_month": str(day.month),
+            "date_year": str(day.year),
+            "start_time": time,
+            "duration_minutes": "60",
+            "location": "Room 2",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()
+    return Session.objects.latest("pk")
+
+
+def counted() -> set[str]:
+    return {s.session_id for s in load_facts(as_of=TODAY + dt.timedelta(days=1)).sessions}
+
+
+def test_it_does_not_count_a_booking_until_it_is_confirmed_held_after_its_time(client) -> None:
+    org = smith_children(council())
+    client.force_login(org.manager.user)
+    session = book(client, org)
+    assert session.session_id not in counted()
+
+    early = client.post(reverse("records:held", args=[session.pk]))
+    assert "once that time has come" in early.content.decode()
+    assert session.session_id not in counted()
+
+    with time_machine.travel(NOW + dt.timedelta(minutes=40), tick=False):
+        done = client.post(reverse("records:held", args=[session.pk]))
+    assert done.status_code == 302, done.content.decode()[-3000:]
+    assert session.session_id in counted()
+    assert AuditEvent.objects.filter(action="held", object_id=str(session.pk)).exists()
+
+
+def test_it_never_counts_a_cancelled_booking_and_keeps_the_reason(client) -> None:
+    org = smith_children(council())
+    client.force_login(org.manager.user)
+    session = book(client, org)
+    blank = client.post(reverse("records:cancel", args=[session.pk]), {"reason": ""})
+    assert "Enter why the session was cancelled" in blank.content.decode()
+    client.post(reverse("records:cancel", args=[session.pk]), {"reason": "Worker off sick"})
+    assert session.events.get(kind=SessionEvent.Kind.CANCELLED).reason == "Worker off sick"
+    assert session.session_id not in counted()
+    page = client.get(reverse("records:detail", args=[session.pk])).content.decode()
+    assert "Worker off sick" in page
+    with time_machine.travel(NOW + dt.timedelta(minutes=40), tick=False):
+        client.post(reverse("records:held", args=[session.pk]))
+    assert session.session_id not in counted()
+
+
+def test_it_does_not_count_a_child_ticked_on_an_unconfirmed_booking(client) -> None:
+    org = smith_children(council())
+    client.force_login(org.manager.user)
+    session = book(client, org)
+    SessionCase.objects.create(session=session, case=org.amy)
+    assert session.session_id not in counted()
+    with time_machine.travel(NOW + dt.timedelta(minutes=40), tick=False):
+        client.post(reverse("records:held", args=[session.pk]))
+    facts = load_facts(as_of=TODAY + dt.timedelta(days=1))
+    (found,) = [s for s in facts.sessions if s.session_id == session.session_id]
+    assert org.amy.case_id in found.case_ids
+
+
+def test_it_moves_a_booking_keeping_the_old_date_and_the_reason(client) -> None:
+    org = smith_children(council())
+    client.force_login(org.manager.user)
+    session = book(client, org)
+    later = TODAY + dt.timedelta(days=2)
+    client.post(
+        reverse("records:move", args=[session.pk]),
+        {
+            "date_day": str(later.day),
+            "date_month": str(later.month),
+            "date_year": str(later.year),
+            "start_time": "10:00",
+            "reason": "Court hearing",
+        },
+    )
+    session.refresh_from_db()
+    assert session.date == later
+    moved = session.events.get(kind=SessionEvent.Kind.MOVED)
+    assert (moved.from_date, moved.to_date, moved.reason) == (TODAY, later, "Court hearing")
+    assert AuditEvent.objects.filter(action="moved", object_id=str(session.pk)).exists()
+
+
+def test_it_refuses_a_booking_before_the_supervisee_started_or_absurdly_far_ahead(client) -> None:
+    org = smith_children(council())
+    client.force_login(org.manager.user)
+    url = reverse("records:book") + f"?supervisee={org.worker.staff_id}"
+    for day, message in (
+        (dt.date(1900, 11, 30), "when"),
+        (TODAY + dt.timedelta(days=800), "within a year from today"),
+    ):
+        response = client.post(
+            url,
+            {
+                "kind": "individual",
+                "date_day": str(day.day),
+                "date_month": str(day.month),
+                "date_year": str(day.year),
+                "start_time": "10:00",
+                "duration_minutes": "60",
+                "location": "Room 2",
+            },
+        )
+        assert response.status_code == 200
+        assert "The date must be" in response.content.decode()
+        assert message in response.content.decode()
+    assert not Session.objects.exists()
+
+
+def test_it_asks_the_supervisor_about_past_unconfirmed_bookings_on_my_work(client) -> None:
+    org = smith_children(council())
+    client.force_login(org.manager.user)
+    session = book(client, org, time="08:00")
+    page = client.get(reverse("home")).content.decode()
+    assert "Did these take place?" in page
+    client.post(reverse("records:held", args=[session.pk]), {"from": "my-work"})
+    assert "Did these take place?" not in client.get(reverse("home")).content.decode()
+    assert session.session_id in counted()
