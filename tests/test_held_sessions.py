@@ -142,3 +142,19 @@ def test_it_asks_the_supervisor_about_past_unconfirmed_bookings_on_my_work(clien
     client.post(reverse("records:held", args=[session.pk]), {"from": "my-work"})
     assert "Did these take place?" not in client.get(reverse("home")).content.decode()
     assert session.session_id in counted()
+
+
+def test_it_lists_a_cancelled_booking_as_cancelled_not_as_a_record_to_write(client) -> None:
+    org = smith_children(council())
+    client.force_login(org.manager.user)
+    session = book(client, org)
+    client.post(reverse("records:cancel", args=[session.pk]), {"reason": "Worker off sick"})
+
+    listed = client.get(reverse("records:list")).content.decode()
+    to_write = client.get(reverse("records:list") + "?show=to-write").content.decode()
+    page = client.get(reverse("records:detail", args=[session.pk])).content.decode()
+
+    assert "Cancelled" in listed
+    assert f"/records/{session.pk}/" not in to_write
+    assert "there is no record to write" in page
+    assert "is writing the record" not in page

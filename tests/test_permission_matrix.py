@@ -460,6 +460,10 @@ MATRIX.update(
             url("records:remove_case", _pk("draft"), _pk("child")), roles("manager"), method="post"
         ),
         "records:send": Row(url("records:send", _pk("draft")), roles("manager"), method="post"),
+        # The booking itself: confirm it took place, move or cancel it (the supervisor only).
+        "records:held": Row(url("records:held", _pk("draft")), roles("manager"), method="post"),
+        "records:move": Row(url("records:move", _pk("draft")), roles("manager")),
+        "records:cancel": Row(url("records:cancel", _pk("draft")), roles("manager")),
         "records:agree": Row(url("records:agree", _pk("sent")), roles("worker"), method="post"),
         "records:return": Row(
             url("records:return", _pk("sent")),

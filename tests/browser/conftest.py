@@ -20,6 +20,8 @@ import pytest
 # database directly (creating users), which Django would otherwise refuse as async-unsafe.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
+from django.conf import settings
+from django.test import Client
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
 CHROMIUM = Path(os.environ.get("OVERSIGHT_CHROMIUM", "/usr/bin/chromium"))
@@ -83,6 +85,17 @@ def sign_in(page: Page, live_server: Any, username: str, password: str) -> None:
     page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Sign in", exact=True).click()
     page.wait_for_load_state()
+
+
+def signed_in(page: Page, live_server: Any, user: Any) -> None:
+    """A signed-in browser session for `user`, without the sign-in form (that is tested in
+    test_sign_in): the test client's session cookie handed to the browser."""
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
+    )
 
 
 def assert_accessible(page: Page, *, context: str | None = None) -> None:

@@ -7,12 +7,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from playwright.sync_api import Page, expect
 
 from oversight.records.models import ProfessionalRecord
-from tests.browser.conftest import assert_accessible, screenshot
+from tests.browser.conftest import assert_accessible, screenshot, signed_in
 from tests.council import council, smith_children
 
 pytestmark = [
@@ -22,20 +20,10 @@ pytestmark = [
 ]
 
 
-def sign_in(page: Page, live_server, user) -> None:
-    """A signed-in browser session for `user` (signing in itself is tested in test_sign_in)."""
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-    page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
-    )
-
-
 def test_the_second_of_two_tabs_is_told_what_the_first_saved(page: Page, live_server) -> None:
     team = smith_children(council())
     record = team.session()
-    sign_in(page, live_server, team.manager_user)
+    signed_in(page, live_server, team.manager_user)
     url = f"{live_server.url}/records/{record.pk}/write/professional/"
     tab_a, tab_b = page, page.context.new_page()
     tab_a.goto(url)

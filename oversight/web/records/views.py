@@ -15,6 +15,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import TemplateDoesNotExist
@@ -79,9 +80,15 @@ def record_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     show = request.GET.get("show", "all")
     if show not in FILTERS:
         show = "all"
-    records = Record.objects.filter(pk__in=visible_sessions(request.user).values("pk"))
+    records = Record.objects.filter(pk__in=visible_sessions(request.user).values("pk")).annotate(
+        cancelled=Exists(
+            SessionEvent.objects.filter(session=OuterRef("pk"), kind=SessionEvent.Kind.CANCELLED)
+        )
+    )
     if show == "to-write":
-        records = records.in_state(State.DRAFT, State.RETURNED).filter(supervisor=me)
+        records = records.in_state(State.DRAFT, State.RETURNED).filter(
+            supervisor=me, cancelled=False
+        )
     elif show == "waiting":
         records = records.awaiting_agreement(me) if me else records.none()
     elif show == "agreed":
@@ -102,11 +109,12 @@ def record_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def _row(record: Record) -> dict[str, Any]:
+    cancelled = getattr(record, "cancelled", False)  # annotated by record_list
     return {
         "record": record,
         "type_label": SESSION_TYPE_LABELS.get(record.type, record.type),
-        "state_name": state_name(record.state),
-        "state_tag": state_tag(record.state),
+        "state_name": "Cancelled" if cancelled else state_name(record.state),
+        "state_tag": "govuk-tag--grey" if cancelled else state_tag(record.state),
     }
 
 
@@ -166,6 +174,9 @@ def render_detail(
         **booking_status(record, request.user),
         **record_contents(record),
     }
+    if context["booking_settled"] is not None and context["booking_settled"].kind == "cancelled":
+        context["state_name"], context["state_tag"] = "Cancelled", "govuk-tag--grey"
+        context["can_add_agenda"] = False
     # Every showing of a record is a view of it, including a page shown back with an error.
     audit_record(request, "view", record)
     return render(request, "records/detail.html", context)
