@@ -13,11 +13,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import select_template
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import capfirst
 from django.views.decorators.http import require_POST
 
@@ -25,13 +27,16 @@ from oversight.access.queries import visible_sessions
 from oversight.access.records import ONE_TO_ONE_TYPES, bookable_supervisees, viewable_record
 from oversight.access.staff import staff_of
 from oversight.audit.actor import Actor
-from oversight.formatting import state_name, state_tag, why_locked
+from oversight.formatting import long_date, state_name, state_tag, why_locked
 from oversight.model_fields import own_field
+from oversight.organisation.models import Staff
 from oversight.records.models import (
     Action,
     ActionUpdate,
     CaseNote,
     Disagreement,
+    DisagreementState,
+    DisagreementTransition,
     LearningActivity,
     ProfessionalRecord,
     Record,
@@ -268,7 +273,14 @@ def _disagreements(
     record: Record, me: Any, role: Role | None, bound: dict[str, Any]
 ) -> list[dict[str, Any]]:
     rows = []
-    for d in record.disagreements.select_related("raised_by", "escalated_to", "resolved_by"):
+    for d in record.disagreements.select_related(
+        "raised_by", "escalated_to", "escalated_by", "resolved_by"
+    ).prefetch_related(
+        Prefetch(
+            "transitions",
+            queryset=DisagreementTransition.objects.select_related("by__staff").order_by("id"),
+        )
+    ):
         party = role is not None
         can_escalate = party and d.status == "open"
         if d.status == "escalated":
@@ -278,6 +290,7 @@ def _disagreements(
         rows.append(
             {
                 "disagreement": d,
+                "history": _disagreement_history(d),
                 "can_escalate": can_escalate,
                 "can_resolve": can_resolve,
                 "escalate_form": bound.get(f"escalate-{d.pk}")
@@ -287,6 +300,52 @@ def _disagreements(
             }
         )
     return rows
+
+
+def _disagreement_history(d: Disagreement) -> list[dict[str, str]]:
+    """Everything that happened to a disagreement, oldest first, read from its transition rows:
+    so escalation and the meeting stay on the record once the line manager has decided it."""
+
+    def name(transition: DisagreementTransition, recorded: Staff | None) -> str:
+        # History filled in from before moves were kept has no `by`: the person is on the
+        # disagreement itself.
+        staff = staff_of(transition.by) if transition.by is not None else None
+        person = staff or recorded
+        if person is not None:
+            return person.name
+        return transition.by.get_username() if transition.by is not None else "someone unknown"
+
+    history = [
+        {
+            "step": "Raised",
+            "text": f"By {d.raised_by.name} on {long_date(d.raised_on)}",
+        }
+    ]
+    for transition in d.transitions.all():
+        if transition.to_state == DisagreementState.ESCALATED:
+            meeting = (
+                f": three-way meeting with {d.escalated_to.name} on {long_date(d.meeting_date)}"
+                if d.escalated_to is not None and d.meeting_date is not None
+                else ""
+            )
+            when = d.escalated_on or timezone.localdate(transition.at)
+            history.append(
+                {
+                    "step": "Escalated",
+                    "text": f"By {name(transition, d.escalated_by)} on {long_date(when)}{meeting}",
+                }
+            )
+        elif transition.to_state == DisagreementState.RESOLVED:
+            when = d.resolved_on or timezone.localdate(transition.at)
+            escalated = transition.from_state == DisagreementState.ESCALATED
+            decided = "Decided at the meeting" if escalated else "Resolved"
+            history.append(
+                {
+                    "step": "Resolved",
+                    "text": f"{decided} by {name(transition, d.resolved_by)} on {long_date(when)}",
+                }
+            )
+    return history
 
 
 # The moves ---------------------------------------------------------------------------------------
