@@ -24,6 +24,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from oversight.access.models import Delegation
 from oversight.audit.actor import Actor
 from oversight.cases.models import Case
 from oversight.files.models import SupervisionFile
@@ -186,6 +187,15 @@ def build_organisation() -> Organisation:
     )
     escalated = sent_record.record_disagreement(by=users["worker"], what="The visits", on=today)
     escalated.escalate(by=users["worker"], meeting_date=today, on=today)
+    # Planned cover, so it gives nobody access today: the address to end it needs one.
+    cover = Delegation.objects.create(
+        from_manager=manager,
+        deputy=manager_b,
+        start_date=today + dt.timedelta(days=10),
+        end_date=today + dt.timedelta(days=12),
+        reason="Annual leave",
+        created_by=users["manager"],
+    )
     document = store_document(
         worker,
         upload("dbs.pdf", pdf_bytes()),
@@ -225,6 +235,7 @@ def build_organisation() -> Organisation:
             "oversight": Record.of(oversight),
             "open_disagreement": open_disagreement,
             "escalated": escalated,
+            "cover": cover,
             "document": document,
             "document_b": document_b,
         },
@@ -540,6 +551,13 @@ MATRIX.update(
         "people:reassign": Row(url("people:reassign", _staff_id("manager")), roles("head")),
         "people:reassigned": Row(url("people:reassigned", _staff_id("manager")), roles("head")),
         "people:leaver": Row(url("people:leaver", _staff_id("worker")), roles("manager", "head")),
+        # A manager arranges their own cover, or a manager above them; never the deputy.
+        "people:cover": Row(url("people:cover", _staff_id("manager")), MANAGERS_OF_A),
+        "people:cover_end": Row(
+            url("people:cover_end", _staff_id("manager"), _extra_pk("cover")),
+            MANAGERS_OF_A,
+            method="post",
+        ),
         # The audit trail: quality assurance, and managers for the people below them.
         "audit_trail:search": Row(url("audit_trail:search"), PEOPLE_WITH_A_LINE),
         "audit_trail:export": Row(url("audit_trail:export"), PEOPLE_WITH_A_LINE),

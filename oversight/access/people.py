@@ -7,8 +7,10 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
+from oversight.access.models import Delegation
 from oversight.access.predicates import require
 from oversight.access.queries import access_for, chain_below, has_left, visible_staff
 from oversight.organisation.models import Staff, StaffQuerySet, Team
@@ -16,6 +18,14 @@ from oversight.organisation.models import Staff, StaffQuerySet, Team
 MOVING_REFUSED = (
     "Only a manager above this supervisor in line management can move the people they "
     "supervise. Ask their senior manager."
+)
+COVER_REFUSED = (
+    "Only the manager themselves, or a manager above them in line management, can arrange cover "
+    "for them. Ask their line manager."
+)
+NOBODY_TO_COVER = (
+    "{name} does not manage anyone, so there is nothing for a deputy to cover. Cover is for a "
+    "manager's supervisees while they are away."
 )
 LEAVER_REFUSED = (
     "Only a manager above this person in line management can record that they are leaving. "
@@ -53,6 +63,14 @@ def can_delegate(user: Any, from_manager: Staff, day: dt.date | None = None) -> 
     )
 
 
+def can_arrange_cover(user: Any, manager: Staff, day: dt.date | None = None) -> bool:
+    """May the user open the cover page for `manager`: `can_delegate`, and the manager supervises
+    someone on the day (otherwise there is nothing to cover)."""
+    access = access_for(user, day)
+    supervises = bool(chain_below({manager.pk}, access.day, max_depth=1))
+    return supervises and can_delegate(user, manager, access.day)
+
+
 def can_record_leaver(user: Any, staff: Staff, day: dt.date | None = None) -> bool:
     """A manager above the person in line management (their own line manager or anyone over
     them) records that they are leaving, while they are still here."""
@@ -85,6 +103,21 @@ def reassign_candidates(user: Any, supervisor: Staff, day: dt.date | None = None
     )
 
 
+def cover_candidates(from_manager: Staff, day: dt.date) -> StaffQuerySet:
+    """Who may be named to cover for `from_manager`: a manager working here on the day who sits
+    near them, so already knows the work: in the same service, or reporting to the same line
+    manager, or that line manager themselves. Never the manager who is away."""
+    team = from_manager.team
+    service_id = team.service_id if team is not None else None
+    near = Q(category="manager", team__service_id=service_id) if service_id else Q(pk__in=[])
+    line_manager = from_manager.line_manager_on(day)
+    if line_manager is not None:
+        near |= Q(pk=line_manager.pk) | (
+            Q(category="manager") & Q(pk__in=line_manager.supervisees_on(day).values("pk"))
+        )
+    return Staff.objects.filter(near).active_on(day).exclude(pk=from_manager.pk)
+
+
 # Fetch and authorise, for the views ------------------------------------------------------------
 
 
@@ -104,6 +137,22 @@ def supervisor_to_reassign(user: Any, staff_id: str, day: dt.date | None = None)
     supervisor = person_for_user(user, staff_id, day)
     require(can_reassign_supervisees(user, supervisor, day), MOVING_REFUSED)
     return supervisor
+
+
+def manager_to_cover(user: Any, staff_id: str, day: dt.date | None = None) -> Staff:
+    """The manager whose cover the user arranges: themselves or someone below them, who manages
+    someone."""
+    staff = person_for_user(user, staff_id, day)
+    require(can_delegate(user, staff, day), COVER_REFUSED)
+    require(can_arrange_cover(user, staff, day), NOBODY_TO_COVER.format(name=staff.name))
+    return staff
+
+
+def cover_to_end(user: Any, staff_id: str, pk: int, day: dt.date | None = None) -> Delegation:
+    """One of the manager's arrangements, for someone who may arrange their cover; 404 if it is
+    not theirs."""
+    staff = manager_to_cover(user, staff_id, day)
+    return get_object_or_404(Delegation.objects.select_related("deputy"), pk=pk, from_manager=staff)
 
 
 def leaver_to_record(user: Any, staff_id: str, day: dt.date | None = None) -> Staff:

@@ -165,3 +165,35 @@ def test_hr_confirms_destruction_after_retention(page: Page, live_server, org):
         "The supervision file of Lee Leaver is destroyed (1 document deleted)"
     )
     expect(page.get_by_text("No files are past their retention period.")).to_be_visible()
+
+
+def test_a_manager_arranges_and_ends_cover_for_their_absence(page: Page, live_server, org):
+    sign_in(page, live_server, "manager", PASSWORD)
+    page.get_by_role("link", name="Arrange cover while you are away").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Cover for Tamsin Manager")
+    assert_accessible(page, context="cover page, nothing arranged")
+
+    page.get_by_role("button", name="Arrange cover").click()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("Select who will cover")
+    expect(summary).to_contain_text("Enter the date cover starts")
+    expect(page).to_have_title(re.compile(r"^Error: "))
+    assert_accessible(page, context="cover page with errors")
+
+    today = timezone.localdate()
+    page.get_by_label("Who will cover?").select_option(label="Omar Manager (Assessment Team 1)")
+    choose_date(page, "When does cover start?", today)
+    choose_date(page, "What is the last day of cover?", today + dt.timedelta(days=7))
+    page.get_by_label("Why is cover needed?").fill("Annual leave")
+    page.get_by_role("button", name="Arrange cover").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(
+        "Omar Manager covers for Tamsin Manager"
+    )
+    expect(page.get_by_role("table")).to_contain_text("Covering now")
+    assert_accessible(page, context="cover page with cover arranged")
+    screenshot(page, "cover")
+
+    page.get_by_role("button", name=re.compile("^End cover now")).click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(
+        "Omar Manager no longer covers from today"
+    )

@@ -25,7 +25,11 @@ from oversight.access.files import (
     upload_only_files,
     upload_sections,
 )
-from oversight.access.people import can_reassign_supervisees, can_record_leaver
+from oversight.access.people import (
+    can_arrange_cover,
+    can_reassign_supervisees,
+    can_record_leaver,
+)
 from oversight.access.queries import access_for, visible_agreements, visible_files
 from oversight.audit.actor import Actor
 from oversight.audit.trail import audit
@@ -152,6 +156,7 @@ def file_detail(request: AuthenticatedHttpRequest, staff_id: str) -> HttpRespons
             "due_items": file_due_items([staff], day).get(staff.staff_id, []),
             "can_upload": bool(upload_sections(request.user, staff, day)),
             "can_record_leaver": can_record_leaver(request.user, staff, day),
+            "can_arrange_cover": can_arrange_cover(request.user, staff, day),
             "can_reassign": can_reassign_supervisees(request.user, staff, day)
             and staff.supervisees_on(day).exists(),
             "retention_ends": retention_ends,

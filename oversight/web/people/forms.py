@@ -83,3 +83,49 @@ class LeaverForm(forms.Form):
 
     def clean_last_day(self) -> dt.date:
         return within_reach(self.cleaned_data["last_day"], "Their last working day")
+
+
+class CoverForm(forms.Form):
+    """Who covers for a manager, from when to when, and why. The dates are checked against today
+    and each other by `oversight.access.cover.check_cover`, so the page and the operation agree."""
+
+    deputy = SupervisorChoiceField(
+        label="Who will cover?",
+        help_text="A manager in the same service, or who reports to the same line manager.",
+        queryset=None,
+        to_field_name="staff_id",
+        empty_label="Choose who will cover",
+        error_messages={
+            "required": "Select who will cover",
+            "invalid_choice": "Select who will cover from the list",
+        },
+    )
+    start_date = GovukDateField(
+        label="When does cover start?",
+        help_text="For example, 1 4 2025",
+        error_messages={"required": "Enter the date cover starts"},
+    )
+    end_date = GovukDateField(
+        label="What is the last day of cover?",
+        help_text="The deputy has no access from the day after. At most 6 months from the start.",
+        error_messages={"required": "Enter the last day of cover"},
+    )
+    reason = forms.CharField(
+        label="Why is cover needed?",
+        help_text="For example, annual leave. Do not give details of anyone's health.",
+        max_length=200,
+        error_messages={
+            "required": "Enter why cover is needed, for example annual leave",
+            "max_length": "Why cover is needed must be 200 characters or fewer",
+        },
+    )
+
+    def __init__(self, *args: Any, candidates: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        model_choice_field(self, "deputy").queryset = candidates
+
+    def clean_start_date(self) -> dt.date:
+        return within_reach(self.cleaned_data["start_date"], "The date cover starts")
+
+    def clean_end_date(self) -> dt.date:
+        return within_reach(self.cleaned_data["end_date"], "The last day of cover")

@@ -10,4 +10,6 @@ urlpatterns = [
     path("<str:staff_id>/reassign/", views.reassign, name="reassign"),
     path("<str:staff_id>/reassign/done/", views.reassigned, name="reassigned"),
     path("<str:staff_id>/leaver/", views.leaver, name="leaver"),
+    path("<str:staff_id>/deputy/", views.cover, name="cover"),
+    path("<str:staff_id>/deputy/<int:pk>/end/", views.cover_end, name="cover_end"),
 ]

@@ -13,12 +13,17 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
+from oversight.access.cover import arrange_cover, end_cover
 from oversight.access.files import can_view_file
+from oversight.access.models import Delegation
 from oversight.access.people import (
     can_reassign_supervisees,
+    cover_candidates,
+    cover_to_end,
     leaver_to_record,
+    manager_to_cover,
     reassign_candidates,
     supervisor_to_reassign,
 )
@@ -26,9 +31,10 @@ from oversight.audit.actor import Actor
 from oversight.facts.live import staff_obligations
 from oversight.files.models import add_years, retention_years
 from oversight.files.retention import record_leaver, still_supervising
+from oversight.formatting import long_date
 from oversight.organisation.models import Staff
 from oversight.organisation.transfers import check_transfer, moved_on, reassign_supervisees
-from oversight.web.people.forms import LeaverForm, ReassignForm
+from oversight.web.people.forms import CoverForm, LeaverForm, ReassignForm
 from oversight.web.requests import AuthenticatedHttpRequest
 
 
@@ -182,3 +188,62 @@ def leaver(request: AuthenticatedHttpRequest, staff_id: str) -> HttpResponse:
             "retention_years": retention_years(),
         },
     )
+
+
+@require_http_methods(["GET", "POST"])
+def cover(request: AuthenticatedHttpRequest, staff_id: str) -> HttpResponse:
+    """Name a deputy for a manager's dated absence (N 11.1), and list the cover running now and
+    planned."""
+    day = _today()
+    manager = manager_to_cover(request.user, staff_id, day)
+    candidates = cover_candidates(manager, day).select_related("team").order_by("name")
+    form = CoverForm(request.POST or None, candidates=candidates)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            arrange_cover(
+                manager,
+                data["deputy"],
+                data["start_date"],
+                data["end_date"],
+                data["reason"],
+                by=Actor.from_request(request),
+            )
+        except ValidationError as error:
+            form.add_error(error.code or "start_date", error.messages[0])
+        else:
+            messages.success(
+                request,
+                f"{data['deputy'].name} covers for {manager.name} from "
+                f"{long_date(data['start_date'])} to {long_date(data['end_date'])}",
+            )
+            return redirect("people:cover", staff_id=manager.staff_id)
+    arrangements = (
+        Delegation.objects.filter(from_manager=manager, end_date__gte=day)
+        .select_related("deputy", "deputy__team")
+        .order_by("start_date", "id")
+    )
+    return render(
+        request,
+        "people/cover.html",
+        {
+            "manager": manager,
+            "form": form,
+            "today": day,
+            "arrangements": arrangements,
+        },
+    )
+
+
+@require_POST
+def cover_end(request: AuthenticatedHttpRequest, staff_id: str, pk: int) -> HttpResponse:
+    """End cover early (or withdraw planned cover): the deputy has no access from today."""
+    delegation = cover_to_end(request.user, staff_id, pk, _today())
+    deputy = delegation.deputy
+    try:
+        end_cover(delegation, by=Actor.from_request(request))
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, f"{deputy.name} no longer covers from today")
+    return redirect("people:cover", staff_id=staff_id)

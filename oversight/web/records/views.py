@@ -15,7 +15,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import TemplateDoesNotExist
@@ -31,12 +31,15 @@ from oversight.access.staff import staff_of
 from oversight.audit.actor import Actor
 from oversight.formatting import long_date, state_name, state_tag, why_locked
 from oversight.model_fields import own_field
+from oversight.organisation.models import Staff
 from oversight.records import writing
 from oversight.records.models import (
     Action,
     ActionUpdate,
     CaseNote,
     Disagreement,
+    DisagreementState,
+    DisagreementTransition,
     LearningActivity,
     ProfessionalRecord,
     Record,
@@ -288,7 +291,14 @@ def _disagreements(
     record: Record, me: Any, role: Role | None, bound: dict[str, Any]
 ) -> list[dict[str, Any]]:
     rows = []
-    for d in record.disagreements.select_related("raised_by", "escalated_to", "resolved_by"):
+    for d in record.disagreements.select_related(
+        "raised_by", "escalated_to", "escalated_by", "resolved_by"
+    ).prefetch_related(
+        Prefetch(
+            "transitions",
+            queryset=DisagreementTransition.objects.select_related("by__staff").order_by("id"),
+        )
+    ):
         party = role is not None
         can_escalate = party and d.status == "open"
         if d.status == "escalated":
@@ -298,6 +308,7 @@ def _disagreements(
         rows.append(
             {
                 "disagreement": d,
+                "history": _disagreement_history(d),
                 "can_escalate": can_escalate,
                 "can_resolve": can_resolve,
                 "escalate_form": bound.get(f"escalate-{d.pk}")
@@ -307,6 +318,52 @@ def _disagreements(
             }
         )
     return rows
+
+
+def _disagreement_history(d: Disagreement) -> list[dict[str, str]]:
+    """Everything that happened to a disagreement, oldest first, read from its transition rows:
+    so escalation and the meeting stay on the record once the line manager has decided it."""
+
+    def name(transition: DisagreementTransition, recorded: Staff | None) -> str:
+        # History filled in from before moves were kept has no `by`: the person is on the
+        # disagreement itself.
+        staff = staff_of(transition.by) if transition.by is not None else None
+        person = staff or recorded
+        if person is not None:
+            return person.name
+        return transition.by.get_username() if transition.by is not None else "someone unknown"
+
+    history = [
+        {
+            "step": "Raised",
+            "text": f"By {d.raised_by.name} on {long_date(d.raised_on)}",
+        }
+    ]
+    for transition in d.transitions.all():
+        if transition.to_state == DisagreementState.ESCALATED:
+            meeting = (
+                f": three-way meeting with {d.escalated_to.name} on {long_date(d.meeting_date)}"
+                if d.escalated_to is not None and d.meeting_date is not None
+                else ""
+            )
+            when = d.escalated_on or timezone.localdate(transition.at)
+            history.append(
+                {
+                    "step": "Escalated",
+                    "text": f"By {name(transition, d.escalated_by)} on {long_date(when)}{meeting}",
+                }
+            )
+        elif transition.to_state == DisagreementState.RESOLVED:
+            when = d.resolved_on or timezone.localdate(transition.at)
+            escalated = transition.from_state == DisagreementState.ESCALATED
+            decided = "Decided at the meeting" if escalated else "Resolved"
+            history.append(
+                {
+                    "step": "Resolved",
+                    "text": f"{decided} by {name(transition, d.resolved_by)} on {long_date(when)}",
+                }
+            )
+    return history
 
 
 # The moves ---------------------------------------------------------------------------------------
