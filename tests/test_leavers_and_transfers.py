@@ -15,14 +15,20 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from oversight.access.files import can_view_file
+from oversight.access.records import can_edit_record_now
 from oversight.audit.actor import Actor
 from oversight.audit.models import AuditEvent
 from oversight.audit.trail import verify_chain
+from oversight.cases.models import Allocation
 from oversight.files.models import Document, SupervisionFile
 from oversight.files.retention import destroy_file, files_past_retention, record_leaver
 from oversight.files.uploads import store_document
+from oversight.formatting import long_date
 from oversight.organisation.models import LineManagement, Staff
-from tests.council import date_fields, fresh, pdf_bytes, today, upload
+from oversight.organisation.transfers import reassign_supervisees
+from oversight.records.models import Record
+from oversight.supervision.models import SessionEvent
+from tests.council import child, date_fields, fresh, pdf_bytes, record, sent, today, upload
 from tests.factories import START, AgreementFactory, LineManagementFactory, StaffFactory
 
 pytestmark = [
@@ -397,3 +403,132 @@ def test_it_will_not_destroy_a_file_still_within_retention(client, org, media):
             by=Actor(fresh(org.users["hr"])),
             on=today(),
         )
+
+
+# Transfers and leavers keep every piece of work (issue 8) ------------------------------------
+
+
+def unfinished_work(org):
+    """A draft with the worker, a record returned by the colleague, and one sent and waiting."""
+    draft = record(org.manager, org.worker, today() - dt.timedelta(days=3))
+    returned = sent(record(org.manager, org.colleague, today() - dt.timedelta(days=5)))
+    returned.return_to_supervisor(by=org.colleague.user, reason="The visit date is wrong.")
+    waiting = sent(record(org.manager, org.worker, today() - dt.timedelta(days=8)))
+    return Record.of(draft), Record.of(returned), Record.of(waiting)
+
+
+def test_it_says_on_the_check_page_that_unfinished_records_are_handed_over(client, org):
+    draft, _returned, _waiting = unfinished_work(org)
+    client.force_login(org.users["head"])
+
+    page = client.post(
+        reverse("people:reassign", args=["MA"]),
+        {"new_supervisor": "MB", **date_fields("on", today())},
+    ).content.decode()
+
+    assert "Tamsin Manager has not finished 2 records with the people moving" in page
+    assert "handed over to Omar Manager, who can finish and send them" in page
+    assert "(draft)" in page
+    assert "(returned to Tamsin Manager)" in page
+    assert Record.objects.get(pk=draft.pk).supervisor == org.manager
+    assert not SessionEvent.objects.filter(kind=SessionEvent.Kind.HANDED_OVER).exists()
+
+
+def test_it_hands_unfinished_records_to_the_new_supervisor_and_loses_no_draft(client, org):
+    draft, returned, waiting = unfinished_work(org)
+    client.force_login(org.users["head"])
+
+    client.post(
+        reverse("people:reassign", args=["MA"]),
+        {"new_supervisor": "MB", **date_fields("on", today()), "confirm": "yes"},
+    )
+
+    new_supervisor = fresh(org.users["other_manager"])
+    outgoing = fresh(org.users["manager"])
+    for unfinished in (draft, returned):
+        now = Record.objects.get(pk=unfinished.pk)
+        assert now.supervisor == org.other_manager
+        assert now.state == unfinished.state
+        assert can_edit_record_now(new_supervisor, now)
+        assert not can_edit_record_now(outgoing, now)
+        assert "send_to_worker" in [m.name for m in now.allowed_moves(new_supervisor)]
+        event = SessionEvent.objects.get(session=now, kind=SessionEvent.Kind.HANDED_OVER)
+        assert event.reason == (
+            "Handed over from Tamsin Manager, who wrote it, to Omar Manager when Omar Manager "
+            f"became the supervisor on {long_date(today())}"
+        )
+        entry = AuditEvent.objects.get(
+            object_type="supervision.session", object_id=str(now.pk), action="change"
+        )
+        assert entry.detail["supervisor"] == {"before": "MA", "after": "MB"}
+        assert entry.detail["written_by"] == "MA"
+    # A record already with the worker is not the supervisor's to finish: it stays as written.
+    assert Record.objects.get(pk=waiting.pk).supervisor == org.manager
+    assert Record.objects.get(pk=returned.pk).history().last().by == org.colleague.user
+
+
+def test_it_lets_the_new_supervisor_open_a_handed_over_draft(client, org):
+    draft, _returned, _waiting = unfinished_work(org)
+    reassign_supervisees(org.manager, org.other_manager, today(), by=Actor(org.users["head"]))
+
+    client.force_login(org.users["other_manager"])
+    assert client.get(reverse("records:detail", args=[draft.pk])).status_code == 200
+    client.force_login(org.users["manager"])
+    assert client.get(reverse("records:detail", args=[draft.pk])).status_code == 403
+
+
+def test_it_hands_over_nothing_when_the_transfer_is_refused(org):
+    draft, _returned, _waiting = unfinished_work(org)
+
+    with pytest.raises(ValidationError):
+        reassign_supervisees(org.manager, org.manager, today(), by=Actor(org.users["head"]))
+
+    assert Record.objects.get(pk=draft.pk).supervisor == org.manager
+    assert not SessionEvent.objects.filter(kind=SessionEvent.Kind.HANDED_OVER).exists()
+
+
+def test_it_lists_the_children_a_leaver_holds_with_a_link_to_reallocate_each(client, org):
+    amy = child(org.worker, name="Amy Smith")
+    ben = child(org.worker, name="Ben Smith")
+    handed_on = child(org.worker, name="Cara Jones")
+    last_day = today() + dt.timedelta(days=14)
+    Allocation.objects.filter(case=handed_on).update(end_date=last_day)
+    client.force_login(org.users["manager"])
+
+    page = client.post(
+        reverse("people:leaver", args=["WA"]), date_fields("last_day", last_day)
+    ).content.decode()
+
+    assert "Wanda Worker still holds 2 children after" in page
+    for case in (amy, ben):
+        assert reverse("mywork:child", args=[case.case_id]) in page
+        assert reverse("admin:cases_case_change", args=[case.pk]) in page
+    assert "Cara Jones" not in page
+    assert "Business support reallocate a child" in page
+
+
+def test_it_records_a_leaver_who_holds_children_and_says_who_is_still_to_hand_over(client, org):
+    child(org.worker, name="Amy Smith")
+    last_day = today() + dt.timedelta(days=14)
+    client.force_login(org.users["manager"])
+
+    done = client.post(
+        reverse("people:leaver", args=["WA"]),
+        {**date_fields("last_day", last_day), "confirm": "yes"},
+        follow=True,
+    )
+
+    assert Staff.objects.get(pk=org.worker.pk).end_date == last_day
+    page = done.content.decode()
+    assert "Wanda Worker still holds 1 child after their last day: Amy Smith" in page
+    assert "Business support must reallocate each of them" in page
+
+
+def test_it_says_a_leaver_with_no_children_holds_none(client, org):
+    client.force_login(org.users["manager"])
+
+    page = client.post(
+        reverse("people:leaver", args=["WA"]), date_fields("last_day", today())
+    ).content.decode()
+
+    assert "Wanda Worker holds no children\N{RIGHT SINGLE QUOTATION MARK}s cases after" in page

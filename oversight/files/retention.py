@@ -15,6 +15,7 @@ from oversight.access.files import require_destroy_files
 from oversight.access.queries import forget
 from oversight.audit.actor import Actor
 from oversight.audit.trail import changes
+from oversight.cases.models import Allocation
 from oversight.files.models import Document, SupervisionFile, add_years, retention_years
 from oversight.files.uploads import document_storage
 from oversight.organisation.models import LineManagement, Staff
@@ -31,12 +32,26 @@ def still_supervising(staff: Staff, last_day: dt.date) -> list[LineManagement]:
     )
 
 
+def children_held(staff: Staff, last_day: dt.date) -> list[Allocation]:
+    """The children's cases allocated to the person that run past `last_day` (or start after
+    it): each must be reallocated to another worker, or the child is left with nobody."""
+    return list(
+        Allocation.objects.filter(worker=staff)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gt=last_day))
+        .filter(Q(case__close_date__isnull=True) | Q(case__close_date__gt=last_day))
+        .select_related("case")
+        .order_by("case__display_name", "case__case_id")
+    )
+
+
 def record_leaver(staff: Staff, last_day: dt.date, *, by: Actor) -> SupervisionFile:
     """Record `last_day` as the person's last working day: their own line management ends then,
     and their file is archived to HR from the next day (when `can_view_file` gives HR access).
 
     Refused while they still supervise anyone after that day: move those people first, or they
-    would be left with no supervisor."""
+    would be left with no supervisor. Children they still hold do not stop it (the leaving date
+    is a fact, and reallocation is business support's): the pages list them, see
+    `children_held`."""
     if last_day < staff.start_date:
         raise ValidationError(
             "The leaving date must be on or after the day they started, "

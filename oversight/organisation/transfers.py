@@ -6,6 +6,12 @@ day before the change and a new row starts with the new supervisor on the day. H
 computed from line management, and the engine makes a new supervision agreement due for each new
 relationship while the old agreement stays on file.
 
+Records the outgoing supervisor has not finished (one-to-ones with the people moving, still a
+draft or returned to them) are handed over to the new supervisor in the same step: otherwise
+the outgoing supervisor could no longer open them and the new one could not edit them. The
+session's supervisor becomes the new one, a `handed_over` session event says who wrote it and
+who has it now, and the audit trail has the change.
+
 Who may move people is an access rule (`oversight.access.people.can_reassign_supervisees`): the
 access rules depend on the organisation, never the other way round.
 """
@@ -20,7 +26,11 @@ from django.db.models import Q
 
 from oversight.audit.actor import Actor
 from oversight.audit.trail import changes
+from oversight.formatting import long_date
 from oversight.organisation.models import LineManagement, Staff
+from oversight.records.models import Record
+from oversight.records.workflow import EDITABLE_STATES
+from oversight.supervision.models import Session, SessionEvent
 
 
 def rows_to_move(supervisor: Staff, on: dt.date) -> list[LineManagement]:
@@ -31,6 +41,25 @@ def rows_to_move(supervisor: Staff, on: dt.date) -> list[LineManagement]:
         .filter(Q(staff__end_date__isnull=True) | Q(staff__end_date__gte=on))
         .select_related("staff__team")
         .order_by("staff__name")
+    )
+
+
+def unfinished_records(supervisor: Staff, moving: list[LineManagement]) -> list[Record]:
+    """The supervisor's one-to-one records with the people moving that are still with them to
+    write (draft or returned), booked or held, not cancelled: these are handed over."""
+    return list(
+        Record.objects.in_state(*EDITABLE_STATES)
+        .filter(supervisor=supervisor, supervisee_id__in=[row.staff_id for row in moving])
+        .not_cancelled()
+        .select_related("supervisee")
+        .order_by("supervisee__name", "date", "pk")
+    )
+
+
+def handover_note(supervisor: Staff, new_supervisor: Staff, on: dt.date) -> str:
+    return (
+        f"Handed over from {supervisor.name}, who wrote it, to {new_supervisor.name} "
+        f"when {new_supervisor.name} became the supervisor on {long_date(on)}"
     )
 
 
@@ -83,6 +112,16 @@ def reassign_supervisees(
     created: list[tuple[LineManagement, LineManagement, dt.date | None]] = []
     with transaction.atomic():
         moving = check_transfer(supervisor, new_supervisor, on)
+        # Locked so a send or a cancellation cannot slip in between finding them and moving them.
+        handed = unfinished_records(supervisor, moving)
+        list(Session.objects.select_for_update().filter(pk__in=[r.pk for r in handed]))
+        handed = unfinished_records(supervisor, moving)
+        note = handover_note(supervisor, new_supervisor, on)
+        for record in handed:
+            Session.objects.filter(pk=record.pk).update(supervisor=new_supervisor)
+            SessionEvent.objects.create(
+                session_id=record.pk, kind=SessionEvent.Kind.HANDED_OVER, by=by.user, reason=note
+            )
         day_before = on - dt.timedelta(days=1)
         for row in moving:
             planned_end = row.end_date
@@ -93,6 +132,20 @@ def reassign_supervisees(
             )
             created.append((row, new_row, planned_end))
         # The trail's writers queue on one lock until the transaction ends: write it last.
+        for record in handed:
+            by.audit(
+                "change",
+                record,
+                object_type=Session._meta.label_lower,
+                detail={
+                    **changes(
+                        {"supervisor": supervisor.staff_id}, {"supervisor": new_supervisor.staff_id}
+                    ),
+                    "reason": "handed over with the supervisee",
+                    "state": record.workflow_state,
+                    "written_by": supervisor.staff_id,
+                },
+            )
         for row, new_row, planned_end in created:
             by.audit(
                 "change",

@@ -186,6 +186,9 @@ class SessionEvent(models.Model):
         HELD = "held", "Took place"
         MOVED = "moved", "Moved"
         CANCELLED = "cancelled", "Cancelled"
+        # An unfinished record passed to the supervisee's new supervisor (N 12.1); the reason
+        # names who wrote it and who has it now.
+        HANDED_OVER = "handed_over", "Handed over"
 
     # Once held or cancelled, a booking is settled: it cannot be moved, cancelled or held again.
     SETTLED = (Kind.HELD, Kind.CANCELLED)

@@ -30,10 +30,15 @@ from oversight.access.people import (
 from oversight.audit.actor import Actor
 from oversight.facts.live import staff_obligations
 from oversight.files.models import add_years, retention_years
-from oversight.files.retention import record_leaver, still_supervising
+from oversight.files.retention import children_held, record_leaver, still_supervising
 from oversight.formatting import long_date
 from oversight.organisation.models import Staff
-from oversight.organisation.transfers import check_transfer, moved_on, reassign_supervisees
+from oversight.organisation.transfers import (
+    check_transfer,
+    moved_on,
+    reassign_supervisees,
+    unfinished_records,
+)
 from oversight.web.people.forms import CoverForm, LeaverForm, ReassignForm
 from oversight.web.requests import AuthenticatedHttpRequest
 
@@ -80,6 +85,7 @@ def reassign(request: AuthenticatedHttpRequest, staff_id: str) -> HttpResponse:
                     "on": on,
                     "ends": on - dt.timedelta(days=1),
                     "moving": moving,
+                    "unfinished": unfinished_records(supervisor, moving),
                     "change_url": reverse("people:reassign", args=[supervisor.staff_id])
                     + f"?new_supervisor={new_supervisor.staff_id}&on={on.isoformat()}",
                 },
@@ -148,6 +154,15 @@ def leaver(request: AuthenticatedHttpRequest, staff_id: str) -> HttpResponse:
                     f"{staff.name}\N{RIGHT SINGLE QUOTATION MARK}s last working day is recorded "
                     f"as {last_day:%-d %B %Y}. Their supervision file passes to HR the next day",
                 )
+                if held := children_held(staff, last_day):
+                    names = ", ".join(a.case.display_name or a.case.case_id for a in held)
+                    messages.warning(
+                        request,
+                        f"{staff.name} still holds {len(held)} "
+                        f"{'child' if len(held) == 1 else 'children'} after their last day: "
+                        f"{names}. Business support must reallocate each of them to another "
+                        "worker",
+                    )
                 if can_view_file(request.user, staff, day):
                     return redirect("files:detail", staff_id=staff.staff_id)
                 return redirect("files:list")
@@ -173,6 +188,7 @@ def leaver(request: AuthenticatedHttpRequest, staff_id: str) -> HttpResponse:
                     "archived_on": last_day + dt.timedelta(days=1),
                     "kept_until": add_years(last_day, retention_years()),
                     "retention_years": retention_years(),
+                    "children": children_held(staff, last_day),
                     "change_url": reverse("people:leaver", args=[staff.staff_id])
                     + f"?last_day={last_day.isoformat()}",
                 },
