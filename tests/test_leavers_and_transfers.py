@@ -467,6 +467,22 @@ def test_it_hands_unfinished_records_to_the_new_supervisor_and_loses_no_draft(cl
     assert Record.objects.get(pk=returned.pk).history().last().by == org.colleague.user
 
 
+def test_it_lists_the_handed_over_records_on_the_page_after_the_move(client, org):
+    draft, returned, waiting = unfinished_work(org)
+    client.force_login(org.users["head"])
+
+    page = client.post(
+        reverse("people:reassign", args=["MA"]),
+        {"new_supervisor": "MB", **date_fields("on", today()), "confirm": "yes"},
+        follow=True,
+    ).content.decode()
+
+    assert "Records handed over to Omar Manager" in page
+    assert reverse("records:detail", args=[draft.pk]) in page
+    assert reverse("records:detail", args=[returned.pk]) in page
+    assert reverse("records:detail", args=[waiting.pk]) not in page
+
+
 def test_it_lets_the_new_supervisor_open_a_handed_over_draft(client, org):
     draft, _returned, _waiting = unfinished_work(org)
     reassign_supervisees(org.manager, org.other_manager, today(), by=Actor(org.users["head"]))

@@ -182,3 +182,18 @@ def moved_on(supervisor: Staff, new_supervisor: Staff, on: dt.date) -> list[Line
         .distinct()
         .order_by("staff__name")
     )
+
+
+def handed_over_on(supervisor: Staff, new_supervisor: Staff, on: dt.date) -> list[Record]:
+    """The records a transfer on `on` handed over, found again from their events (for the page
+    after)."""
+    return list(
+        Record.objects.filter(
+            supervisor=new_supervisor,
+            events__kind=SessionEvent.Kind.HANDED_OVER,
+            events__reason=handover_note(supervisor, new_supervisor, on),
+        )
+        .select_related("supervisee")
+        .distinct()
+        .order_by("supervisee__name", "date", "pk")
+    )

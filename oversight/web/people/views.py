@@ -35,6 +35,7 @@ from oversight.formatting import long_date
 from oversight.organisation.models import Staff
 from oversight.organisation.transfers import (
     check_transfer,
+    handed_over_on,
     moved_on,
     reassign_supervisees,
     unfinished_records,
@@ -126,7 +127,15 @@ def reassigned(request: AuthenticatedHttpRequest, staff_id: str) -> HttpResponse
     return render(
         request,
         "people/reassigned.html",
-        {"supervisor": supervisor, "new_supervisor": new_supervisor, "on": on, "people": people},
+        {
+            "supervisor": supervisor,
+            "new_supervisor": new_supervisor,
+            "on": on,
+            "people": people,
+            "handed_over": handed_over_on(supervisor, new_supervisor, on)
+            if rows and new_supervisor and on
+            else [],
+        },
     )
 
 
