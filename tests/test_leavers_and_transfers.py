@@ -488,7 +488,9 @@ def test_it_lets_the_new_supervisor_open_a_handed_over_draft(client, org):
     reassign_supervisees(org.manager, org.other_manager, today(), by=Actor(org.users["head"]))
 
     client.force_login(org.users["other_manager"])
-    assert client.get(reverse("records:detail", args=[draft.pk])).status_code == 200
+    page = client.get(reverse("records:detail", args=[draft.pk]))
+    assert page.status_code == 200
+    assert "Handed over from Tamsin Manager, who wrote it, to Omar Manager" in page.content.decode()
     client.force_login(org.users["manager"])
     assert client.get(reverse("records:detail", args=[draft.pk])).status_code == 403
 
