@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from oversight.formatting import long_date
 from oversight.records.models import Addendum, Disagreement, Record
 from oversight.records.workflow import State
 from oversight.supervision.models import Session, SessionCase
@@ -93,6 +94,24 @@ def test_it_returns_the_record_with_the_reason_shown_in_its_history(client) -> N
     assert "Returned to the supervisor" in page
     assert "28 February, not 3 March" in page
     assert client.get(f"/records/{record.pk}/write/").status_code == 200
+
+
+def test_it_shows_the_supervisor_why_the_record_was_returned_at_the_top_of_its_page(
+    client,
+) -> None:
+    team = smith_children(council())
+    record = written(team)
+    record.send_to_worker(by=team.manager_user)
+    record.return_to_supervisor(by=team.worker_user, reason=REASON)
+    client.force_login(team.manager_user)
+
+    page = client.get(f"/records/{record.pk}/").content.decode()
+    returned = f"Returned by {team.worker.name} on {long_date(timezone.localdate())}"
+
+    assert returned in page
+    assert page.index(returned) < page.index(REASON) < page.index('class="govuk-summary-list"')
+    record.send_to_worker(by=team.manager_user)
+    assert "Returned by" not in client.get(f"/records/{record.pk}/").content.decode()
 
 
 def test_it_locks_the_record_once_the_worker_agrees(client) -> None:
