@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from oversight.formatting import long_date
-from oversight.records.models import Addendum, Disagreement, Record
+from oversight.records.models import Addendum, Disagreement, ProfessionalRecord, Record
 from oversight.records.workflow import State
 from oversight.supervision.models import Session, SessionCase
 from tests.council import council, smith_children
@@ -62,6 +62,33 @@ def test_it_explains_why_a_record_cannot_be_sent_while_a_child_has_no_note(clien
     assert "Write a note for every child discussed before sending" in page
     assert "Ben Smith" in page
     assert state_of(record) == State.DRAFT
+
+
+def test_it_refuses_to_send_a_one_to_one_with_nothing_written(client) -> None:
+    team = smith_children(council())
+    record = team.session()
+    # A professional part saved with every topic left blank is still nothing written.
+    ProfessionalRecord.objects.create(session=record, welfare="  ")
+    client.force_login(team.manager_user)
+
+    response = client.post(f"/records/{record.pk}/send/")
+    page = response.content.decode()
+
+    assert response.status_code == 200
+    assert "There is a problem" in page
+    assert "There is nothing in this record to send" in page
+    assert "Write the professional part, or a note for a child discussed" in page
+    assert state_of(record) == State.DRAFT
+
+
+def test_it_sends_a_one_to_one_with_only_its_professional_part_written(client) -> None:
+    team = smith_children(council())
+    record = team.session()
+    ProfessionalRecord.objects.create(session=record, welfare="Managing well.")
+
+    record.send_to_worker(by=team.manager_user)
+
+    assert state_of(record) == State.SENT
 
 
 def test_it_needs_a_reason_to_return_a_record_and_keeps_the_state(client) -> None:
