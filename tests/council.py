@@ -46,6 +46,7 @@ from tests.factories import (
     CaseNoteFactory,
     CaseStatusFactory,
     LineManagementFactory,
+    ProfessionalRecordFactory,
     ServiceFactory,
     SessionFactory,
     StaffFactory,
@@ -286,6 +287,8 @@ def record(
     )
     if case is not None:
         CaseNoteFactory(session=session, case=case)
+    else:
+        ProfessionalRecordFactory(session=session)
     return Record.of(session)
 
 

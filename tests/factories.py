@@ -228,6 +228,12 @@ class ProfessionalRecordFactory(factory.django.DjangoModelFactory):
     welfare = "Finding the caseload manageable; wants to shadow a court hearing."
 
 
+class WrittenRecordFactory(RecordFactory):
+    """A one-to-one with its professional part written, so it can be sent to the worker."""
+
+    professional = factory.RelatedFactory(ProfessionalRecordFactory, factory_related_name="session")
+
+
 class CaseNoteFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = CaseNote

@@ -284,7 +284,7 @@ def test_the_command_exits_2_with_every_problem_and_no_traceback(
 
 def test_it_keeps_the_completed_date_of_a_record_written_in_oversight(dataset_copy) -> None:
     from oversight.records.models import Record
-    from tests.factories import UserFactory
+    from tests.factories import ProfessionalRecordFactory, UserFactory
 
     folder = dataset_copy()
     edit_csv(folder / "sessions.csv", 11, "recorded_date", "")  # X10: not yet recorded
@@ -292,6 +292,7 @@ def test_it_keeps_the_completed_date_of_a_record_written_in_oversight(dataset_co
     session = Session.objects.get(session_id="X10")
     session.supervisor.user = UserFactory()
     session.supervisor.save()
+    ProfessionalRecordFactory(session=session)
     Record.objects.get(pk=session.pk).send_to_worker(
         by=session.supervisor.user, on=dt.date(2025, 4, 20)
     )

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from oversight.records.models import Disagreement, DisagreementState
 from tests.council import date_fields, today
+from tests.factories import ProfessionalRecordFactory
 
 pytestmark = [
     pytest.mark.django_db,
@@ -27,6 +28,7 @@ DAY = dt.timedelta(days=1)
 def disagreement(org) -> Disagreement:
     """Raised by the worker on a record the manager sent them two days ago."""
     record = org.session(today() - 3 * DAY)
+    ProfessionalRecordFactory(session=record)
     record.send_to_worker(by=org.users["manager"], on=today() - 2 * DAY)
     return record.record_disagreement(
         by=org.users["worker"], what="How often I visit", on=today() - DAY

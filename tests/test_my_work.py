@@ -248,6 +248,20 @@ def test_it_shows_a_head_of_service_overdue_counts_for_each_team_below_them(clie
     assert re.findall(r"numeric\">(?:<strong>)?(\d+)", assessment) == ["2", "0", "0"]
 
 
+def test_it_shows_a_head_of_service_no_empty_statements_about_a_team_or_children(client) -> None:
+    org = council(last_supervised=today() - 10 * DAY)
+    child(org.worker, name="Amy Smith", last_supervised=today() - 3 * DAY)
+
+    page = text_of(page_of(client, org.head.user))
+
+    # The head leads a service, not a team, and the managers they supervise hold no children:
+    # the children are counted under each team below them instead.
+    assert "Teams below you" in page
+    assert "No team recorded" not in page
+    assert "hold no children" not in page
+    assert "Children your supervisees hold" not in page
+
+
 def test_it_lists_each_team_member_and_what_is_overdue_on_the_team_page(client) -> None:
     org = council(last_supervised=today() - 10 * DAY)
     case = child(org.colleague, name="Overdue Child", last_supervised=today() - 70 * DAY)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import pytest
@@ -214,6 +215,29 @@ def test_it_saves_the_professional_part_with_its_actions_and_learning(client) ->
     assert client.post(f"/records/{record.pk}/write/professional/", again).status_code == 302
     assert Action.objects.count() == 1
     assert LearningActivity.objects.count() == 1
+
+
+def test_it_shows_the_next_sessions_time_as_typed_and_takes_it_back_on_saving_again(
+    client,
+) -> None:
+    team = smith_children(council())
+    record = team.session()
+    client.force_login(team.manager_user)
+    client.post(f"/records/{record.pk}/write/professional/", professional_post(team))
+
+    form = client.get(f"/records/{record.pk}/write/professional/").content.decode()
+    shown = re.search(r'name="next_session_time"[^>]*value="([^"]*)"', form)
+    # A browser's saved copy of an older page may still send the seconds: take them too.
+    with_seconds = client.post(
+        f"/records/{record.pk}/write/professional/",
+        professional_post(team, next_session_time="10:00:00"),
+    )
+
+    assert shown is not None
+    assert shown.group(1) == "10:00"
+    assert with_seconds.status_code == 302
+    professional = ProfessionalRecord.objects.get(session=record)
+    assert timezone.localtime(professional.next_session_at).time() == dt.time(10, 0)
 
 
 def test_it_keeps_every_field_and_saves_nothing_when_the_professional_part_has_an_error(

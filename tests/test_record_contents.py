@@ -37,6 +37,7 @@ from tests.factories import (
     ProfessionalRecordFactory,
     RecordFactory,
     StaffWithLoginFactory,
+    WrittenRecordFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -62,7 +63,7 @@ def test_it_copies_a_case_note_and_its_actions_to_brothers_and_sisters() -> None
     cal = CaseFactory(case_id="C-CAL", sibling_group=family, close_date=dt.date(2025, 1, 31))
     dee = CaseFactory(case_id="C-DEE", sibling_group=family)
     unrelated = CaseFactory(case_id="C-OTHER")
-    record = RecordFactory(date=dt.date(2025, 3, 3))
+    record = WrittenRecordFactory(date=dt.date(2025, 3, 3))
     note = CaseNoteFactory(session=record, case=amy, seen_alone="no", seen_alone_comment="Asleep")
     ActionFactory(session=record, case=amy, action="Book a core group.")
     dees_own = CaseNoteFactory(session=record, case=dee, focus="Dee's own story.")
@@ -87,7 +88,7 @@ def test_it_copies_a_case_note_and_its_actions_to_brothers_and_sisters() -> None
 
 def test_it_lets_only_the_supervisor_copy_while_the_record_is_with_them() -> None:
     family = SiblingGroup.objects.create(name="The Jones children")
-    record = RecordFactory()
+    record = WrittenRecordFactory()
     note = CaseNoteFactory(session=record, case=CaseFactory(sibling_group=family))
     CaseFactory(sibling_group=family)
     with pytest.raises(NotAllowed):
@@ -107,26 +108,34 @@ def test_it_brings_back_the_actions_of_the_previous_supervision() -> None:
     new_manager = StaffWithLoginFactory(category="manager")
     amy, ben = CaseFactory(case_id="C-AMY"), CaseFactory(case_id="C-BEN")
 
-    december = RecordFactory(supervisor=manager, supervisee=worker, date=dt.date(2024, 12, 2))
+    december = WrittenRecordFactory(
+        supervisor=manager, supervisee=worker, date=dt.date(2024, 12, 2)
+    )
     CaseNoteFactory(session=december, case=ben)
     bens_december = ActionFactory(session=december, case=ben, action="Ben: speech therapy.")
     agree(december)
 
-    january = RecordFactory(supervisor=manager, supervisee=worker, date=dt.date(2025, 1, 6))
+    january = WrittenRecordFactory(supervisor=manager, supervisee=worker, date=dt.date(2025, 1, 6))
     CaseNoteFactory(session=january, case=amy)
     amys = ActionFactory(session=january, case=amy, action="Amy: see her alone.")
     training = ActionFactory(session=january, action="Book the court skills course.")
     agree(january)
 
     # Never sent, so never shared with the worker: not "the previous supervision".
-    february_draft = RecordFactory(supervisor=manager, supervisee=worker, date=dt.date(2025, 2, 3))
+    february_draft = WrittenRecordFactory(
+        supervisor=manager, supervisee=worker, date=dt.date(2025, 2, 3)
+    )
     ActionFactory(session=february_draft, action="Draft only.")
 
     # A new manager: the thread carries on across supervisors.
-    march = RecordFactory(supervisor=new_manager, supervisee=worker, date=dt.date(2025, 3, 3))
-    april = RecordFactory(supervisor=new_manager, supervisee=worker, date=dt.date(2025, 4, 7))
+    march = WrittenRecordFactory(
+        supervisor=new_manager, supervisee=worker, date=dt.date(2025, 3, 3)
+    )
+    april = WrittenRecordFactory(
+        supervisor=new_manager, supervisee=worker, date=dt.date(2025, 4, 7)
+    )
     ActionFactory(session=april, action="Later: not previous.")
-    someone_else = RecordFactory(supervisor=manager, date=dt.date(2025, 2, 24))
+    someone_else = WrittenRecordFactory(supervisor=manager, date=dt.date(2025, 2, 24))
     ActionFactory(session=someone_else, action="Another worker's.")
     agree(someone_else)
 
@@ -155,14 +164,14 @@ def test_it_brings_back_the_actions_of_the_previous_supervision() -> None:
         training.mark("achieved", by=worker.user, in_session=march)
     with pytest.raises(NotAllowed):
         training.mark("achieved", by=manager.user, in_session=january)
-    other_workers = RecordFactory(supervisor=new_manager, date=dt.date(2025, 3, 3))
+    other_workers = WrittenRecordFactory(supervisor=new_manager, date=dt.date(2025, 3, 3))
     with pytest.raises(WorkflowError, match="same worker"):
         training.mark("achieved", by=new_manager.user, in_session=other_workers)
 
 
 def test_it_lists_open_actions_that_are_overdue_for_their_owner() -> None:
     worker = StaffWithLoginFactory()
-    record = RecordFactory(supervisee=worker, date=dt.date(2025, 3, 3))
+    record = WrittenRecordFactory(supervisee=worker, date=dt.date(2025, 3, 3))
     overdue = ActionFactory(session=record, owner=worker, due_date=dt.date(2025, 3, 9))
     due_today = ActionFactory(session=record, owner=worker, due_date=dt.date(2025, 3, 10))
     ActionFactory(session=record, owner=worker, due_date=None)
@@ -192,9 +201,9 @@ def test_it_lists_open_actions_that_are_overdue_for_their_owner() -> None:
 
 def test_it_shows_the_worker_only_actions_from_records_sent_to_them() -> None:
     worker = StaffWithLoginFactory()
-    draft = RecordFactory(supervisee=worker, date=dt.date(2025, 3, 3))
+    draft = WrittenRecordFactory(supervisee=worker, date=dt.date(2025, 3, 3))
     ActionFactory(session=draft, action="Still a draft.")
-    sent = RecordFactory(supervisee=worker, date=dt.date(2025, 2, 3))
+    sent = WrittenRecordFactory(supervisee=worker, date=dt.date(2025, 2, 3))
     shared = ActionFactory(session=sent, action="Sent to the worker.")
     send(sent)
     assert list(Action.objects.for_owner(worker).in_shared_records()) == [shared]
@@ -216,7 +225,7 @@ def test_it_builds_the_childs_chronology_newest_first_across_workers() -> None:
         by=january.supervisor.user, text="Correction.", on=dt.date(2025, 2, 20), case=amy
     )
 
-    february = RecordFactory(supervisee=second_worker, date=dt.date(2025, 2, 3))
+    february = WrittenRecordFactory(supervisee=second_worker, date=dt.date(2025, 2, 3))
     february_note = CaseNoteFactory(session=february, case=amy)
     send(february)
     oversight = OversightNoteFactory(
@@ -224,9 +233,9 @@ def test_it_builds_the_childs_chronology_newest_first_across_workers() -> None:
     )
     agree(Record.of(oversight.session))
 
-    march_draft = RecordFactory(supervisee=second_worker, date=dt.date(2025, 3, 3))
+    march_draft = WrittenRecordFactory(supervisee=second_worker, date=dt.date(2025, 3, 3))
     march_note = CaseNoteFactory(session=march_draft, case=amy)
-    returned = RecordFactory(supervisee=second_worker, date=dt.date(2025, 3, 17))
+    returned = WrittenRecordFactory(supervisee=second_worker, date=dt.date(2025, 3, 17))
     CaseNoteFactory(session=returned, case=amy)
     send(returned).return_to_supervisor(by=second_worker.user, reason="Wrong child's school.")
 
@@ -302,7 +311,7 @@ def test_it_keeps_the_professional_record_with_its_checklist_and_learning() -> N
 
 
 def test_it_lets_either_party_add_to_the_agenda_before_the_record_is_sent() -> None:
-    record = RecordFactory()
+    record = WrittenRecordFactory()
     worker_item = record.add_agenda_item(by=record.supervisee.user, text="Caseload: 22 children.")
     manager_item = record.add_agenda_item(by=record.supervisor.user, text="  Court skills.  ")
     assert [(i.added_by, i.text) for i in record.agenda_items.all()] == [
@@ -323,7 +332,7 @@ def test_it_lets_either_party_add_to_the_agenda_before_the_record_is_sent() -> N
 
 
 def test_it_asks_the_conference_chair_the_eight_questions_for_each_child() -> None:
-    record = RecordFactory(type="conference_chair", date=dt.date(2025, 3, 3))
+    record = WrittenRecordFactory(type="conference_chair", date=dt.date(2025, 3, 3))
     amy, ben = CaseFactory(case_id="C-AMY"), CaseFactory(case_id="C-BEN")
     ChairReview.objects.create(session=record, case=amy, working_well="Nursery attendance.")
     SessionCase.objects.create(session=record, case=ben)
@@ -346,11 +355,11 @@ def test_it_records_an_oversight_decision_on_the_child() -> None:
 
 
 def test_it_describes_a_practice_observation_setting() -> None:
-    record = RecordFactory(type="practice_observation")
+    record = WrittenRecordFactory(type="practice_observation")
     PracticeObservation.objects.create(
         session=record, setting="home_visit", strengths="Warm, clear with the child."
     )
-    other = RecordFactory(type="practice_observation")
+    other = WrittenRecordFactory(type="practice_observation")
     with pytest.raises(IntegrityError), transaction.atomic():
         PracticeObservation.objects.create(session=other, setting="other")
     PracticeObservation.objects.create(session=other, setting="other", setting_detail="Panel")

@@ -31,9 +31,9 @@ from tests.factories import (
     CaseNoteFactory,
     GroupRecordFactory,
     LineManagementFactory,
-    RecordFactory,
     SessionFactory,
     StaffWithLoginFactory,
+    WrittenRecordFactory,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
@@ -62,7 +62,7 @@ def record_in(state: str) -> Record:
             supervisee=StaffWithLoginFactory(),
         )
         return Record.of(session)
-    record = RecordFactory()
+    record = WrittenRecordFactory()
     manager, worker = record.supervisor.user, record.supervisee.user
     if state in (State.SENT, State.RETURNED, State.AGREED):
         record.send_to_worker(by=manager, on=SENT_ON)
@@ -76,7 +76,7 @@ def record_in(state: str) -> Record:
 
 def test_it_follows_the_full_journey_and_keeps_the_agreed_original() -> None:
     case = CaseFactory()
-    record = RecordFactory()
+    record = WrittenRecordFactory()
     manager, worker = record.supervisor.user, record.supervisee.user
     note = CaseNoteFactory(session=record, case=case, plan="Visit on 3 March.")
     assert record.state == State.DRAFT
@@ -190,7 +190,7 @@ def test_it_lets_only_the_right_person_make_each_move(move: workflow.Move, actor
 
 def test_it_refuses_a_record_whose_supervisor_is_also_the_supervisee() -> None:
     manager = StaffWithLoginFactory(category="manager")
-    record = RecordFactory(supervisor=manager, supervisee=manager)
+    record = WrittenRecordFactory(supervisor=manager, supervisee=manager)
     assert not record.can_edit(manager.user)
     assert record.allowed_moves(manager.user) == ()
     with pytest.raises(NotAllowed, match="nobody can agree their own record"):
@@ -279,10 +279,10 @@ def test_it_appends_a_row_for_every_move_saying_who_when_from_to_and_why() -> No
 def test_it_derives_the_state_from_the_latest_row_for_lists() -> None:
     manager = StaffWithLoginFactory(category="manager")
     worker = StaffWithLoginFactory()
-    draft = RecordFactory(supervisor=manager, supervisee=worker, date=dt.date(2025, 3, 3))
-    sent = RecordFactory(supervisor=manager, supervisee=worker, date=dt.date(2025, 2, 3))
-    returned = RecordFactory(supervisor=manager, supervisee=worker, date=dt.date(2025, 1, 6))
-    agreed = RecordFactory(supervisor=manager, supervisee=worker, date=dt.date(2024, 12, 2))
+    draft = WrittenRecordFactory(supervisor=manager, supervisee=worker, date=dt.date(2025, 3, 3))
+    sent = WrittenRecordFactory(supervisor=manager, supervisee=worker, date=dt.date(2025, 2, 3))
+    returned = WrittenRecordFactory(supervisor=manager, supervisee=worker, date=dt.date(2025, 1, 6))
+    agreed = WrittenRecordFactory(supervisor=manager, supervisee=worker, date=dt.date(2024, 12, 2))
     for record in (sent, returned, agreed):
         record.send_to_worker(by=manager.user, on=record.date)
     returned.return_to_supervisor(by=worker.user, reason=REASON)
@@ -307,7 +307,7 @@ def test_it_derives_the_state_from_the_latest_row_for_lists() -> None:
 def test_it_lists_records_with_their_state_in_one_query(django_assert_num_queries: Any) -> None:
     worker = StaffWithLoginFactory()
     for day in (dt.date(2025, 1, 6), dt.date(2025, 2, 3)):
-        record = RecordFactory(supervisee=worker, date=day)
+        record = WrittenRecordFactory(supervisee=worker, date=day)
         record.send_to_worker(by=record.supervisor.user, on=day)
     with django_assert_num_queries(1):
         assert [r.state for r in Record.objects.awaiting_agreement(worker)] == ["sent", "sent"]

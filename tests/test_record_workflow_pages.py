@@ -7,7 +7,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from oversight.records.models import Addendum, Disagreement, Record
+from oversight.formatting import long_date
+from oversight.records.models import Addendum, Disagreement, ProfessionalRecord, Record
 from oversight.records.workflow import State
 from oversight.supervision.models import Session, SessionCase
 from tests.council import council, smith_children
@@ -63,6 +64,33 @@ def test_it_explains_why_a_record_cannot_be_sent_while_a_child_has_no_note(clien
     assert state_of(record) == State.DRAFT
 
 
+def test_it_refuses_to_send_a_one_to_one_with_nothing_written(client) -> None:
+    team = smith_children(council())
+    record = team.session()
+    # A professional part saved with every topic left blank is still nothing written.
+    ProfessionalRecord.objects.create(session=record, welfare="  ")
+    client.force_login(team.manager_user)
+
+    response = client.post(f"/records/{record.pk}/send/")
+    page = response.content.decode()
+
+    assert response.status_code == 200
+    assert "There is a problem" in page
+    assert "There is nothing in this record to send" in page
+    assert "Write the professional part, or a note for a child discussed" in page
+    assert state_of(record) == State.DRAFT
+
+
+def test_it_sends_a_one_to_one_with_only_its_professional_part_written(client) -> None:
+    team = smith_children(council())
+    record = team.session()
+    ProfessionalRecord.objects.create(session=record, welfare="Managing well.")
+
+    record.send_to_worker(by=team.manager_user)
+
+    assert state_of(record) == State.SENT
+
+
 def test_it_needs_a_reason_to_return_a_record_and_keeps_the_state(client) -> None:
     team = smith_children(council())
     record = written(team)
@@ -93,6 +121,24 @@ def test_it_returns_the_record_with_the_reason_shown_in_its_history(client) -> N
     assert "Returned to the supervisor" in page
     assert "28 February, not 3 March" in page
     assert client.get(f"/records/{record.pk}/write/").status_code == 200
+
+
+def test_it_shows_the_supervisor_why_the_record_was_returned_at_the_top_of_its_page(
+    client,
+) -> None:
+    team = smith_children(council())
+    record = written(team)
+    record.send_to_worker(by=team.manager_user)
+    record.return_to_supervisor(by=team.worker_user, reason=REASON)
+    client.force_login(team.manager_user)
+
+    page = client.get(f"/records/{record.pk}/").content.decode()
+    returned = f"Returned by {team.worker.name} on {long_date(timezone.localdate())}"
+
+    assert returned in page
+    assert page.index(returned) < page.index(REASON) < page.index('class="govuk-summary-list"')
+    record.send_to_worker(by=team.manager_user)
+    assert "Returned by" not in client.get(f"/records/{record.pk}/").content.decode()
 
 
 def test_it_locks_the_record_once_the_worker_agrees(client) -> None:

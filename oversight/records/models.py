@@ -253,6 +253,11 @@ class Record(Session):
                 "Nobody can agree this record yet: a group record needs its attendees listed, "
                 "and any other record a supervisee."
             )
+        if self.type == "individual" and not self.has_anything_written():
+            raise IncompleteRecord(
+                "There is nothing in this record to send. Write the professional part, or a note "
+                "for a child discussed, then send it."
+            )
         # N Appendix 7 step 12: send only once every child discussed has a completed note.
         if missing := list(self.missing_notes()):
             raise IncompleteRecord(
@@ -260,6 +265,19 @@ class Record(Session):
                 + ", ".join(str(case) for case in missing)
                 + "."
             )
+
+    def has_anything_written(self) -> bool:
+        """Whether a one-to-one has its professional part written or a note about any child.
+
+        The actions agreed are written on the professional part's page, so they count too."""
+        if CaseNote.objects.filter(session_id=self.pk).exists():
+            return True
+        if Action.objects.filter(session_id=self.pk).exists():
+            return True
+        professional = ProfessionalRecord.objects.filter(session_id=self.pk).first()
+        return professional is not None and any(
+            getattr(professional, topic).strip() for topic in ProfessionalRecord.TOPICS
+        )
 
     def group_attendees(self) -> models.QuerySet[Staff]:
         attendees = Staff.objects.filter(group_records_attended__session_id=self.pk)

@@ -101,6 +101,10 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
                 key=Supervisee.urgency,
             ),
             "team_holds_children": bool(team_cases),
+            # Only about people who can hold children's cases: a head of service supervises
+            # managers, and the children below them are counted team by team instead.
+            "shows_team_children": bool(team_cases)
+            or any(person.category == "case_holder" for person in supervisees),
             "team_cases": urgent,
             "team_cases_on_track": len({due.case_id for due in team_cases})
             - len({due.case_id for due in urgent}),
@@ -115,6 +119,9 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         )
     if any(person.pk not in direct for person in below):
         context["teams"] = _team_summaries(loads, below)
+    # A head of service leads teams rather than belonging to one: "No team recorded" would be a
+    # false alarm about them, where for anyone else it is a gap in their staff record.
+    context["shows_team"] = staff.team_id is not None or "teams" not in context
     return render(request, "web/home.html", context)
 
 

@@ -49,10 +49,23 @@ KIND_HINTS = {
 
 
 class TimeOfDayField(forms.TimeField):
-    """A time typed as 14:30 or 2:30pm, with a GOV.UK message naming the format."""
+    """A time typed as 14:30 or 2:30pm, with a GOV.UK message naming the format.
 
-    widget = forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"})
-    input_formats = ["%H:%M", "%H.%M", "%I:%M%p", "%I:%M %p", "%I%p", "%I %p", "%H%M"]
+    A stored time is shown as 14:30, the way people type it: a plain text input would show
+    Python's 14:30:00. The seconds are still accepted back, from a page saved before that.
+    """
+
+    widget = forms.TimeInput(format="%H:%M", attrs={"autocomplete": "off", "spellcheck": "false"})
+    input_formats = [
+        "%H:%M",
+        "%H:%M:%S",
+        "%H.%M",
+        "%I:%M%p",
+        "%I:%M %p",
+        "%I%p",
+        "%I %p",
+        "%H%M",
+    ]
     default_error_messages = {
         "invalid": "Enter a real time, like 09:30 or 14:15",
     }

@@ -144,6 +144,7 @@ def render_detail(
         error_list = [{"text": problem, "href": ""}, *error_list]
 
     moves = record.allowed_moves(request.user)
+    history = list(record.history())
     context: dict[str, Any] = {
         "session": record,
         "record": record,
@@ -163,7 +164,9 @@ def render_detail(
         "can_agree": any(m.name == "agree" for m in moves),
         "can_return": any(m.name == "return_to_supervisor" for m in moves),
         "return_form": bound.get("return") or ReturnForm(),
-        "history": list(record.history()),
+        "history": history,
+        # Why the worker sent it back: what the supervisor has to correct, so shown first.
+        "returned": history[-1] if state == State.RETURNED and history else None,
         "addenda": list(record.addenda.select_related("author", "case").order_by("on", "id")),
         "can_add_addendum": state in LOCKED_STATES and role == Role.SUPERVISOR,
         "addendum_form": bound.get("addendum") or AddendumForm(cases=record.cases.all()),
