@@ -231,6 +231,10 @@ class ProfessionalRecordFactory(factory.django.DjangoModelFactory):
 class WrittenRecordFactory(RecordFactory):
     """A one-to-one with its professional part written, so it can be sent to the worker."""
 
+    class Meta:
+        # The related row is saved by its own factory; nothing on the session needs saving again.
+        skip_postgeneration_save = True
+
     professional = factory.RelatedFactory(ProfessionalRecordFactory, factory_related_name="session")
 
 
