@@ -308,7 +308,10 @@ def _write_line_management(
 ) -> None:
     """Line management from staff.csv's line_manager_id, for staff line_management.csv does not
     give a history of: a change of manager closes the old period the day before `changed_on`."""
-    current = {lm.staff_id: lm for lm in LineManagement.objects.current()}
+    current = {
+        lm.staff_id: lm
+        for lm in LineManagement.objects.current().select_related("staff", "manager")
+    }
     has_history = set(LineManagement.objects.values_list("staff_id", flat=True).distinct())
     created = updated = 0
     for row in staff_rows:
@@ -324,8 +327,9 @@ def _write_line_management(
             if period.start_date >= changed_on:
                 # The period only just began: correct it rather than leave a zero-length period.
                 if manager_pk is None:
-                    summary.access_changes.append(AccessChange("delete", _copy(period), before))
-                    period.delete()
+                    summary.access_changes.append(AccessChange("delete", period, before))
+                    # Deleted by query, so the row in hand keeps its id for the trail.
+                    LineManagement.objects.filter(pk=period.pk).delete()
                 else:
                     period.manager_id = manager_pk
                     period.save(update_fields=["manager"])
@@ -348,18 +352,6 @@ def _write_line_management(
     summary.count("line management periods", created, updated)
 
 
-def _copy(period: LineManagement) -> LineManagement:
-    """The period as it was, kept for the trail after the row is deleted."""
-    kept = LineManagement(
-        pk=period.pk,
-        staff=Staff.objects.get(pk=period.staff_id),
-        manager=Staff.objects.get(pk=period.manager_id),
-        start_date=period.start_date,
-        end_date=period.end_date,
-    )
-    return kept
-
-
 def _write_line_management_history(
     summary: ImportSummary, dataset: DataSet, staff: dict[str, int]
 ) -> None:
@@ -370,7 +362,9 @@ def _write_line_management_history(
     named = {staff[staff_id] for staff_id in dataset.staff_with_history}
     existing = {
         (lm.staff_id, lm.manager_id, lm.start_date): lm
-        for lm in LineManagement.objects.filter(staff_id__in=named)
+        for lm in LineManagement.objects.filter(staff_id__in=named).select_related(
+            "staff", "manager"
+        )
     }
     kept: set[int] = set()
     to_create: list[LineManagement] = []
@@ -393,7 +387,7 @@ def _write_line_management_history(
             summary.access_changes.append(AccessChange("change", period, before))
             updated += 1
     removed = [lm for lm in existing.values() if lm.pk not in kept]
-    summary.access_changes.extend(AccessChange("delete", _copy(lm), _dates(lm)) for lm in removed)
+    summary.access_changes.extend(AccessChange("delete", lm, _dates(lm)) for lm in removed)
     LineManagement.objects.filter(pk__in=[lm.pk for lm in removed]).delete()
     for new in LineManagement.objects.bulk_create(to_create, batch_size=BATCH):
         summary.access_changes.append(AccessChange("create", new))
