@@ -109,6 +109,7 @@ def test_it_refuses_cover_it_cannot_arrange_and_says_why(client, org, start, end
 
     assert response.status_code == 200
     assert message in response.content.decode()
+    assert "<title>Error: Cover for" in response.content.decode()  # said once, not twice
     assert not Delegation.objects.exists()
 
 
