@@ -15,15 +15,13 @@ from dataclasses import dataclass, field
 
 from oversight.cases.models import Allocation, Case
 from oversight.engine.engine import Obligation, compute_obligations
+from oversight.engine.owners import OUTSTANDING
 from oversight.engine.rules import CaseSupervision, ProfessionalSupervision
 from oversight.facts.from_database import load_facts
 from oversight.facts.live import council_policy
 from oversight.formatting import urgency
 from oversight.organisation.models import Staff
 
-# Done is done: a one-off met (even late) asks nothing more of anyone, so lists of what is due
-# leave it out.
-OUTSTANDING = frozenset({"overdue", "due_soon", "ok"})
 
 
 def obligation_label(obligation: Obligation) -> str:

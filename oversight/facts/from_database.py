@@ -35,6 +35,7 @@ def load_facts(
     staff: QuerySet[Staff] | None = None,
     cases: QuerySet[Case] | None = None,
     as_of: dt.date | None = None,
+    sessions: Iterable[int] = (),
 ) -> facts.Facts:
     """Facts for `staff` and `cases` (both default to everyone and every case).
 
@@ -45,6 +46,9 @@ def load_facts(
     carries an obligation) with their statuses and events; only the line management and
     allocations active on as_of; sessions keep only those cases among the cases they list. The
     engine's answers for as_of are the same as from every row; use such facts for that date only.
+
+    `sessions` adds these sessions (by pk) to those the staff and cases bring, for callers that
+    want the engine's answers about sessions led by someone (whose records they must write).
     """
     # Hundreds of thousands of rows and facts, and no reference cycles among them: the cyclic
     # garbage collector would only rescan them again and again (most of the time for a large
@@ -52,14 +56,17 @@ def load_facts(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _load(staff, cases, as_of)
+        return _load(staff, cases, as_of, list(sessions))
     finally:
         if collecting:
             gc.enable()
 
 
 def _load(
-    staff: QuerySet[Staff] | None, cases: QuerySet[Case] | None, as_of: dt.date | None
+    staff: QuerySet[Staff] | None,
+    cases: QuerySet[Case] | None,
+    as_of: dt.date | None,
+    extra_sessions: list[int],
 ) -> facts.Facts:
     whole = staff is None and cases is None
     staff_qs = Staff.objects.all() if staff is None else staff
@@ -132,6 +139,7 @@ def _load(
                 "session_id", flat=True
             ),
             *Session.objects.filter(type="group", team__in=teams).values_list("pk", flat=True),
+            *extra_sessions,
         }
         sessions = sessions.filter(pk__in=session_pks)
     else:
