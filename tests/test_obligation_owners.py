@@ -91,7 +91,6 @@ def test_it_shows_on_my_work_exactly_what_each_person_owns(
     with time_machine.travel(dt.datetime(2026, 6, 30, 9, 0), tick=False):
         page = client.get("/").content.decode()
     shown = {
-        tuple(found.split("|"))
-        for found in re.findall(r'data-owned-obligation="([^"]+)"', page)
+        tuple(found.split("|")) for found in re.findall(r'data-owned-obligation="([^"]+)"', page)
     }
     assert shown == whole_council[staff.staff_id]

@@ -23,7 +23,6 @@ from oversight.formatting import urgency
 from oversight.organisation.models import Staff
 
 
-
 def obligation_label(obligation: Obligation) -> str:
     """What the council's policy calls this obligation, e.g. "case supervision"."""
     return _labels().get(obligation.obligation, obligation.obligation.replace("_", " "))

@@ -41,6 +41,7 @@ class OwnedWork:
 
     by_owner: dict[str, list[Obligation]]
     facts: facts.Facts
+    owners: Owners
 
     def of(self, staff_id: str) -> list[Obligation]:
         return self.by_owner.get(staff_id, [])
@@ -67,9 +68,10 @@ def owned_obligations(people: Iterable[Staff], as_of: dt.date) -> OwnedWork:
     held = Allocation.objects.active_on(as_of).filter(worker__in=supervisee_pks).values("case")
     case_q = Q(pk__in=held)
     chair_statuses = {r.status for r in policy.obligations if isinstance(r, ConferenceChairReview)}
-    if chair_statuses and Staff.objects.filter(
-        pk__in=supervisee_pks, category="conference_chair"
-    ).exists():
+    if (
+        chair_statuses
+        and Staff.objects.filter(pk__in=supervisee_pks, category="conference_chair").exists()
+    ):
         reviewed = CaseStatus.objects.active_on(as_of).filter(status__in=chair_statuses)
         case_q |= Q(pk__in=reviewed.values("case"))
 
@@ -90,12 +92,14 @@ def owned_obligations(people: Iterable[Staff], as_of: dt.date) -> OwnedWork:
     subjects = {
         *(("staff", staff_id) for staff_id in supervisees),
         *(("case", case.case_id) for case in found.cases),
-        *(("team", name) for name in Team.objects.filter(pk__in=teams).values_list("name", flat=True)),
+        *(
+            ("team", name)
+            for name in Team.objects.filter(pk__in=teams).values_list("name", flat=True)
+        ),
         *(("session", session_id) for _, session_id in unrecorded),
     }
-    obligations = sorted(
-        compute_obligations(policy, found, as_of, subjects=subjects), key=urgency
-    )
+    obligations = sorted(compute_obligations(policy, found, as_of, subjects=subjects), key=urgency)
+    ownership = Owners(policy, found, as_of)
     return OwnedWork(
-        owned_by(obligations, Owners(policy, found, as_of), [p.staff_id for p in owners]), found
+        owned_by(obligations, ownership, [p.staff_id for p in owners]), found, ownership
     )

@@ -1223,6 +1223,12 @@ DISAGREEMENT_MOVE_FIELDS = (
 )
 
 
+class DisagreementQuerySet(models.QuerySet["Disagreement"]):
+    def awaiting_decision_by(self, staff: Staff) -> DisagreementQuerySet:
+        """Escalated to `staff` (the supervisor's line manager, N 9.1) and not yet resolved."""
+        return self.filter(escalated_to=staff, resolved_on__isnull=True)
+
+
 class Disagreement(models.Model):
     """A disagreement between supervisor and supervisee that they could not resolve.
 
@@ -1256,6 +1262,8 @@ class Disagreement(models.Model):
     resolved_by = models.ForeignKey(
         Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+
+    objects = DisagreementQuerySet.as_manager()
 
     class Meta:
         ordering = ["session", "raised_on", "id"]

@@ -12,8 +12,9 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import F, OuterRef, Q, Subquery
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -32,16 +33,22 @@ from oversight.facts.caseloads import (
     Caseloads,
     caseloads,
     is_case_supervision,
+    is_professional_supervision,
 )
+from oversight.facts.owned import owned_obligations
 from oversight.files.due import file_due_items
 from oversight.formatting import NOTHING_DUE, urgency
 from oversight.organisation.models import Staff, Team
-from oversight.records.models import Action, Record, RecordTransition
-from oversight.supervision.models import Session
+from oversight.records.models import (
+    Action,
+    Disagreement,
+    Record,
+    RecordTransition,
+)
+from oversight.supervision.models import Agreement, AgreementState, Session
 from oversight.web.mywork.links import book_supervision_url, record_url
+from oversight.web.mywork.work import my_work
 from oversight.web.requests import AuthenticatedHttpRequest
-
-URGENT = frozenset({"overdue", "due_soon"})
 
 
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -50,22 +57,29 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     if staff is None:
         return _without_staff_record(request, today)
 
+    access = access_for(request.user, today)
+    covering = list(Staff.objects.filter(pk__in=access.deputising_for).order_by("name"))
+    owned = owned_obligations([staff, *covering], today)
+    work = my_work(owned, staff, covering)
     supervisees = list(staff.supervisees_on(today).select_related("team").order_by("name"))
     direct = {person.pk for person in supervisees}
     # Everyone below in line management, so a head of service sees every team under them.
     below = list(staff_below(staff, today).select_related("team"))
-    loads = caseloads([staff, *supervisees, *below], today)
-    my_supervision = loads.supervision_of(staff)
+    heads_teams = any(person.pk not in direct for person in below)
+    # The engine runs over the teams below only for someone who leads them (their summary).
+    loads = caseloads([staff, *below] if heads_teams else [staff], today)
+    waiting = _waiting_for(staff, covering, today)
 
     context = {
         "staff": staff,
         "today": today,
         "line_manager": staff.line_manager_on(today),
-        "my_supervision": my_supervision,
+        "work": work,
+        "covering": covering,
+        "waiting": waiting,
+        "waiting_count": sum(len(found) for found in waiting.values()),
+        "my_supervision": loads.supervision_of(staff),
         "booked": _booked_sessions([staff], today).get(staff.pk),
-        "to_agree": _linked(
-            Record.objects.awaiting_agreement(staff).select_related("supervisor").order_by("date")
-        ),
         "my_actions": _linked_actions(
             Action.objects.open()
             .for_owner(staff)
@@ -75,6 +89,8 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
             today,
         ),
         "my_children": _children(loads.cases.get(staff.pk, [])),
+        # Only for someone who can hold children's cases, or who does.
+        "shows_my_children": staff.category == "case_holder" or bool(loads.cases.get(staff.pk)),
     }
     # Registration, DBS and insurance renewals, from the supervision files (issue 5 §4).
     renewals = file_due_items([staff, *supervisees], today)
@@ -84,45 +100,92 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     ]
     if supervisees:
         booked = _booked_sessions(supervisees, today)
-        team_cases = loads.cases_of(supervisees)
-        urgent = [due for due in team_cases if due.obligation.status in URGENT]
-        context |= {
-            # Whoever is most overdue first: that is whom to book next.
-            "supervisees": sorted(
-                (
-                    Supervisee(
-                        person,
-                        loads.supervision_of(person),
-                        booked.get(person.pk),
-                        book_supervision_url(person.staff_id),
-                    )
-                    for person in supervisees
-                ),
-                key=Supervisee.urgency,
-            ),
-            "team_holds_children": bool(team_cases),
-            # Only about people who can hold children's cases: a head of service supervises
-            # managers, and the children below them are counted team by team instead.
-            "shows_team_children": bool(team_cases)
-            or any(person.category == "case_holder" for person in supervisees),
-            "team_cases": urgent,
-            "team_cases_on_track": len({due.case_id for due in team_cases})
-            - len({due.case_id for due in urgent}),
-            "to_finish": _linked(_records_to_finish(staff, today)),
+        supervision = {
+            item.obligation.subject_id: item.obligation
+            for item in work.items()
+            if item.obligation.subject_type == "staff"
+            and is_professional_supervision(item.obligation)
         }
-    if staff is not None:
-        # Past bookings count for nothing until the supervisor says whether they took place.
-        context["to_confirm"] = list(
-            Session.objects.awaiting_confirmation(staff, timezone.now())
-            .select_related("supervisee", "team")
-            .order_by("date", "start_time")
+        context["supervisees"] = sorted(
+            (
+                Supervisee(
+                    person,
+                    supervision.get(person.staff_id),
+                    booked.get(person.pk),
+                    book_supervision_url(person.staff_id),
+                )
+                for person in supervisees
+            ),
+            # Whoever is most overdue first: that is whom to book next.
+            key=Supervisee.urgency,
         )
-    if any(person.pk not in direct for person in below):
+    if heads_teams:
         context["teams"] = _team_summaries(loads, below)
     # A head of service leads teams rather than belonging to one: "No team recorded" would be a
     # false alarm about them, where for anyone else it is a gap in their staff record.
     context["shows_team"] = staff.team_id is not None or "teams" not in context
     return render(request, "web/home.html", context)
+
+
+def _waiting_for(staff: Staff, covering: list[Staff], today: dt.date) -> dict[str, list[Any]]:
+    """What other people are waiting for this person to do, by kind; empty kinds left out."""
+    latest_reason = (
+        RecordTransition.objects.filter(session=OuterRef("pk")).order_by("-id").values("reason")[:1]
+    )
+    leads = [staff, *covering]
+    found: dict[str, list[Any]] = {
+        "to_confirm": list(
+            Session.objects.filter(
+                pk__in=[
+                    pk
+                    for person in leads
+                    for pk in Session.objects.awaiting_confirmation(
+                        person, timezone.now()
+                    ).values_list("pk", flat=True)
+                ]
+            )
+            .select_related("supervisee", "team")
+            .order_by("date", "start_time")
+        ),
+        "returned": _linked(
+            Record.objects.filter(
+                pk__in=[
+                    pk
+                    for person in leads
+                    for pk in Record.objects.returned_to(person).values_list("pk", flat=True)
+                ]
+            )
+            .annotate(return_reason=Subquery(latest_reason))
+            .select_related("supervisee", "team")
+            .order_by("date")
+        ),
+        "to_agree": _linked(
+            Record.objects.awaiting_agreement(staff).select_related("supervisor").order_by("date")
+        ),
+        "agreements": _agreements_to_confirm(staff, today),
+        "disagreements": list(
+            Disagreement.objects.awaiting_decision_by(staff)
+            .select_related("session__supervisee", "session__supervisor")
+            .order_by("escalated_on")
+        ),
+    }
+    return {kind: items for kind, items in found.items() if items}
+
+
+def _agreements_to_confirm(staff: Staff, today: dt.date) -> list[Agreement]:
+    """Agreements waiting for this person's confirmation, as supervisee or as supervisor."""
+    waiting = {
+        AgreementState.AWAITING_SUPERVISEE: "staff_id",
+        AgreementState.AWAITING_SUPERVISOR: "supervisor_id",
+    }
+    return [
+        agreement
+        for agreement in Agreement.objects.filter(Q(staff=staff) | Q(supervisor=staff))
+        .filter(signed_date__isnull=True)
+        .select_related("staff", "supervisor")
+        .order_by("pk")
+        if getattr(agreement, waiting.get(agreement.state_on(today), ""), None) == staff.pk
+    ]
 
 
 @dataclass(frozen=True)
@@ -186,27 +249,6 @@ def _booked_sessions(people: list[Staff], today: dt.date) -> dict[int, Session]:
         if session.supervisee_id is not None:  # always, given supervisee__in: said for mypy
             found.setdefault(session.supervisee_id, session)
     return found
-
-
-def _records_to_finish(staff: Staff, today: dt.date) -> list[Record]:
-    latest_reason = (
-        RecordTransition.objects.filter(session=OuterRef("pk")).order_by("-id").values("reason")[:1]
-    )
-    returned = list(
-        Record.objects.returned_to(staff)
-        .annotate(return_reason=Subquery(latest_reason))
-        .select_related("supervisee", "team")
-        .order_by("date")
-    )
-    # A draft dated in the future is a booked session, shown as booked, not as work to finish.
-    drafts = list(
-        Record.objects.drafts_of(staff)
-        .filter(date__lte=today)
-        .select_related("supervisee", "team")
-        .order_by("-date")
-    )
-    # Returned records first: the worker is waiting for the correction.
-    return returned + drafts
 
 
 def _linked(records: Iterable[Record]) -> list[Record]:
