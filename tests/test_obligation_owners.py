@@ -34,16 +34,19 @@ Key = tuple[str, str, str, str]
 @pytest.fixture(scope="module")
 def whole_council(django_db_setup, django_db_blocker) -> Iterator[dict[str, set[Key]]]:
     """The small demo council, and what each member of staff owns by the whole-council run."""
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHER):
-        with transaction.atomic():
-            call_command("demo", "--seed", "1", "--as-of", AS_OF.isoformat(), stdout=StringIO())
-            policy = council_policy()
-            facts = load_facts()
-            obligations = compute_obligations(policy, facts, AS_OF)
-            everyone = [s.staff_id for s in facts.staff]
-            owned = owned_by(obligations, Owners(policy, facts, AS_OF), everyone)
-            yield {staff_id: {key(o) for o in found} for staff_id, found in owned.items()}
-            transaction.set_rollback(True)
+    with (
+        django_db_blocker.unblock(),
+        override_settings(PASSWORD_HASHERS=FAST_HASHER),
+        transaction.atomic(),
+    ):
+        call_command("demo", "--seed", "1", "--as-of", AS_OF.isoformat(), stdout=StringIO())
+        policy = council_policy()
+        facts = load_facts()
+        obligations = compute_obligations(policy, facts, AS_OF)
+        everyone = [s.staff_id for s in facts.staff]
+        owned = owned_by(obligations, Owners(policy, facts, AS_OF), everyone)
+        yield {staff_id: {key(o) for o in found} for staff_id, found in owned.items()}
+        transaction.set_rollback(True)
 
 
 def key(obligation) -> Key:

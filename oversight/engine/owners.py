@@ -64,6 +64,21 @@ assert set(OWNER_ROLES) == set(KINDS), set(KINDS) ^ set(OWNER_ROLES)
 OUTSTANDING: Final = frozenset({"overdue", "due_soon", "ok"})
 
 
+def kinds_of(policy: Policy) -> dict[str, str]:
+    """The policy's name of each obligation -> its kind (RULES.md), which fixes its owner."""
+    return {
+        rule.name: kind
+        for kind, rule_type in KINDS.items()
+        for rule in policy.obligations
+        if isinstance(rule, rule_type)
+    }
+
+
+def role_of(policy: Policy, obligation: Obligation) -> OwnerRole | None:
+    kind = kinds_of(policy).get(obligation.obligation)
+    return OWNER_ROLES[kind] if kind is not None else None
+
+
 def _active(start: dt.date, end: dt.date | None, on: dt.date) -> bool:
     return start <= on and (end is None or end >= on)
 
@@ -73,11 +88,7 @@ class Owners:
 
     def __init__(self, policy: Policy, facts: Facts, as_of: dt.date) -> None:
         self.as_of = as_of
-        self.kind_of: dict[str, str] = {}
-        for kind, rule_type in KINDS.items():
-            for rule in policy.obligations:
-                if isinstance(rule, rule_type):
-                    self.kind_of[rule.name] = kind
+        self.kind_of = kinds_of(policy)
 
         # As the engine: the line management active on as_of, the latest start if two overlap.
         manager: dict[str, tuple[str, dt.date]] = {}

@@ -52,17 +52,19 @@ def owned_obligations(people: Iterable[Staff], as_of: dt.date) -> OwnedWork:
     owner_pks = [person.pk for person in owners]
     policy = council_policy()
 
-    supervisee_pks = set(
+    supervisee_pks: set[int] = set(
         LineManagement.objects.active_on(as_of)
         .filter(manager__in=owner_pks)
-        .values_list("staff", flat=True)
+        .values_list("staff_id", flat=True)
     )
-    teams = set(
-        Staff.objects.filter(pk__in=[*owner_pks, *supervisee_pks])
-        .exclude(team=None)
-        .values_list("team", flat=True)
-    )
-    members = set(Staff.objects.filter(team__in=teams).values_list("pk", flat=True))
+    teams: set[int] = {
+        team
+        for team in Staff.objects.filter(pk__in=[*owner_pks, *supervisee_pks]).values_list(
+            "team_id", flat=True
+        )
+        if team is not None
+    }
+    members: set[int] = set(Staff.objects.filter(team__in=teams).values_list("pk", flat=True))
     staff_pks = {*owner_pks, *supervisee_pks, *members}
 
     held = Allocation.objects.active_on(as_of).filter(worker__in=supervisee_pks).values("case")

@@ -17,7 +17,7 @@ from oversight.engine.facts import (
     Staff,
 )
 from oversight.engine.loader import load_policy
-from oversight.engine.owners import OWNER_ROLES, Owners, OwnerRole, owned_by
+from oversight.engine.owners import OWNER_ROLES, OwnerRole, Owners, owned_by
 from oversight.engine.rules import KINDS
 
 D = dt.date
@@ -92,8 +92,7 @@ def test_it_gives_group_supervision_to_the_manager_inside_the_team(owned) -> Non
     assert owners.of(find(obligations, "Court Team", "group_supervision")) == ("M1",)
 
 
-def test_it_gives_a_team_without_a_manager_inside_it_to_its_members_managers(owned) -> None:
-    obligations, owners = owned
+def test_it_gives_a_team_without_a_manager_inside_it_to_its_members_managers() -> None:
     # The chair's manager is in the unit; with her moved out, the unit is led from outside it.
     policy = load_policy("bedford")
     found = council()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import F
@@ -13,18 +14,23 @@ from oversight.access.cases import case_for_user
 from oversight.access.people import manages_anyone, team_for_user
 from oversight.access.queries import access_for, visible_cases
 from oversight.audit.trail import audit
-from oversight.cases.models import Allocation, CaseStatus
-from oversight.engine.engine import Obligation
+from oversight.cases.models import Allocation, Case, CaseStatus
+from oversight.engine.engine import Obligation, compute_obligations
 from oversight.engine.explain import CATEGORY_WORDS
+from oversight.engine.owners import OwnerRole, role_of
 from oversight.facts.caseloads import (
     CaseDue,
     case_obligations,
     caseloads,
     obligation_label,
 )
-from oversight.organisation.models import Staff
+from oversight.facts.from_database import load_facts
+from oversight.facts.live import council_policy
+from oversight.facts.write_ups import late_write_ups
+from oversight.organisation.models import Staff, Team
 from oversight.records.models import Action
 from oversight.records.queries import chronology
+from oversight.supervision.models import Session
 from oversight.web.mywork import chronology as entries
 from oversight.web.mywork.links import record_url
 from oversight.web.requests import AuthenticatedHttpRequest
@@ -123,6 +129,13 @@ def team(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
     the_team, members = team_for_user(request.user, pk, today)
     loads = caseloads(members, today)
+    policy = council_policy()
+    unwritten = list(
+        Session.objects.took_place()
+        .filter(supervisee__in=members, recorded_date__isnull=True, date__lte=today)
+        .select_related("supervisee")
+    )
+    late = late_write_ups(unwritten, today)
     rows = []
     for person in members:
         overdue: list[Labelled | CaseDue] = [
@@ -130,7 +143,20 @@ def team(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             for o in loads.own.get(person.pk, ())
             if o.status == "overdue"
         ]
-        overdue += [d for d in loads.cases.get(person.pk, ()) if d.obligation.status == "overdue"]
+        # The chairs' manager holds the chair reviews (engine/owners.py), not this team.
+        overdue += [
+            d
+            for d in loads.cases.get(person.pk, ())
+            if d.obligation.status == "overdue"
+            and role_of(policy, d.obligation) is not OwnerRole.CHAIRS_MANAGER
+        ]
+        overdue += [
+            Labelled(f"write-up of {session.get_type_display().lower()}", late[session.pk])
+            for session in unwritten
+            if session.supervisee_id == person.pk
+            and session.pk in late
+            and late[session.pk].status == "overdue"
+        ]
         rows.append(Member(person, loads.supervision_of(person), overdue))
     audit(
         request.user,
@@ -147,5 +173,13 @@ def team(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "members": rows,
             "today": today,
             "may_record_group": manages_anyone(request.user, today),
+            "group_supervision": _group_supervision(the_team, today),
         },
     )
+
+
+def _group_supervision(team: Team, as_of: dt.date) -> Obligation | None:
+    """The team's group supervision, if the council's policy asks for it (B 3)."""
+    facts = load_facts(staff=Staff.objects.in_team(team), cases=Case.objects.none(), as_of=as_of)
+    found = compute_obligations(council_policy(), facts, as_of, subjects={("team", team.name)})
+    return next((o for o in found if o.subject_type == "team"), None)

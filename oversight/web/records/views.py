@@ -29,6 +29,8 @@ from oversight.access.queries import visible_sessions
 from oversight.access.records import ONE_TO_ONE_TYPES, bookable_supervisees, viewable_record
 from oversight.access.staff import staff_of
 from oversight.audit.actor import Actor
+from oversight.engine.engine import Obligation
+from oversight.facts.write_ups import late_write_ups, write_ups
 from oversight.formatting import long_date, state_name, state_tag, why_locked
 from oversight.model_fields import own_field
 from oversight.organisation.models import Staff
@@ -98,12 +100,13 @@ def record_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         records = records.agreed()
     records = records.select_related("supervisor", "supervisee", "team").order_by("-date", "-pk")
     page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
+    late = late_write_ups(page.object_list, timezone.localdate())
     return render(
         request,
         "records/list.html",
         {
             "page": page,
-            "rows": [_row(r) for r in page.object_list],
+            "rows": [_row(r, late.get(r.pk)) for r in page.object_list],
             "show": show,
             "filters": FILTERS.items(),
             "can_book": bool(bookable_supervisees(request.user)),
@@ -111,10 +114,11 @@ def record_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
-def _row(record: Record) -> dict[str, Any]:
+def _row(record: Record, late: Obligation | None) -> dict[str, Any]:
     cancelled = getattr(record, "cancelled", False)  # annotated by record_list
     return {
         "record": record,
+        "write_up": late,
         "type_label": SESSION_TYPE_LABELS.get(record.type, record.type),
         "state_name": "Cancelled" if cancelled else state_name(record.state),
         "state_tag": "govuk-tag--grey" if cancelled else state_tag(record.state),
@@ -177,6 +181,8 @@ def render_detail(
         "can_add_agenda": role is not None and state in EDITABLE_STATES,
         "error_list": error_list,
         "form": failed,
+        # The engine's deadline for writing it up, once the session has taken place.
+        "write_up": write_ups([record], timezone.localdate()).get(record.pk),
         **booking_status(record, request.user),
         **record_contents(record),
     }
