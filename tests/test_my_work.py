@@ -255,10 +255,10 @@ def test_it_shows_a_head_of_service_overdue_counts_for_each_team_below_them(clie
 
     court = teams[teams.index(f'href="/team/{org.team.pk}/"') :]
     court = court[: court.index("</tr>")]
-    assert re.findall(r"numeric\">(?:<strong>)?(\d+)", court) == ["3", "1", "2"]
+    assert re.findall(r"numeric\"[^>]*>(?:<strong>)?(\d+)", court) == ["3", "1", "2"]
     assessment = teams[teams.index(f'href="/team/{org.other_team.pk}/"') :]
     assessment = assessment[: assessment.index("</tr>")]
-    assert re.findall(r"numeric\">(?:<strong>)?(\d+)", assessment) == ["2", "0", "0"]
+    assert re.findall(r"numeric\"[^>]*>(?:<strong>)?(\d+)", assessment) == ["2", "0", "0"]
 
 
 def test_it_shows_a_head_of_service_no_empty_statements_about_a_team_or_children(client) -> None:

@@ -94,7 +94,8 @@ def test_a_deputy_sees_the_absent_managers_work_within_the_dates_only(client, or
     managers = owned_keys(client, org.manager.user)
     covered = owned_keys(client, org.other_manager.user)
 
-    assert managers and managers <= covered
+    assert managers
+    assert managers <= covered
     assert "For Tamsin Manager, whom you cover" in text(client, org.other_manager.user)
     with time_machine.travel(NOW + 8 * DAY, tick=False):
         later = owned_keys(client, org.other_manager.user)

@@ -11,6 +11,7 @@ import pytest
 import time_machine
 from playwright.sync_api import Page, expect
 
+from oversight.facts.caseloads import case_obligations, is_case_supervision
 from oversight.facts.live import staff_obligations
 from oversight.supervision.models import Session
 from tests.browser.conftest import assert_accessible, screenshot, signed_in
@@ -32,6 +33,17 @@ def professional_supervision(org, day: dt.date) -> str:
     return found.status
 
 
+def case_supervision(case, day: dt.date) -> str:
+    [found] = [o for o in case_obligations(case, day) if is_case_supervision(o)]
+    return found.status
+
+
+def tick_child(page: Page, live_server, session: Session, name: str) -> None:
+    page.goto(f"{live_server.url}/records/{session.pk}/write/cases/")
+    page.get_by_label(name).check()
+    page.get_by_role("button", name="Save the children chosen").click()
+
+
 def book(page: Page, live_server, org, time: str) -> Session:
     page.goto(f"{live_server.url}/records/new/?supervisee={org.worker.staff_id}")
     page.locator("#id_date_day").fill(str(TODAY.day))
@@ -49,11 +61,15 @@ def test_a_booking_counts_only_once_it_has_taken_place(page: Page, live_server) 
     # Last supervised long ago, so professional supervision is overdue.
     org = smith_children(council(last_supervised=TODAY - dt.timedelta(days=120)))
     assert professional_supervision(org, TODAY) == "overdue"
+    assert case_supervision(org.amy, TODAY) == "overdue"
     signed_in(page, live_server, org.manager.user)
 
     booked = book(page, live_server, org, "16:30")
     assert_accessible(page, context="the record page of a booking not yet held")
+    tick_child(page, live_server, booked, "Amy Smith")
+    assert booked.cases.filter(pk=org.amy.pk).exists()
     assert professional_supervision(org, TODAY) == "overdue"  # a plan, not supervision
+    assert case_supervision(org.amy, TODAY) == "overdue"  # nor for the child ticked on it
 
     # 16:45, after the session (and within the 8 hours a sign-in lasts).
     with time_machine.travel(NOW + dt.timedelta(hours=7, minutes=45), tick=False):
@@ -67,12 +83,14 @@ def test_a_booking_counts_only_once_it_has_taken_place(page: Page, live_server) 
         assert_accessible(page, context="the record page of a booking that took place")
         screenshot(page, "held-confirmed")
     assert professional_supervision(org, TODAY + dt.timedelta(days=1)) != "overdue"
+    assert case_supervision(org.amy, TODAY + dt.timedelta(days=1)) != "overdue"
 
 
 def test_a_cancelled_booking_never_counts_and_says_why(page: Page, live_server) -> None:
     org = smith_children(council(last_supervised=TODAY - dt.timedelta(days=120)))
     signed_in(page, live_server, org.manager.user)
     booked = book(page, live_server, org, "08:30")
+    tick_child(page, live_server, booked, "Amy Smith")
 
     page.goto(f"{live_server.url}/records/{booked.pk}/cancel/")
     assert_accessible(page, context="the cancel page")
@@ -87,3 +105,4 @@ def test_a_cancelled_booking_never_counts_and_says_why(page: Page, live_server) 
     assert_accessible(page, context="the record page of a cancelled booking")
     screenshot(page, "held-cancelled")
     assert professional_supervision(org, TODAY + dt.timedelta(days=1)) == "overdue"
+    assert case_supervision(org.amy, TODAY + dt.timedelta(days=1)) == "overdue"

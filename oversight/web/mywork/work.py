@@ -110,9 +110,11 @@ class Work:
 def my_work(owned: OwnedWork, me: Staff, covering: Iterable[Staff] = ()) -> Work:
     """`me`'s own obligations and those of the managers `me` covers for, as My work shows them."""
     names = {person.staff_id: person.name for person in covering}
-    rows: list[tuple[Obligation, str | None]] = [(o, None) for o in owned.of(me.staff_id)]
+    rows: list[tuple[Obligation, str, str | None]] = [
+        (o, me.staff_id, None) for o in owned.of(me.staff_id)
+    ]
     for staff_id, name in names.items():
-        rows.extend((o, name) for o in owned.of(staff_id))
+        rows.extend((o, staff_id, name) for o in owned.of(staff_id))
     items = _present(rows, owned)
     return Work(
         overdue=_grouped(i for i in items if i.obligation.status == "overdue"),
@@ -133,9 +135,9 @@ def _grouped(items: Iterable[WorkItem]) -> list[WorkGroup]:
     ]
 
 
-def _present(rows: list[tuple[Obligation, str | None]], owned: OwnedWork) -> list[WorkItem]:
+def _present(rows: list[tuple[Obligation, str, str | None]], owned: OwnedWork) -> list[WorkItem]:
     wanted: dict[str, set[str]] = defaultdict(set)
-    for obligation, _ in rows:
+    for obligation, _, _ in rows:
         wanted[obligation.subject_type].add(obligation.subject_id)
     staff = {s.staff_id: s for s in Staff.objects.filter(staff_id__in=_ids(wanted, "staff", owned))}
     children = dict(
@@ -149,8 +151,15 @@ def _present(rows: list[tuple[Obligation, str | None]], owned: OwnedWork) -> lis
             "supervisee", "team"
         )
     }
-    presenter = _Presenter(staff, children, holder, teams, sessions, owned.owners.kind_of)
-    return [presenter.item(obligation, covering) for obligation, covering in rows]
+    category = {s.staff_id: s.category for s in owned.facts.staff}
+    chairs: dict[str, list[str]] = defaultdict(list)
+    for staff_id, manager in sorted(owned.owners.manager.items()):
+        if category.get(staff_id) == "conference_chair":
+            chairs[manager].append(staff_id)
+    presenter = _Presenter(
+        staff, children, holder, teams, sessions, owned.owners.kind_of, dict(chairs)
+    )
+    return [presenter.item(obligation, owner, covering) for obligation, owner, covering in rows]
 
 
 def _ids(wanted: dict[str, set[str]], kind: str, owned: OwnedWork) -> set[str]:
@@ -168,15 +177,16 @@ class _Presenter:
     teams: dict[str, int]
     sessions: dict[str, Session]
     kind_of: dict[str, str]  # the policy's name of an obligation -> its kind (RULES.md)
+    chairs: dict[str, list[str]]  # a chairs' manager -> the conference chairs they supervise
 
-    def item(self, obligation: Obligation, covering: str | None) -> WorkItem:
+    def item(self, obligation: Obligation, owner: str, covering: str | None) -> WorkItem:
         label = obligation_label(obligation)
         kind = obligation.subject_type
         rule_kind = self.kind_of.get(obligation.obligation, obligation.obligation)
         if kind == "staff":
             subject, href, todo, todo_href = self._person(obligation)
         elif kind == "case":
-            subject, href, todo, todo_href = self._child(obligation)
+            subject, href, todo, todo_href = self._child(obligation, owner)
         elif kind == "team":
             pk = self.teams.get(obligation.subject_id)
             subject = obligation.subject_id
@@ -200,12 +210,20 @@ class _Presenter:
             return name, files, "Record an observation", observe
         return name, files, "Book supervision", book_supervision_url(staff_id)
 
-    def _child(self, obligation: Obligation) -> tuple[str, str | None, str, str]:
+    def _child(self, obligation: Obligation, owner: str) -> tuple[str, str | None, str, str]:
         case_id = obligation.subject_id
         name = self.children.get(case_id) or f"Child {case_id}"
         child_page = reverse("mywork:child", args=[case_id])
         worker = self.staff.get(self.holder.get(case_id, ""))
-        if worker is None or self.kind_of.get(obligation.obligation) == "conference_chair_review":
+        if self.kind_of.get(obligation.obligation) == "conference_chair_review":
+            # The chairs' manager holds it with a chair (B 4), on the chair supervision form; the
+            # child's page is for those who manage the child's worker, so no link to it here.
+            chairs = self.chairs.get(owner, ())
+            if len(chairs) == 1:
+                chair = reverse("records:chair_new") + f"?staff={chairs[0]}"
+                return name, None, "Record chair supervision", chair
+            return name, None, "Record it with the chair, from People you supervise", "#supervisees"
+        if worker is None:
             return name, child_page, "Open the child's page", child_page
         return (
             name,
