@@ -30,6 +30,7 @@ from oversight.cases.models import Allocation, Case, CaseEvent, CaseStatus, Sibl
 from oversight.demo import names
 from oversight.engine.periods import add_months
 from oversight.facts.planner import refresh_planner_statistics
+from oversight.obligations.store import invalidate as invalidate_obligations
 from oversight.organisation.models import LineManagement, Service, Staff, Team
 from oversight.supervision.models import Agreement, Session, SessionCase
 
@@ -1534,6 +1535,8 @@ def generate(seed: int = 1, size: str = "small", as_of: dt.date | None = None) -
     council = plan_council(seed, size, as_of)
     with transaction.atomic():
         _save(council)
+    # Loaded in bulk, without the signals that mark stale obligations: recompute them all.
+    invalidate_obligations()
     refresh_planner_statistics()
     children = council.children
     return {

@@ -19,6 +19,7 @@ from oversight.audit.trail import audit, changes
 from oversight.cases.models import Allocation, Case, CaseEvent, CaseStatus
 from oversight.facts.planner import refresh_planner_statistics
 from oversight.import_export.reader import DataSet, Row, Rows, read_dataset
+from oversight.obligations.store import invalidate as invalidate_obligations
 from oversight.organisation.models import LineManagement, Staff, Team
 from oversight.records.models import RecordTransition
 from oversight.supervision.models import Agreement, Session, SessionCase
@@ -100,6 +101,8 @@ def import_folder(folder: Path, *, changed_on: dt.date) -> ImportSummary:
             },
         )
         _audit_access_changes(summary.access_changes)
+        # Loaded in bulk, without the signals that mark stale obligations: recompute them all.
+        invalidate_obligations()
     refresh_planner_statistics()
     return summary
 

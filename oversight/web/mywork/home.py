@@ -69,6 +69,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     # The engine runs over the teams below only for someone who leads them (their summary).
     loads = caseloads([staff, *below] if heads_teams else [staff], today)
     waiting = _waiting_for(staff, covering, today)
+    my_children = _children(loads.cases.get(staff.pk, []))
 
     context = {
         "staff": staff,
@@ -88,16 +89,14 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
             .order_by(F("due_date").asc(nulls_last=True), "pk"),
             today,
         ),
-        "my_children": _children(loads.cases.get(staff.pk, [])),
+        "my_children": my_children,
         # Only for someone who can hold children's cases, or who does.
         "shows_my_children": staff.category == "case_holder" or bool(loads.cases.get(staff.pk)),
     }
     # Someone who supervises nobody and owns nothing (a worker) gets no sections about work that
     # cannot be theirs: their summary counts their own children and what waits for them.
     context["owns_work"] = bool(supervisees or covering or work.items())
-    context["children_overdue"] = sum(
-        1 for c in context["my_children"] if c.most_urgent.status == "overdue"
-    )
+    context["children_overdue"] = sum(1 for c in my_children if c.most_urgent.status == "overdue")
     # Registration, DBS and insurance renewals, from the supervision files (issue 5 §4).
     renewals = file_due_items([staff, *supervisees], today)
     names = {person.staff_id: person.name for person in [staff, *supervisees]}

@@ -139,11 +139,12 @@ def _present(rows: list[tuple[Obligation, str, str | None]], owned: OwnedWork) -
     wanted: dict[str, set[str]] = defaultdict(set)
     for obligation, _, _ in rows:
         wanted[obligation.subject_type].add(obligation.subject_id)
-    staff = {s.staff_id: s for s in Staff.objects.filter(staff_id__in=_ids(wanted, "staff", owned))}
+    people = wanted["staff"] | set(owned.worker_of.values())
+    staff = {s.staff_id: s for s in Staff.objects.filter(staff_id__in=people)}
     children = dict(
         Case.objects.filter(case_id__in=wanted["case"]).values_list("case_id", "display_name")
     )
-    holder = {a.case_id: a.worker_id for a in owned.facts.allocations}
+    holder = owned.worker_of
     teams = dict(Team.objects.filter(name__in=wanted["team"]).values_list("name", "pk"))
     sessions = {
         s.session_id: s
@@ -151,22 +152,8 @@ def _present(rows: list[tuple[Obligation, str, str | None]], owned: OwnedWork) -
             "supervisee", "team"
         )
     }
-    category = {s.staff_id: s.category for s in owned.facts.staff}
-    chairs: dict[str, list[str]] = defaultdict(list)
-    for staff_id, manager in sorted(owned.owners.manager.items()):
-        if category.get(staff_id) == "conference_chair":
-            chairs[manager].append(staff_id)
-    presenter = _Presenter(
-        staff, children, holder, teams, sessions, owned.owners.kind_of, dict(chairs)
-    )
+    presenter = _Presenter(staff, children, holder, teams, sessions, owned.kind_of, owned.chairs)
     return [presenter.item(obligation, owner, covering) for obligation, owner, covering in rows]
-
-
-def _ids(wanted: dict[str, set[str]], kind: str, owned: OwnedWork) -> set[str]:
-    # The workers who hold the children too, to say whose supervision a child's discussion is in.
-    if kind != "staff":
-        return wanted[kind]
-    return wanted["staff"] | {a.worker_id for a in owned.facts.allocations}
 
 
 @dataclass(frozen=True)

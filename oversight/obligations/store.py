@@ -1,0 +1,189 @@
+"""Reading and refreshing the obligations store (see models.py and ADR 0007).
+
+``ensure_current(today)`` is called before every read: a new day or policy recomputes everything
+(statuses move with the date); otherwise only the subjects marked stale since the last read are
+recomputed, from the facts those subjects need and nothing more. ``differences`` compares the
+store with a fresh whole-council computation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Collection, Iterable
+
+from django.db import transaction
+from django.utils import timezone
+
+from oversight.cases.models import Allocation, Case
+from oversight.engine import facts as engine_facts
+from oversight.engine.engine import Obligation, compute_obligations
+from oversight.engine.owners import Owners
+from oversight.facts.from_database import load_facts
+from oversight.facts.live import council_policy
+from oversight.obligations.models import (
+    ObligationOwner,
+    StaleSubject,
+    StoredObligation,
+    StoreState,
+)
+from oversight.organisation.models import Staff
+from oversight.supervision.models import Session
+
+Subject = tuple[str, str]
+Row = tuple[str, str, str, str, str, str, str, str, str, str, tuple[str, ...]]
+
+
+def invalidate() -> None:
+    """After writes that send no signals (an import, the demo): recompute all on the next read."""
+    StoreState.objects.all().delete()
+
+
+def ensure_current(today: dt.date) -> None:
+    policy = council_policy()
+    state = StoreState.objects.first()
+    if state is None or state.valid_on != today or state.policy != policy.name:
+        refresh_all(today)
+        return
+    stale = list(StaleSubject.objects.values_list("pk", "subject_type", "subject_id"))
+    if stale:
+        refresh_subjects({(kind, ident) for _, kind, ident in stale}, today)
+        StaleSubject.objects.filter(pk__in=[pk for pk, _, _ in stale]).delete()
+
+
+@transaction.atomic
+def refresh_all(today: dt.date) -> int:
+    """Recompute every obligation for `today`; the number of rows stored."""
+    policy = council_policy()
+    StaleSubject.objects.all().delete()
+    facts = load_facts(as_of=today)
+    found = compute_obligations(policy, facts, today)
+    ObligationOwner.objects.all().delete()
+    StoredObligation.objects.all().delete()
+    count = _store(found, facts, today)
+    StoreState.objects.all().delete()
+    StoreState.objects.create(
+        valid_on=today, policy=policy.name, computed_at=timezone.now(), rows=count
+    )
+    return count
+
+
+@transaction.atomic
+def refresh_subjects(subjects: Collection[Subject], today: dt.date) -> None:
+    """Recompute the obligations of `subjects` alone, from the facts they need."""
+    facts = facts_for(subjects, today)
+    found = compute_obligations(council_policy(), facts, today, subjects=subjects)
+    for kind in {kind for kind, _ in subjects}:
+        ids = [ident for k, ident in subjects if k == kind]
+        StoredObligation.objects.filter(subject_type=kind, subject_id__in=ids).delete()
+    _store(found, facts, today)
+
+
+def facts_for(subjects: Collection[Subject], as_of: dt.date) -> engine_facts.Facts:
+    """The facts the engine and ``Owners`` need for `subjects`: each person with their line
+    management; each child with the worker holding them (whose supervisor owns the child's work)
+    and the council's conference chairs (whose manager owns the chair reviews); each team with
+    all its members; each session."""
+    staff_ids = {ident for kind, ident in subjects if kind == "staff"}
+    case_ids = {ident for kind, ident in subjects if kind == "case"}
+    teams = {ident for kind, ident in subjects if kind == "team"}
+    session_ids = {ident for kind, ident in subjects if kind == "session"}
+    staff = Staff.objects.filter(staff_id__in=staff_ids)
+    if case_ids:
+        holders = Allocation.objects.active_on(as_of).filter(case__case_id__in=case_ids)
+        staff |= Staff.objects.filter(pk__in=holders.values("worker"))
+        staff |= Staff.objects.filter(category="conference_chair")
+    if teams:
+        staff |= Staff.objects.filter(team__name__in=teams)
+    return load_facts(
+        staff=staff,
+        cases=Case.objects.filter(case_id__in=case_ids),
+        as_of=as_of,
+        sessions=list(
+            Session.objects.filter(session_id__in=session_ids).values_list("pk", flat=True)
+        ),
+    )
+
+
+def _store(found: Iterable[Obligation], facts: engine_facts.Facts, today: dt.date) -> int:
+    owners = Owners(council_policy(), facts, today)
+    team_of = {s.staff_id: s.team for s in facts.staff}
+    supervisee_of = {s.session_id: (s.supervisee_id, s.team) for s in facts.sessions}
+    rows: list[StoredObligation] = []
+    owned: list[tuple[int, str]] = []
+    for o in found:
+        worker: str | None = None
+        if o.subject_type == "staff":
+            team = team_of.get(o.subject_id)
+        elif o.subject_type == "case":
+            worker = owners.holder.get(o.subject_id)
+            team = team_of.get(worker) if worker else None
+        elif o.subject_type == "team":
+            team = o.subject_id
+        else:
+            worker, session_team = supervisee_of.get(o.subject_id, (None, None))
+            team = team_of.get(worker) if worker else session_team
+        for owner in owners.of(o):
+            owned.append((len(rows), owner))
+        rows.append(
+            StoredObligation(
+                subject_type=o.subject_type,
+                subject_id=o.subject_id,
+                obligation=o.obligation,
+                due_date=o.due_date,
+                status=o.status,
+                last_met=o.last_met,
+                rule=o.rule,
+                explanation=o.explanation,
+                team=team,
+                worker=worker,
+            )
+        )
+    created = StoredObligation.objects.bulk_create(rows, batch_size=2000)
+    ObligationOwner.objects.bulk_create(
+        [ObligationOwner(obligation_id=created[i].pk, owner=owner) for i, owner in owned],
+        batch_size=2000,
+    )
+    return len(rows)
+
+
+def as_obligation(row: StoredObligation) -> Obligation:
+    return Obligation(
+        row.subject_type,
+        row.subject_id,
+        row.obligation,
+        row.due_date,
+        row.status,  # type: ignore[arg-type]  # one of the engine's statuses, as stored
+        row.last_met,
+        row.rule,
+        row.explanation,
+    )
+
+
+def differences(today: dt.date) -> list[str]:
+    """Every way the store differs from a fresh computation for `today`, as lines of text."""
+    ensure_current(today)
+    facts = load_facts(as_of=today)
+    owners = Owners(council_policy(), facts, today)
+    fresh = Counter(
+        (o, tuple(sorted(owners.of(o))))
+        for o in compute_obligations(council_policy(), facts, today)
+    )
+    by_pk: dict[int, list[str]] = {}
+    for pk, owner in ObligationOwner.objects.values_list("obligation_id", "owner"):
+        by_pk.setdefault(pk, []).append(owner)
+    stored = Counter(
+        (as_obligation(row), tuple(sorted(by_pk.get(row.pk, []))))
+        for row in StoredObligation.objects.all()
+    )
+    return [
+        *sorted(f"missing from the store: {_line(o, who)}" for o, who in fresh - stored),
+        *sorted(f"in the store, not computed: {_line(o, who)}" for o, who in stored - fresh),
+    ]
+
+
+def _line(o: Obligation, owners: tuple[str, ...]) -> str:
+    return (
+        f"{o.subject_type} {o.subject_id} {o.obligation} due {o.due_date} {o.status}"
+        f" owned by {', '.join(owners) or 'nobody'}"
+    )
