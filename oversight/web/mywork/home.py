@@ -30,14 +30,13 @@ from oversight.engine.engine import Obligation
 from oversight.engine.explain import CATEGORY_WORDS
 from oversight.facts.caseloads import (
     CaseDue,
-    Caseloads,
     caseloads,
-    is_case_supervision,
     is_professional_supervision,
 )
 from oversight.facts.owned import owned_obligations
 from oversight.files.due import file_due_items
 from oversight.formatting import NOTHING_DUE, urgency
+from oversight.obligations.slices import overdue_by_team
 from oversight.organisation.models import Staff, Team
 from oversight.records.models import (
     Action,
@@ -66,8 +65,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     # Everyone below in line management, so a head of service sees every team under them.
     below = list(staff_below(staff, today).select_related("team"))
     heads_teams = any(person.pk not in direct for person in below)
-    # The engine runs over the teams below only for someone who leads them (their summary).
-    loads = caseloads([staff, *below] if heads_teams else [staff], today)
+    loads = caseloads([staff], today)
     waiting = _waiting_for(staff, covering, today)
     my_children = _children(loads.cases.get(staff.pk, []))
 
@@ -125,7 +123,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
             key=Supervisee.urgency,
         )
     if heads_teams:
-        context["teams"] = _team_summaries(loads, below)
+        context["teams"] = _team_summaries(below, today)
     # A head of service leads teams rather than belonging to one: "No team recorded" would be a
     # false alarm about them, where for anyone else it is a gap in their staff record.
     context["shows_team"] = staff.team_id is not None or "teams" not in context
@@ -274,30 +272,25 @@ def _linked_actions(actions: Iterable[Action], today: dt.date) -> list[Action]:
     return found
 
 
-def _team_summaries(loads: Caseloads, below: list[Staff]) -> list[TeamSummary]:
+def _team_summaries(below: list[Staff], today: dt.date) -> list[TeamSummary]:
+    """Each team below in numbers, read from the obligations store: a director has a thousand
+    people below them, and the page must not run the engine over all of them."""
     teams: dict[int, Team] = {}
     members: dict[int, list[Staff]] = defaultdict(list)
     for person in below:
         if person.team is not None:
             teams[person.team.pk] = person.team
             members[person.team.pk].append(person)
-    summaries = []
-    for team_pk, people in members.items():
-        supervision = [loads.supervision_of(person) for person in people]
-        overdue_children = {
-            due.case_id
-            for due in loads.cases_of(people, frozenset({"overdue"}))
-            if is_case_supervision(due.obligation)
-        }
-        summaries.append(
-            TeamSummary(
-                teams[team_pk],
-                len(people),
-                sum(1 for o in supervision if o is not None and o.status == "overdue"),
-                len(overdue_children),
-            )
-        )
-    return sorted(summaries, key=lambda s: s.team.name)
+    counts = overdue_by_team(
+        [team.name for team in teams.values()], [person.staff_id for person in below], today
+    )
+    return sorted(
+        (
+            TeamSummary(teams[pk], len(people), *counts.get(teams[pk].name, (0, 0)))
+            for pk, people in members.items()
+        ),
+        key=lambda s: s.team.name,
+    )
 
 
 def _without_staff_record(request: AuthenticatedHttpRequest, today: dt.date) -> HttpResponse:
