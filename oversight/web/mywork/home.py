@@ -24,7 +24,6 @@ from oversight.access.queries import (
     HR,
     QUALITY_ASSURANCE,
     access_for,
-    staff_below,
 )
 from oversight.engine.engine import Obligation
 from oversight.engine.explain import CATEGORY_WORDS
@@ -63,7 +62,8 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     supervisees = list(staff.supervisees_on(today).select_related("team").order_by("name"))
     direct = {person.pk for person in supervisees}
     # Everyone below in line management, so a head of service sees every team under them.
-    below = list(staff_below(staff, today).select_related("team"))
+    # The chain the access rules already walked for this request (with any chain deputised for).
+    below = list(access.managed_staff().exclude(pk=staff.pk).select_related("team"))
     heads_teams = any(person.pk not in direct for person in below)
     loads = caseloads([staff], today)
     waiting = _waiting_for(staff, covering, today)
