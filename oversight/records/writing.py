@@ -233,6 +233,55 @@ def book_supervision(
     return session
 
 
+def book_year_ahead(
+    *,
+    by: Actor,
+    supervisor: Staff,
+    supervisee: Staff,
+    kind: str,
+    dates: list[dt.date],
+    start_time: dt.time,
+    duration_minutes: int,
+    location: str,
+    submission: uuid.UUID | None = None,
+) -> list[Session]:
+    """A session booked on each of `dates` (the year ahead), all or none; each is a booking of
+    its own, moved or cancelled on its own. The form posted twice books the year once."""
+    with transaction.atomic():
+        first = book_supervision(
+            by=by,
+            supervisor=supervisor,
+            supervisee=supervisee,
+            kind=kind,
+            date=dates[0],
+            start_time=start_time,
+            duration_minutes=duration_minutes,
+            location=location,
+            submission=submission,
+        )
+        already = Session.objects.filter(
+            supervisor=supervisor, supervisee=supervisee, date__in=dates[1:], start_time=start_time
+        ).exists()
+        if submission is not None and already:
+            return [first]  # this form's year was booked when it was first posted
+        return [
+            first,
+            *(
+                book_supervision(
+                    by=by,
+                    supervisor=supervisor,
+                    supervisee=supervisee,
+                    kind=kind,
+                    date=day,
+                    start_time=start_time,
+                    duration_minutes=duration_minutes,
+                    location=location,
+                )
+                for day in dates[1:]
+            ),
+        ]
+
+
 def _booked(session: Session, by: Actor) -> None:
     # Made in Oversight: a plan until the supervisor confirms it took place (or sends its record).
     SessionEvent.objects.create(session=session, kind=SessionEvent.Kind.BOOKED, by=by.user)

@@ -116,6 +116,13 @@ class BookSessionForm(forms.Form):
             "max_length": "Place must be 200 characters or fewer",
         },
     )
+    repeat = forms.ChoiceField(
+        label="Book the year ahead?",
+        choices=[("once", "No, just this session"), ("year", "Yes, the next 12 months")],
+        widget=forms.RadioSelect,
+        initial="once",
+        required=False,  # a form without the question books one session, as it always has
+    )
 
 
 class AgendaItemForm(forms.Form):

@@ -49,6 +49,7 @@ from oversight.records.workflow import (
     WorkflowError,
     require_staff,
 )
+from oversight.supervision.year_ahead import supervision_frequency, year_ahead
 from oversight.versions import EditConflict, seen_version, version_of
 from oversight.web.conflicts import refuse
 from oversight.web.records.forms import (
@@ -97,13 +98,32 @@ def book(request: AuthenticatedHttpRequest) -> HttpResponse:
         )
         if problem:
             form.add_error("date", problem)
+    frequency = supervision_frequency(supervisee, supervisor)
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        repeat = data.pop("repeat") == "year" and frequency is not None
+        if repeat and frequency is not None:
+            booked = writing.book_year_ahead(
+                by=Actor.from_request(request),
+                supervisor=supervisor,
+                supervisee=supervisee,
+                submission=posted_submission(request.POST),
+                dates=year_ahead(data.pop("date"), frequency.period),
+                **data,
+            )
+            messages.success(
+                request,
+                f"{len(booked)} sessions with {supervisee.name} booked, "
+                f"{frequency.describe()}, from {long_date(booked[0].date)} to "
+                f"{long_date(booked[-1].date)}. Each can be moved or cancelled on its own.",
+            )
+            return redirect("records:detail", pk=booked[0].pk)
         session = writing.book_supervision(
             by=Actor.from_request(request),
             supervisor=supervisor,
             supervisee=supervisee,
             submission=posted_submission(request.POST),
-            **form.cleaned_data,
+            **data,
         )
         messages.success(
             request,
@@ -118,6 +138,7 @@ def book(request: AuthenticatedHttpRequest) -> HttpResponse:
             "form": form,
             "supervisee": supervisee,
             "kind_hints": KIND_HINTS,
+            "frequency": frequency,
             "submission": submission_to_show(request.POST or None),
         },
     )

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from django.urls import path
 
-from oversight.web.records import one_to_one, pages, views
+from oversight.web.records import month, one_to_one, pages, views
 
 app_name = "records"
 urlpatterns = [
     path("", views.record_list, name="list"),
     path("new/", one_to_one.book, name="book"),
+    path("month/", month.month, name="month"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/agenda/", one_to_one.agenda, name="agenda"),
     path("<int:pk>/write/", one_to_one.edit, name="edit"),
