@@ -160,7 +160,7 @@ def test_the_month_shows_who_is_booked_when_and_who_is_not_booked_in_time(client
     page = client.get("/records/month/").content.decode()
 
     assert "June 2025" in page
-    assert "Booked this month (1)" in page
+    assert "Sessions this month (1)" in page
     assert "Fri 13 Jun" in page
     people = page[page.index('id="people"') :]
     assert "<strong>1</strong> of the people you supervise is not booked" in people

@@ -28,8 +28,15 @@ class Frequency:
     period: Period
     why: str  # where it comes from, for the page
 
+    @property
+    def gap(self) -> str:
+        """How far apart sessions are, e.g. "4 weeks" or "a month"."""
+        text = self.period.describe()
+        return f"a {text[2:]}" if text.startswith("1 ") else text
+
     def describe(self) -> str:
-        return f"every {self.period.describe()} ({self.why})"
+        every = self.gap.removeprefix("a ")
+        return f"every {every} ({self.why})"
 
 
 def supervision_frequency(supervisee: Staff, supervisor: Staff) -> Frequency | None:
