@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "oversight.demo",
     "oversight.facts",
     "oversight.obligations",
+    "oversight.calendar",
     "oversight.web",
     # Sign-in security: second factor, throttling, council single sign-on identities.
     "django_otp",
