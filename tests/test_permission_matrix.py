@@ -283,7 +283,14 @@ MATRIX: dict[str, Row] = {}  # filled in below, one row per named address
 
 
 # Addresses that are for people not yet signed in, or that only start a sign-in elsewhere.
-PUBLIC = {"login", "sign_in_code", "oidc_authentication_init", "oidc_authentication_callback"}
+PUBLIC = {
+    "login",
+    "sign_in_code",
+    "oidc_authentication_init",
+    "oidc_authentication_callback",
+    # A calendar program cannot sign in: the secret address is the key (tests/test_calendar_feed).
+    "calendar:feed",
+}
 
 
 def named_addresses() -> Iterator[str]:
@@ -401,6 +408,16 @@ MATRIX.update(
         "records:list": Row(url("records:list"), EVERYONE_SIGNED_IN),
         "files:list": Row(url("files:list"), EVERYONE_SIGNED_IN),
         "audit_trail:mine": Row(url("audit_trail:mine"), EVERYONE_SIGNED_IN),
+        "records:month": Row(url("records:month"), EVERYONE_SIGNED_IN),
+        "calendar:page": Row(url("calendar:page"), EVERYONE_SIGNED_IN),
+        "calendar:make": Row(url("calendar:make"), EVERYONE_SIGNED_IN, method="post"),
+        "calendar:stop": Row(url("calendar:stop"), EVERYONE_SIGNED_IN, method="post"),
+        "calendar:session": Row(
+            url("calendar:session", _pk("sent")),
+            READERS_OF_A,
+            other_team=url("calendar:session", _pk("sent_b")),
+            allowed_other_team=READERS_OF_B,
+        ),
         # A child's record: the allocated worker and their management chain, and QA.
         "mywork:child": Row(
             url("mywork:child", lambda org: org.child.case_id),
