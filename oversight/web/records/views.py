@@ -37,6 +37,7 @@ from oversight.records.models import (
     Action,
     ActionUpdate,
     CaseNote,
+    CopyState,
     Disagreement,
     DisagreementState,
     DisagreementTransition,
@@ -179,13 +180,51 @@ def render_detail(
         "form": failed,
         **booking_status(record, request.user),
         **record_contents(record),
+        **attendee_agreement(record, me),
     }
+    if context["attendee_rows"] and state == State.SENT:
+        agreed, total = context["attendees_agreed"], len(context["attendee_rows"])
+        context["state_name"] = f"With the attendees: {agreed} of {total} agreed"
     if context["booking_settled"] is not None and context["booking_settled"].kind == "cancelled":
         context["state_name"], context["state_tag"] = "Cancelled", "govuk-tag--grey"
         context["can_add_agenda"] = False
     # Every showing of a record is a view of it, including a page shown back with an error.
     audit_record(request, "view", record)
     return render(request, "records/detail.html", context)
+
+
+# Group records: agreed by each attendee (issue 8) -----------------------------------------------
+
+COPY_TAGS = {
+    CopyState.AWAITING: "govuk-tag--grey",
+    CopyState.AGREED: "govuk-tag--green",
+    CopyState.RETURNED: "govuk-tag--orange",
+}
+
+
+def attendee_agreement(record: Record, me: Staff | None) -> dict[str, Any]:
+    """Who of a group's attendees has agreed the record as last sent, who returned it and why,
+    and who has not yet: one row each, the person's own marked."""
+    if not record.agreed_by_each_attendee:
+        return {"attendee_rows": [], "attendees_agreed": 0, "my_copy": None}
+    rows = []
+    for copy in record.copies():
+        state = copy.state
+        rows.append(
+            {
+                "name": copy.staff.name,
+                "is_me": me is not None and copy.staff_id == me.pk,
+                "state": state,
+                "label": CopyState(state).label,
+                "tag": COPY_TAGS[CopyState(state)],
+                "answered": copy.answered,
+            }
+        )
+    return {
+        "attendee_rows": rows,
+        "attendees_agreed": sum(r["state"] == CopyState.AGREED for r in rows),
+        "my_copy": next((r for r in rows if r["is_me"]), None),
+    }
 
 
 def audit_record(
@@ -428,6 +467,8 @@ def agree(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
     def do() -> str:
         record.agree(by=request.user)
+        if record.state != State.AGREED:
+            return "You agreed the record. It is agreed once every attendee has agreed it."
         return "You agreed the record"
 
     return _move(request, record, do)
