@@ -612,7 +612,7 @@ def test_it_does_not_edit_one_to_one_records(office: Council) -> None:
     assert client_for(office.manager).get(edit_url(session)).status_code == 404
 
 
-# Dates (issue 8): the bookings' one check, on every record written in the browser ------------------
+# Dates (issue 8): the bookings' one check, on every record written in the browser ----------------
 
 LONG_AGO = dt.date(1900, 11, 30)
 BEFORE_START = dt.date(2024, 1, 5)  # three days before everyone in the test council started
