@@ -110,7 +110,10 @@ def test_it_shows_who_has_agreed_and_who_has_not_yet(office: Council) -> None:
         shown = page(record, viewer)
         assert "Agreement by each attendee" in shown
         assert "1 of 2 attendees have agreed" in shown
-        assert "With the attendees: 1 of 2 agreed" in shown
+        assert (
+            'With the attendees</strong> <a class="govuk-link" href="#attendees">1 of 2 agreed'
+            in shown
+        )
     by_manager = page(record, office.manager)
     worker_row = by_manager.split(office.worker.name)[1].split("</tr>")[0]
     colleague_row = by_manager.split(office.colleague.name)[1].split("</tr>")[0]
