@@ -5,9 +5,12 @@ corrected record sent again is agreed afresh by everyone."""
 from __future__ import annotations
 
 import datetime as dt
+import os
+import threading
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
@@ -211,3 +214,37 @@ def test_each_answer_is_audited_and_kept(office: Council) -> None:
         AttendeeCopyTransition.objects.first().delete()
     with pytest.raises(AppendOnlyError):
         copies[office.worker].delete()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    "postgres" not in os.environ.get("DATABASE_URL", ""),
+    reason="SQLite's in-memory test database cannot be shared between threads; "
+    "SQLite serialises writers itself",
+)
+def test_the_last_two_attendees_agreeing_at_once_agree_the_record_once(office: Council) -> None:
+    record = sent_group(office)
+    start = threading.Barrier(2)
+    failed: list[BaseException] = []
+
+    def agree_as(staff: Any) -> None:
+        page = Record.objects.get(pk=record.pk)
+        start.wait()
+        try:
+            page.agree(by=staff.user)
+        except BaseException as error:  # handed to the main thread to check
+            failed.append(error)
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=agree_as, args=(s,)) for s in (office.worker, office.colleague)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert failed == []
+    assert state_of(record) == State.AGREED
+    assert Record.objects.get(pk=record.pk).history().filter(to_state=State.AGREED).count() == 1
