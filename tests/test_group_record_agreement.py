@@ -5,11 +5,13 @@ corrected record sent again is agreed afresh by everyone."""
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import os
 import threading
 from typing import Any
 
 import pytest
+from django.apps import apps as django_apps
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
@@ -248,3 +250,20 @@ def test_the_last_two_attendees_agreeing_at_once_agree_the_record_once(office: C
     assert failed == []
     assert state_of(record) == State.AGREED
     assert Record.objects.get(pk=record.pk).history().filter(to_state=State.AGREED).count() == 1
+
+
+def test_a_group_record_sent_before_copies_existed_asks_each_attendee(office: Council) -> None:
+    # Sent as it was before this change: the record's move, and no copy for anyone.
+    sent = sent_group(office)
+    AttendeeCopy.objects.all().delete()  # a bulk delete: the rows as if never made
+    assert waiting_for(office.worker) == []
+
+    migration = importlib.import_module(
+        "oversight.records.migrations.0004_group_attendee_agreement"
+    )
+    migration.copies_for_group_records_with_the_attendees(django_apps, None)
+
+    assert waiting_for(office.worker) == waiting_for(office.colleague) == [sent]
+    agree(sent, office.worker)
+    agree(sent, office.colleague)
+    assert state_of(sent) == State.AGREED
