@@ -146,6 +146,10 @@ def test_one_return_sends_it_back_to_its_author_with_who_said_what(office: Counc
     assert "asks every attendee to agree the corrected record" in shown
     worker_row = shown.split(f'scope="row" class="govuk-table__header">{office.worker.name}')[1]
     assert "Agreed" in worker_row.split("</tr>")[0]
+    # The form the author corrects it on says who returned it and why.
+    form = client_for(office.manager).get(reverse("records:edit_other", args=[record.pk]))
+    assert f"Returned by {office.colleague.name}" in form.content.decode()
+    assert WHY in form.content.decode()
 
 
 def test_a_corrected_record_sent_again_is_agreed_afresh_by_everyone(office: Council) -> None:

@@ -31,8 +31,13 @@ from oversight.facts.live import council_policy
 from oversight.formatting import NOTHING_DUE, urgency
 from oversight.organisation.models import Staff, StaffQuerySet, Team
 from oversight.records import writing
-from oversight.records.models import ChairReview, GroupRecord, PracticeObservation
-from oversight.records.workflow import WorkflowError
+from oversight.records.models import (
+    ChairReview,
+    GroupRecord,
+    PracticeObservation,
+    RecordTransition,
+)
+from oversight.records.workflow import State, WorkflowError
 from oversight.supervision.models import Session
 from oversight.versions import EditConflict, seen_version
 from oversight.web.conflicts import refuse
@@ -427,7 +432,18 @@ class GroupPage(RecordKind):
         )
 
     def context(self, form: Any, subforms: list[Subform]) -> dict[str, Any]:
-        return {"team": self.subject, "policy_name": council_policy().name}
+        return {
+            "team": self.subject,
+            "policy_name": council_policy().name,
+            "returned": self._returned(),
+        }
+
+    def _returned(self) -> RecordTransition | None:
+        """The attendee's return being corrected, if it is one: what they asked to change."""
+        if self.session is None:
+            return None
+        latest = self.session.transitions.select_related("by").order_by("-id").first()
+        return latest if latest is not None and latest.to_state == State.RETURNED else None
 
 
 # Practice observation ----------------------------------------------------------------------------
