@@ -109,3 +109,8 @@ def test_an_attendee_returns_it_and_the_author_sees_why(
     expect(manager.get_by_role("button", name="Send to the attendees")).to_be_visible()
     assert_accessible(manager, context="group record returned by one attendee")
     screenshot(manager, "group-record-returned-by-one")
+
+    manager.get_by_role("link", name="Edit the record").click()
+    expect(manager.get_by_text(f"Returned by {office.colleague.name}")).to_be_visible()
+    assert_accessible(manager, context="correcting a group record returned by one attendee")
+    screenshot(manager, "group-record-returned-form")
