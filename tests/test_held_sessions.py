@@ -10,9 +10,19 @@ import time_machine
 from django.urls import reverse
 
 from oversight.audit.models import AuditEvent
+from oversight.engine.engine import compute_obligations
 from oversight.facts.from_database import load_facts
+from oversight.facts.live import council_policy
 from oversight.supervision.models import Session, SessionCase, SessionEvent
-from tests.council import NOW, TODAY, council, smith_children
+from tests.council import (
+    NOW,
+    TODAY,
+    conference_children,
+    council,
+    date_fields,
+    no_actions,
+    smith_children,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
@@ -158,3 +168,99 @@ def test_it_lists_a_cancelled_booking_as_cancelled_not_as_a_record_to_write(clie
     assert f"/records/{session.pk}/" not in to_write
     assert "there is no record to write" in page
     assert "is writing the record" not in page
+
+
+# Every record type written in the browser: a draft is not a session (issue 8) ---------------------
+
+
+def group_supervision_last_held(org) -> dt.date | None:
+    """When the engine says the team last had group supervision."""
+    (found,) = [
+        o
+        for o in compute_obligations(council_policy(), load_facts(as_of=TODAY), TODAY)
+        if o.obligation == "group_supervision" and o.subject_id == org.team.name
+    ]
+    return found.last_met
+
+
+def write_group(client, org, day: dt.date) -> Session:
+    response = client.post(
+        reverse("records:group_new") + f"?team={org.team.pk}",
+        {
+            **date_fields("date", day),
+            "facilitator": str(org.manager.pk),
+            "attendees": [str(org.worker.pk), str(org.colleague.pk)],
+            "presented_by": str(org.worker.pk),
+            "cases": "",
+            "presentation": "A family who will not engage.",
+            "hypotheses": "",
+            "learning": "Try a family network meeting.",
+            **no_actions(1),
+            "save": "1",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    return Session.objects.get(type="group")
+
+
+def test_it_does_not_count_an_unsent_group_draft_as_the_teams_group_supervision(client) -> None:
+    org = smith_children(council())
+    client.force_login(org.manager.user)
+    before = group_supervision_last_held(org)
+    day = TODAY - dt.timedelta(days=2)
+
+    session = write_group(client, org, day)
+    assert group_supervision_last_held(org) == before
+
+    client.post(reverse("records:send", args=[session.pk]))
+    assert group_supervision_last_held(org) == day
+
+
+def test_it_counts_a_group_draft_once_it_is_confirmed_to_have_taken_place(client) -> None:
+    org = smith_children(council())
+    client.force_login(org.manager.user)
+    day = TODAY - dt.timedelta(days=2)
+    session = write_group(client, org, day)
+
+    page = client.get(reverse("records:detail", args=[session.pk])).content.decode()
+    assert "Confirm it took place" in page
+    client.post(reverse("records:held", args=[session.pk]))
+    assert group_supervision_last_held(org) == day
+
+
+@pytest.mark.parametrize("kind", ["oversight", "observation", "chair"])
+def test_it_does_not_count_other_drafts_written_in_the_browser_until_sent(client, kind) -> None:
+    org = conference_children(council())
+    day = TODAY - dt.timedelta(days=1)
+    author = org.chairs_manager if kind == "chair" else org.manager
+    client.force_login(author.user)
+    url, data = {
+        "oversight": (
+            reverse("records:oversight_new") + f"?case={org.case.case_id}",
+            {
+                "type": "management_oversight",
+                "worker": str(org.worker.pk),
+                "discussion": "New bruising reported.",
+                "decision": "Strategy discussion today.",
+                "rationale": "Threshold met.",
+            },
+        ),
+        "observation": (
+            reverse("records:observation_new") + f"?staff={org.worker.staff_id}",
+            {"setting": "home_visit", "strengths": "Warm.", "areas_for_development": "Pace."},
+        ),
+        "chair": (
+            reverse("records:chair_new") + f"?staff={org.chair.staff_id}",
+            {
+                "cases": [str(org.cp_case_near.pk)],
+                f"review-{org.cp_case_near.pk}-plan_effective": "Partly.",
+            },
+        ),
+    }[kind]
+    response = client.post(url, {**data, **date_fields("date", day), **no_actions(1), "save": "1"})
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    session = Session.objects.get()
+
+    assert session.session_id not in counted()
+    client.post(reverse("records:send", args=[session.pk]))
+    assert session.session_id in counted()

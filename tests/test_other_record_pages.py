@@ -610,3 +610,71 @@ def test_it_does_not_edit_one_to_one_records(office: Council) -> None:
     )
 
     assert client_for(office.manager).get(edit_url(session)).status_code == 404
+
+
+# Dates (issue 8): the bookings' one check, on every record written in the browser ----------------
+
+LONG_AGO = dt.date(1900, 11, 30)
+BEFORE_START = dt.date(2024, 1, 5)  # three days before everyone in the test council started
+
+
+@pytest.mark.parametrize(
+    ("kind", "day", "message"),
+    [
+        ("oversight", LONG_AGO, "on or after 8 January 2024, when Wanda Worker started"),
+        ("oversight", BEFORE_START, "on or after 8 January 2024, when Wanda Worker started"),
+        ("group", LONG_AGO, "within the last year, on or after 10 June 2024"),
+        ("observation", BEFORE_START, "on or after 8 January 2024, when Wanda Worker started"),
+        ("chair", LONG_AGO, "on or after 8 January 2024, when Efua Edwards started"),
+    ],
+)
+def test_it_refuses_a_date_before_the_person_started_or_long_ago(
+    office: Council, kind: str, day: dt.date, message: str
+) -> None:
+    url, data = {
+        "oversight": (new_oversight_url(office), oversight_post(office)),
+        "group": (group_url(office), group_post(office)),
+        "observation": (observation_url(office), observation_post()),
+        "chair": (chair_url(office), chair_post(office)),
+    }[kind]
+    data |= date_fields("date", day)
+
+    for button in ("save", "draft"):
+        posted = {k: v for k, v in data.items() if k != "save"} | {button: "1"}
+        author = office.chairs_manager if kind == "chair" else office.manager
+        response = client_for(author).post(url, posted)
+
+        page = response.content.decode()
+        assert response.status_code == 200
+        assert "There is a problem" in page
+        assert f"The date must be {message}" in page
+        assert re.search(
+            r'<a href="#[a-z_]*date[a-z_]*">The date must be', page
+        )  # linked to the date
+    assert not Session.objects.exists()
+
+
+def test_it_refuses_a_group_date_before_an_attendee_started(office: Council) -> None:
+    office.colleague.start_date = TODAY - dt.timedelta(days=10)
+    office.colleague.save()
+    data = group_post(office, **date_fields("date", TODAY - dt.timedelta(days=20)))
+
+    page = client_for(office.manager).post(group_url(office), data).content.decode()
+
+    assert "when Colin Colleague started" in page
+    assert not Session.objects.exists()
+
+
+def test_it_keeps_a_date_the_record_already_has_so_an_old_draft_can_be_finished(
+    office: Council,
+) -> None:
+    client = client_for(office.manager)
+    client.post(group_url(office), group_post(office))
+    session = Session.objects.get()
+    old = TODAY - dt.timedelta(days=500)
+    Session.objects.filter(pk=session.pk).update(date=old)  # as a draft written long ago
+
+    response = client.post(edit_url(session), group_post(office, **date_fields("date", old)))
+
+    assert response.status_code == 302
+    assert GroupRecord.objects.get().learning == "Use a genogram before the next visit."

@@ -371,7 +371,7 @@ def test_it_lets_only_the_author_add_an_addendum_and_only_to_a_finished_record()
         addendum.save()
 
 
-def test_it_lets_any_group_attendee_agree_a_group_record() -> None:
+def test_it_lets_only_a_group_records_attendees_agree_it() -> None:
     group = GroupRecordFactory()
     record = Record.of(group.session)
     facilitator = record.supervisor.user

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import F, OuterRef, Q, Subquery, Value
+from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
@@ -140,16 +140,19 @@ class RecordQuerySet(SessionQuerySet):
         return self.in_state(State.SENT).filter(supervisor=supervisor)
 
     def awaiting_agreement(self, staff: Staff) -> RecordQuerySet:
-        """Records waiting for this worker to agree or return (for a group: any attendee)."""
+        """Records waiting for this worker to agree or return; a group record, for each attendee
+        until they have agreed or returned their own copy of its latest sending."""
+        latest_sending = (
+            RecordTransition.objects.filter(session=OuterRef("session"))
+            .order_by("-id")
+            .values("pk")[:1]
+        )
+        unanswered_copy = AttendeeCopy.objects.filter(
+            session=OuterRef("pk"), staff=staff, sending=Subquery(latest_sending)
+        ).exclude(Exists(AttendeeCopyTransition.objects.filter(copy=OuterRef("pk"))))
         return (
             self.in_state(State.SENT)
-            .filter(
-                Q(supervisee=staff)
-                | Q(
-                    supervisee__isnull=True,
-                    pk__in=GroupRecord.objects.filter(attendees=staff).values("session"),
-                )
-            )
+            .filter(Q(supervisee=staff) | (Q(supervisee__isnull=True) & Exists(unanswered_copy)))
             .exclude(supervisor=staff)
         )
 
@@ -229,8 +232,42 @@ class Record(Session):
         """The moves this person can make now (for the buttons a page shows)."""
         if self.is_self_supervised():
             return ()
-        role = self.role_of(staff_of(user))
+        staff = staff_of(user)
+        role = self.role_of(staff)
+        if role == Role.SUPERVISEE and self.agreed_by_each_attendee:
+            # An attendee moves their own copy, while it is waiting for them.
+            copy = self.copy_for(staff)
+            if copy is None:
+                return ()
+            return AttendeeCopyWorkflow.moves_from(copy.state)
         return tuple(m for m in workflow.moves_from(self.state) if m.who == role)
+
+    # Group records: agreed by each attendee ---------------------------------------------------
+
+    @property
+    def agreed_by_each_attendee(self) -> bool:
+        """A group record has no single supervisee: each attendee agrees their own copy."""
+        return self.supervisee_id is None
+
+    def copies(self) -> models.QuerySet[AttendeeCopy]:
+        """The attendees' copies of the latest sending (none before the record is first sent),
+        with what each attendee did with theirs."""
+        latest = self.transitions.filter(to_state=State.SENT).order_by("-id").first()
+        return (
+            AttendeeCopy.objects.filter(sending=latest)
+            .select_related("staff")
+            .prefetch_related(
+                models.Prefetch(
+                    "transitions", queryset=AttendeeCopyTransition.objects.order_by("id")
+                )
+            )
+        )
+
+    def copy_for(self, staff: Staff | None) -> AttendeeCopy | None:
+        """This attendee's copy, while the record is with the attendees."""
+        if staff is None or self.state_from_db() != State.SENT:
+            return None
+        return next((c for c in self.copies() if c.staff_id == staff.pk), None)
 
     def history(self) -> models.QuerySet[RecordTransition]:
         return self.transitions.select_related("by").order_by("id")
@@ -238,14 +275,72 @@ class Record(Session):
     # The moves --------------------------------------------------------------------------------
 
     def send_to_worker(self, *, by: User, on: dt.date | None = None) -> RecordTransition:
-        """Send the record to the worker to agree; the first send sets the recorded date."""
-        return workflow.apply(self, "send_to_worker", by=by, on=on, checks=self._ready_to_send)
+        """Send the record to the worker to agree; the first send sets the recorded date.
 
-    def agree(self, *, by: User) -> RecordTransition:
-        return workflow.apply(self, "agree", by=by)
+        A group record is sent to each attendee: every sending gives each of them a copy of
+        their own to agree or return, so a corrected record sent again is agreed afresh by
+        everyone, including those who agreed the version before."""
+        with transaction.atomic():
+            sending = workflow.apply(
+                self, "send_to_worker", by=by, on=on, checks=self._ready_to_send
+            )
+            if self.agreed_by_each_attendee:
+                for attendee in self.group_attendees():
+                    AttendeeCopy.objects.create(sending=sending, session=self, staff=attendee)
+        return sending
 
-    def return_to_supervisor(self, *, by: User, reason: str) -> RecordTransition:
-        return workflow.apply(self, "return_to_supervisor", by=by, reason=reason)
+    def agree(self, *, by: User) -> RecordTransition | AttendeeCopyTransition:
+        """The worker agrees the record. An attendee of a group agrees their own copy, and the
+        record is agreed (by the last of them) once every attendee has."""
+        if not self.agreed_by_each_attendee:
+            return workflow.apply(self, "agree", by=by)
+        with transaction.atomic():
+            copy = self._locked_copy(by)
+            if copy is None:  # not an attendee, or not with the attendees: the table says why
+                return workflow.apply(self, "agree", by=by)
+            _, _, agreed = AttendeeCopyWorkflow().apply(
+                copy, "agree", by=by, detail={"session": self.session_id}
+            )
+            if all(c.state == CopyState.AGREED for c in self.copies()):
+                return workflow.apply(self, "agree", by=by)
+        self.workflow_state = State.SENT
+        return agreed
+
+    def return_to_supervisor(
+        self, *, by: User, reason: str
+    ) -> RecordTransition | AttendeeCopyTransition:
+        """The worker returns the record to be corrected. An attendee of a group returns their
+        own copy, and that alone sends the record back to its author: it cannot be agreed by
+        everyone while one attendee says it is wrong."""
+        if not self.agreed_by_each_attendee:
+            return workflow.apply(self, "return_to_supervisor", by=by, reason=reason)
+        with transaction.atomic():
+            copy = self._locked_copy(by)
+            if copy is not None:
+                AttendeeCopyWorkflow().apply(
+                    copy,
+                    "return_to_supervisor",
+                    by=by,
+                    reason=reason,
+                    detail={"session": self.session_id, "reason": reason.strip()},
+                )
+            return workflow.apply(self, "return_to_supervisor", by=by, reason=reason)
+
+    def _locked_copy(self, by: User) -> AttendeeCopy | None:
+        Session.objects.select_for_update().filter(pk=self.pk).values_list("pk").get()
+        return self.copy_for(staff_of(by))
+
+    def ensure_every_attendee_agreed(self) -> None:
+        """Raise IncompleteRecord if this is a group record not yet agreed by every attendee."""
+        if not self.agreed_by_each_attendee:
+            return
+        waiting = [c.staff.name for c in self.copies() if c.state != CopyState.AGREED]
+        if waiting or not self.copies().exists():
+            raise IncompleteRecord(
+                "Every attendee agrees their own copy of a group record. Still to agree: "
+                + (", ".join(waiting) or "nobody was sent it")
+                + "."
+            )
 
     def _ready_to_send(self, move: Move) -> None:
         if self.supervisee_id is None and not self.group_attendees().exists():
@@ -1050,6 +1145,152 @@ def _attendees_locked_with_record(
     )
     for session_id in groups.values_list("session_id", flat=True):
         ensure_editable(session_id)
+
+
+# Group records: each attendee agrees or returns their own copy (issue 8) -------------------------
+
+
+class CopyState(models.TextChoices):
+    AWAITING = "awaiting", "Not yet agreed"
+    AGREED = "agreed", "Agreed"
+    RETURNED = "returned", "Returned"
+
+
+class AttendeeRole(models.TextChoices):
+    ATTENDEE = "attendee", "the attendee it was sent to"
+
+
+ATTENDEE = AttendeeRole.ATTENDEE
+
+
+# fmt: off
+COPY_TRANSITIONS: tuple[Move, ...] = (
+    # name, from, to, who, reason required?
+    Move("agree", CopyState.AWAITING, CopyState.AGREED, ATTENDEE, False),
+    Move("return_to_supervisor", CopyState.AWAITING, CopyState.RETURNED, ATTENDEE, True),
+)
+# fmt: on
+
+
+class AttendeeCopy(models.Model):
+    """One attendee's copy of a group record, made each time the record is sent to the attendees.
+
+    Each attendee agrees or returns their own copy; the record is agreed once every copy of its
+    latest sending is agreed, and goes back to its author as soon as one is returned. A record
+    sent again after a return makes new copies for everyone: the earlier ones, and what each
+    attendee did with them, stay as they were.
+    """
+
+    sending = models.ForeignKey(
+        RecordTransition, on_delete=models.CASCADE, related_name="attendee_copies"
+    )
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="attendee_copies")
+    # Named `staff`, as other things about one person are, so the audit trail of the copy is
+    # found among that person's (oversight.access.audit_trail).
+    staff = models.ForeignKey(
+        Staff,
+        on_delete=models.PROTECT,
+        related_name="group_record_copies",
+        verbose_name="attendee",
+    )
+
+    class Meta:
+        ordering = ["sending", "staff__name", "id"]
+        verbose_name = "attendee's copy of a group record"
+        verbose_name_plural = "attendees' copies of group records"
+        constraints = [
+            models.UniqueConstraint(fields=["sending", "staff"], name="one_copy_per_attendee")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.staff}'s copy of {self.session}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("Who a record was sent to cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise AppendOnlyError("Who a record was sent to cannot be deleted.")
+
+    @property
+    def state(self) -> str:
+        # Read from the rows the page prefetched, if it did.
+        moves = list(self.transitions.all())
+        return moves[-1].to_state if moves else CopyState.AWAITING
+
+    @property
+    def answered(self) -> AttendeeCopyTransition | None:
+        moves = list(self.transitions.all())
+        return moves[-1] if moves else None
+
+
+class AttendeeCopyTransition(TransitionRow):
+    """An attendee agreeing or returning their copy of a group record."""
+
+    copy = models.ForeignKey(AttendeeCopy, on_delete=models.CASCADE, related_name="transitions")
+    from_state = models.CharField(max_length=30, choices=CopyState.choices)
+    to_state = models.CharField(max_length=30, choices=CopyState.choices)
+
+    class Meta:
+        ordering = ["copy", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(to_state=CopyState.RETURNED) | ~Q(reason=""),
+                name="attendee_copy_returned_with_reason",
+            ),
+            models.CheckConstraint(
+                condition=~Q(from_state=F("to_state")),
+                name="attendee_copy_transition_changes_state",
+            ),
+        ]
+
+
+class AttendeeCopyWorkflow(transitions.Workflow[AttendeeCopy, AttendeeCopyTransition]):
+    thing = "copy of the record"
+    moves = COPY_TRANSITIONS
+
+    def lock(self, thing: AttendeeCopy) -> AttendeeCopy:
+        # The session is what every move of the record locks: an attendee agreeing waits for
+        # another attendee's agreement or return, so the last two to agree cannot both miss
+        # that everyone has.
+        Session.objects.select_for_update().filter(pk=thing.session_id).values_list("pk").get()
+        return AttendeeCopy.objects.select_related("staff").get(pk=thing.pk)
+
+    def state_of(self, thing: AttendeeCopy) -> str:
+        latest = thing.transitions.order_by("-id").values_list("to_state", flat=True).first()
+        return latest or CopyState.AWAITING
+
+    def role_of(self, thing: AttendeeCopy, by: User) -> AttendeeRole | None:
+        staff = staff_of(by)
+        return ATTENDEE if staff is not None and staff.pk == thing.staff_id else None
+
+    def illegal(self, thing: AttendeeCopy, name: str, state: str, role: Any | None) -> Exception:
+        done = "agreed" if state == CopyState.AGREED else "returned"
+        return transitions.IllegalTransition(
+            f"{thing.staff.name} has already {done} their copy of this record.",
+            attempted=name,
+            state=state,
+        )
+
+    def not_allowed(
+        self, thing: AttendeeCopy, moves: tuple[Move, ...], role: Any | None, by: User
+    ) -> Exception:
+        return NotAllowed(
+            f"Only {thing.staff.name} can {moves[0].label.lower()} their copy of this record."
+        )
+
+    def reason_missing(self, move: Move) -> Exception:
+        return ReasonRequired(
+            f"A reason is required to {move.label.lower()}: say what needs to change."
+        )
+
+    def append(
+        self, thing: AttendeeCopy, move: Move, from_state: str, *, by: User, reason: str
+    ) -> AttendeeCopyTransition:
+        return thing.transitions.create(
+            from_state=from_state, to_state=move.to_state, by=by, reason=reason
+        )
 
 
 class ObservationSetting(models.TextChoices):

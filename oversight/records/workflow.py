@@ -257,6 +257,9 @@ def apply(
 
     def check(locked: Record, move: Move) -> None:
         ensure_not_self_supervised(locked)
+        if move.name == "agree":
+            # A group record is agreed only by the last of its attendees to agree their copy.
+            locked.ensure_every_attendee_agreed()
         if checks is not None:
             checks(move)
 

@@ -603,7 +603,7 @@ class GroupForm(CompletableForm):
     )
     attendees = StaffChoicesField(
         label="Who attended?",
-        help_text="Select everyone who took part. Each of them can agree the record.",
+        help_text="Select everyone who took part. Each of them is asked to agree the record.",
         queryset=Staff.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         required=False,

@@ -31,8 +31,13 @@ from oversight.facts.live import council_policy
 from oversight.formatting import NOTHING_DUE, urgency
 from oversight.organisation.models import Staff, StaffQuerySet, Team
 from oversight.records import writing
-from oversight.records.models import ChairReview, GroupRecord, PracticeObservation
-from oversight.records.workflow import WorkflowError
+from oversight.records.models import (
+    ChairReview,
+    GroupRecord,
+    PracticeObservation,
+    RecordTransition,
+)
+from oversight.records.workflow import State, WorkflowError
 from oversight.supervision.models import Session
 from oversight.versions import EditConflict, seen_version
 from oversight.web.conflicts import refuse
@@ -130,6 +135,11 @@ class RecordKind:
     def context(self, form: Any, subforms: list[Subform]) -> dict[str, Any]:
         return {}
 
+    def dated_people(self, form: Any) -> list[Staff | None]:
+        """Whose start the record's date cannot come before (None: nobody's, so it must be
+        within the last year), as a booking's date cannot (writing.booking_date_problem)."""
+        return [None]
+
     # Shared by every kind ----------------------------------------------------------------------
 
     def form(self, *args: Any, **kwargs: Any) -> Any:
@@ -139,6 +149,18 @@ class RecordKind:
         if self.session is None:
             return reverse("home")
         return reverse("records:detail", args=[self.session.pk])
+
+    def date_problem(self, form: Any) -> str | None:
+        """Why the date typed cannot be the record's (issue 8): the bookings' one check, for each
+        person the record is about. A date the record already has is not judged again, so an old
+        draft can still be finished."""
+        day = form.cleaned_data["date"]
+        if self.session is not None and day == self.session.date:
+            return None
+        for person in self.dated_people(form):
+            if problem := writing.booking_date_problem(day, person, self.today):
+                return problem
+        return None
 
 
 # The skeleton ------------------------------------------------------------------------------------
@@ -165,7 +187,7 @@ def record_page(request: AuthenticatedHttpRequest, page: RecordKind) -> HttpResp
             form = page.form(initial=posted(form))
             actions = unjudged(actions, add_row=adding)
             subforms = [(case, type(f)(initial=posted(f), prefix=f.prefix)) for case, f in subforms]
-        elif form.is_valid() & actions.is_valid() & all([f.is_valid() for _, f in subforms]):
+        elif _valid(page, form, actions, subforms):
             carried = writing.Posted(seen_version=seen, submission=posted_submission(data))
             try:
                 saved = page.save(form, subforms, actions.rows(), carried)
@@ -207,6 +229,15 @@ def record_page(request: AuthenticatedHttpRequest, page: RecordKind) -> HttpResp
             **page.context(form, subforms),
         },
     )
+
+
+def _valid(page: RecordKind, form: Any, actions: Any, subforms: list[Subform]) -> bool:
+    """Every part of the page is valid, and the date is one the record can have."""
+    valid = form.is_valid() & actions.is_valid() & all([f.is_valid() for _, f in subforms])
+    if valid and (problem := page.date_problem(form)):
+        form.add_error("date", problem)
+        return False
+    return valid
 
 
 def _errors(form: Any, *others: Any) -> list[dict[str, str]]:
@@ -270,6 +301,9 @@ class OversightPage(RecordKind):
 
     def form_kwargs(self) -> dict[str, Any]:
         return {"workers": self.workers.order_by("name")}
+
+    def dated_people(self, form: Any) -> list[Staff | None]:
+        return [form.cleaned_data["worker"]]
 
     def initial(self) -> dict[str, Any]:
         if self.session is None:
@@ -359,6 +393,9 @@ class GroupPage(RecordKind):
             "visible": visible_cases(self.request.user, self.today),
         }
 
+    def dated_people(self, form: Any) -> list[Staff | None]:
+        return [None, *form.cleaned_data["attendees"]]
+
     def initial(self) -> dict[str, Any]:
         if self.session is None:
             return {"date": self.today, "facilitator": self.author.pk}
@@ -395,7 +432,18 @@ class GroupPage(RecordKind):
         )
 
     def context(self, form: Any, subforms: list[Subform]) -> dict[str, Any]:
-        return {"team": self.subject, "policy_name": council_policy().name}
+        return {
+            "team": self.subject,
+            "policy_name": council_policy().name,
+            "returned": self._returned(),
+        }
+
+    def _returned(self) -> RecordTransition | None:
+        """The attendee's return being corrected, if it is one: what they asked to change."""
+        if self.session is None:
+            return None
+        latest = self.session.transitions.select_related("by").order_by("-id").first()
+        return latest if latest is not None and latest.to_state == State.RETURNED else None
 
 
 # Practice observation ----------------------------------------------------------------------------
@@ -423,6 +471,9 @@ class ObservationPage(RecordKind):
 
     def owners(self) -> StaffQuerySet:
         return _people(Staff.objects.filter(pk__in=[self.subject.pk, self.author.pk]))
+
+    def dated_people(self, form: Any) -> list[Staff | None]:
+        return [self.subject]
 
     def initial(self) -> dict[str, Any]:
         if self.session is None:

@@ -38,13 +38,16 @@ from oversight.records import writing
 from oversight.records.models import (
     Action,
     ActionUpdate,
+    AttendeeCopyTransition,
     CaseNote,
+    CopyState,
     Disagreement,
     DisagreementState,
     DisagreementTransition,
     LearningActivity,
     ProfessionalRecord,
     Record,
+    RecordTransition,
 )
 from oversight.records.workflow import (
     EDITABLE_STATES,
@@ -120,9 +123,16 @@ def _row(record: Record, late: Obligation | None) -> dict[str, Any]:
         "record": record,
         "write_up": late,
         "type_label": SESSION_TYPE_LABELS.get(record.type, record.type),
-        "state_name": "Cancelled" if cancelled else state_name(record.state),
+        "state_name": "Cancelled" if cancelled else _listed_state(record),
         "state_tag": "govuk-tag--grey" if cancelled else state_tag(record.state),
     }
+
+
+def _listed_state(record: Record) -> str:
+    # A group record is sent to each attendee, not to "the worker".
+    if record.agreed_by_each_attendee and record.state == State.SENT:
+        return "With the attendees"
+    return state_name(record.state)
 
 
 def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
@@ -169,6 +179,7 @@ def render_detail(
         "can_return": any(m.name == "return_to_supervisor" for m in moves),
         "return_form": bound.get("return") or ReturnForm(),
         "history": history,
+        "history_rows": history_rows(record, history),
         # Why the worker sent it back: what the supervisor has to correct, so shown first.
         "returned": history[-1] if state == State.RETURNED and history else None,
         "addenda": list(record.addenda.select_related("author", "case").order_by("on", "id")),
@@ -185,13 +196,92 @@ def render_detail(
         "write_up": write_ups([record], timezone.localdate()).get(record.pk),
         **booking_status(record, request.user),
         **record_contents(record),
+        **attendee_agreement(record, me),
     }
+    if context["attendee_rows"] and state == State.SENT:
+        context["state_name"] = "With the attendees"
     if context["booking_settled"] is not None and context["booking_settled"].kind == "cancelled":
         context["state_name"], context["state_tag"] = "Cancelled", "govuk-tag--grey"
         context["can_add_agenda"] = False
     # Every showing of a record is a view of it, including a page shown back with an error.
     audit_record(request, "view", record)
     return render(request, "records/detail.html", context)
+
+
+# Group records: agreed by each attendee (issue 8) -----------------------------------------------
+
+COPY_TAGS = {
+    CopyState.AWAITING: "govuk-tag--grey",
+    CopyState.AGREED: "govuk-tag--green",
+    CopyState.RETURNED: "govuk-tag--orange",
+}
+
+
+def attendee_agreement(record: Record, me: Staff | None) -> dict[str, Any]:
+    """Who of a group's attendees has agreed the record as last sent, who returned it and why,
+    and who has not yet: one row each, the person's own marked."""
+    if not record.agreed_by_each_attendee:
+        return {"attendee_rows": [], "attendees_agreed": 0, "my_copy": None}
+    rows = []
+    for copy in record.copies():
+        state = copy.state
+        rows.append(
+            {
+                "name": copy.staff.name,
+                "is_me": me is not None and copy.staff_id == me.pk,
+                "state": state,
+                "label": CopyState(state).label,
+                "tag": COPY_TAGS[CopyState(state)],
+                "answered": copy.answered,
+            }
+        )
+    return {
+        "attendee_rows": rows,
+        "attendees_agreed": sum(r["state"] == CopyState.AGREED for r in rows),
+        "my_copy": next((r for r in rows if r["is_me"]), None),
+    }
+
+
+def history_rows(record: Record, history: list[RecordTransition]) -> list[dict[str, Any]]:
+    """The record's moves, oldest first; for a group, with each attendee's answer to each
+    sending among them."""
+
+    def who(user: Any) -> str:
+        staff = staff_of(user)
+        return staff.name if staff is not None else user.get_username()
+
+    group = record.agreed_by_each_attendee
+
+    def moved(state: str) -> str:
+        return "Sent to the attendees" if group and state == State.SENT else State(state).label
+
+    rows = [
+        {
+            "at": move.at,
+            "order": (move.pk, 0, 0),
+            "who": who(move.by),
+            "from": moved(move.from_state),
+            "to": moved(move.to_state),
+            "reason": move.reason,
+        }
+        for move in history
+    ]
+    if group:
+        answers = AttendeeCopyTransition.objects.filter(copy__session_id=record.pk)
+        rows += [
+            {
+                "at": answer.at,
+                # After the sending it answers, before the record's next move (which the last
+                # answer may bring about), whatever the clock says.
+                "order": (answer.copy.sending_id, 1, answer.pk),
+                "who": who(answer.by),
+                "from": "Their copy: " + CopyState(answer.from_state).label.lower(),
+                "to": "Their copy: " + CopyState(answer.to_state).label.lower(),
+                "reason": answer.reason,
+            }
+            for answer in answers.select_related("by", "copy")
+        ]
+    return sorted(rows, key=lambda row: row["order"])
 
 
 def audit_record(
@@ -434,6 +524,8 @@ def agree(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
     def do() -> str:
         record.agree(by=request.user)
+        if record.state != State.AGREED:
+            return "You agreed the record. It is agreed once every attendee has agreed it."
         return "You agreed the record"
 
     return _move(request, record, do)
