@@ -11,7 +11,7 @@ import datetime as dt
 import re
 
 import pytest
-from django.db import connection
+from django.db import connection, reset_queries
 from django.test.utils import CaptureQueriesContext
 
 from oversight.audit.actor import Actor
@@ -222,21 +222,28 @@ def test_it_builds_a_managers_page_in_the_same_number_of_queries_however_many_ch
     org = council(last_supervised=today() - 10 * DAY)
     client.force_login(org.manager.user)
     child(org.worker, name="First Child", last_supervised=today() - 40 * DAY)
+    # Each first read after a change brings the obligations store up to date (ADR 0007); the
+    # page itself is measured on the read after.
+    client.get("/")
+    reset_queries()  # the log keeps 9,000 queries: a full one would capture none
     with CaptureQueriesContext(connection) as one_child:
         client.get("/")
+    one_child_queries = len(one_child.captured_queries)  # read now: the log is reset below
     for n in range(12):
         child(
             org.worker if n % 2 else org.colleague,
             name=f"Child {n}",
             last_supervised=today() - (20 + n * 3) * DAY,
         )
+    client.get("/")
+    reset_queries()
 
-    with django_assert_max_num_queries(len(one_child.captured_queries)):
+    with django_assert_max_num_queries(one_child_queries):
         page = client.get("/").content.decode()
 
     assert "Child 11" in page
-    # Two engine runs (what the manager owns; their own supervision), each a fixed number.
-    assert len(one_child.captured_queries) <= 60
+    # One engine run (their own supervision) and slices of the obligations store.
+    assert one_child_queries <= 45
 
 
 # A head of service ---------------------------------------------------------------------------
