@@ -19,8 +19,10 @@ from django.utils import timezone
 from oversight.dashboards.models import Summary, SummaryFigure
 from oversight.engine.indicators import Figure, indicators, month_ends
 from oversight.engine.rules import Policy
+from oversight.engine.working_days import CalendarRangeError
 from oversight.facts.from_database import load_facts
 from oversight.facts.indicators import team_services
+from oversight.facts.live import council_policy
 
 # A dashboard's trend: the current month and the eleven before it (INDICATORS.md, Trends).
 TREND_MONTHS = 12
@@ -145,4 +147,20 @@ def scope_figures(
         figures=trend.get(as_of, []),
         children=dict(children),
         trend={day: trend.get(day, []) for day in days if day in stored_days},
+    )
+
+
+def summarise_after_load(as_of: dt.date) -> str:
+    """Fill the summary table after an import or a demo load, under the council's policy, and say
+    so in a line for the command's output. A failure leaves the load as it is and says how to
+    run it again."""
+    policy = council_policy()
+    started = time.perf_counter()
+    try:
+        stored = summarise(policy, as_of)
+    except CalendarRangeError as error:
+        return f"The dashboards' figures were not computed ({error}): run `oversight summarise`."
+    return (
+        f"Computed the dashboards' figures under {policy.name} for {len(stored)} month ends to "
+        f"{as_of} in {time.perf_counter() - started:.1f} s."
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from oversight.engine.indicators import Figure
 
@@ -20,13 +20,14 @@ TOP = 20  # room for the value above a full bar
 BOTTOM = 44  # room for the month and year under each bar
 PLOT_HEIGHT = HEIGHT - TOP - BOTTOM
 GRID = (0, 25, 50, 75, 100)
+_WHOLE = Decimal(1)
 
 
 @dataclass(frozen=True)
 class Bar:
     month: str  # e.g. "Nov"
     year: str  # shown under January and the first bar
-    value: str  # e.g. "92.4%", or "none" when nothing counted or nothing stored
+    value: str  # e.g. "92%", or "none" when nothing counted or nothing stored
     x: float
     y: float
     width: float
@@ -79,7 +80,11 @@ def trend_chart(chart_id: str, label: str, points: list[tuple[dt.date, Figure | 
             Bar(
                 month=f"{day:%b}",
                 year=f"{day:%Y}" if n == 0 or day.month == 1 else "",
-                value=f"{percent}%" if percent is not None else "none",
+                # Whole percentages on the bars, so neighbours' labels never run together; the
+                # table beside the chart has each to one decimal place.
+                value=f"{percent.quantize(_WHOLE, rounding=ROUND_HALF_UP)}%"
+                if percent is not None
+                else "none",
                 x=round(x, 1),
                 y=round(top, 1),
                 width=round(slot * 0.7, 1),
