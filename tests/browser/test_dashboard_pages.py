@@ -73,9 +73,7 @@ def test_the_dashboards_read_the_same_without_javascript_and_filter_by_team(
     page.goto(f"{live_server.url}/dashboards/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Whole organisation")
     figures = page.get_by_role("table", name="How many obligations were in time")
-    expect(figures.get_by_role("row").filter(has_text="Case supervision")).to_contain_text(
-        "33.3%"
-    )
+    expect(figures.get_by_role("row").filter(has_text="Case supervision")).to_contain_text("33.3%")
     assert_accessible(page, context="organisation dashboard without JavaScript")
 
     page.get_by_label("Team").select_option(label="Assessment Team 1")
