@@ -40,6 +40,7 @@ from oversight.engine.engine import Obligation, compute_obligations
 from oversight.engine.indicators import COLUMNS, Figure, month_ends
 from oversight.engine.report import COLUMNS as REPORT_COLUMNS
 from oversight.engine.report import iter_rows
+from oversight.engine.rules import RecordCompletion
 from oversight.facts.from_database import load_facts
 from oversight.facts.live import council_policy
 from oversight.facts.scope import scope_for_staff
@@ -278,7 +279,10 @@ def obligation_label_for(kind: str) -> str:
     """What the council's policy calls an obligation kind, e.g. "Case supervision"."""
     for rule in council_policy().obligations:
         if rule.name == kind:
-            return rule.label[:1].upper() + rule.label[1:]
+            # A policy calls it "record" (as in "record due in 3 working days"); a figure of
+            # records needs to say what was counted.
+            label = f"{rule.label} written up" if isinstance(rule, RecordCompletion) else rule.label
+            return label[:1].upper() + label[1:]
     return kind.replace("_", " ").capitalize()
 
 
