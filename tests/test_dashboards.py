@@ -386,3 +386,17 @@ def test_the_obligations_report_downloads_for_a_team_the_user_manages(client, bu
         reverse("dashboards:team_download", args=[busy.other_team.pk, "obligations", "csv"])
     )
     assert refused.status_code == 403
+
+
+def test_the_whole_organisations_obligations_report_is_the_commands(client, busy) -> None:
+    run("summarise", "--as-of", "2025-06-11", "--months", "1")
+    client.force_login(busy.qa)
+    response = client.get(
+        reverse("dashboards:organisation_download", args=["obligations", "csv"]),
+        {"as_of": "2025-06-11"},
+    )
+    report = run("obligations", "--as-of", "2025-06-11")
+    assert response.content.decode("utf-8-sig") == report
+    client.force_login(busy.manager_user)
+    refused = client.get(reverse("dashboards:organisation_download", args=["obligations", "csv"]))
+    assert refused.status_code == 403
