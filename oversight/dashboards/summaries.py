@@ -17,10 +17,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from oversight.dashboards.models import Summary, SummaryFigure
-from oversight.engine.indicators import Figure, month_ends
+from oversight.engine.indicators import Figure, indicators, month_ends
 from oversight.engine.rules import Policy
 from oversight.engine.working_days import CalendarRangeError
-from oversight.facts.indicators import council_figures_on, team_services
+from oversight.facts.from_database import load_facts
+from oversight.facts.indicators import team_services
 from oversight.facts.live import council_policy
 
 # A dashboard's trend: the current month and the eleven before it (INDICATORS.md, Trends).
@@ -29,12 +30,13 @@ TREND_MONTHS = 12
 
 def summarise(policy: Policy, as_of: dt.date, months: int = TREND_MONTHS) -> list[Summary]:
     """Compute and store the figures on as_of and at the end of each of the `months - 1` months
-    before it, replacing what was stored for those dates."""
+    before it, replacing what was stored for those dates. The facts are loaded once."""
+    facts = load_facts()
     services = team_services()
     stored = []
     for day in month_ends(as_of, months):
         started = time.perf_counter()
-        found = council_figures_on(policy, day, services)
+        found = indicators(policy, facts, day, services=services)
         stored.append(_store(policy.name, day, found, time.perf_counter() - started))
     return stored
 
@@ -68,6 +70,7 @@ def _store(policy_name: str, day: dt.date, found: list[Figure], seconds: float) 
 def differences(policy: Policy, as_of: dt.date, months: int = TREND_MONTHS) -> list[str]:
     """Recompute the figures for the same dates and say, line by line, where the stored ones
     differ (a missing date, a row only in one of them); empty when they are the same."""
+    facts = load_facts()
     services = team_services()
     found: list[str] = []
     for day in month_ends(as_of, months):
@@ -76,7 +79,7 @@ def differences(policy: Policy, as_of: dt.date, months: int = TREND_MONTHS) -> l
             found.append(f"{day}: no figures stored under {policy.name}")
             continue
         stored = {f.figure(day).cells() for f in summary.figures.all()}
-        computed = {f.cells() for f in council_figures_on(policy, day, services)}
+        computed = {f.cells() for f in indicators(policy, facts, day, services=services)}
         found += [f"{day}: stored only: {','.join(row)}" for row in sorted(stored - computed)]
         found += [f"{day}: computed only: {','.join(row)}" for row in sorted(computed - stored)]
     return found
