@@ -16,6 +16,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from oversight.access.dashboards import (
     can_view_organisation,
@@ -132,7 +133,7 @@ def chosen_day(request: AuthenticatedHttpRequest) -> Day:
 def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The broadest dashboard the user may open; or the choice made in the filters."""
     today = timezone.localdate()
-    query = f"?as_of={request.GET['as_of']}" if request.GET.get("as_of") else ""
+    query = "?" + urlencode({"as_of": request.GET["as_of"]}) if request.GET.get("as_of") else ""
     team = request.GET.get("team", "")
     service = request.GET.get("service", "")
     if team.isdigit():
