@@ -4,6 +4,7 @@ organisation to a team and an overdue child and opens the child's page; every da
 
 from __future__ import annotations
 
+import csv
 import io
 from typing import Any
 
@@ -74,6 +75,26 @@ def test_the_dashboards_read_the_same_without_javascript_and_filter_by_team(
     expect(page.get_by_role("heading", level=1)).to_have_text("Whole organisation")
     figures = page.get_by_role("table", name="How many obligations were in time")
     expect(figures.get_by_role("row").filter(has_text="Case supervision")).to_contain_text("33.3%")
+    # Every figure on the page is the one `oversight indicators` prints for the organisation.
+    shown = {
+        row.get_attribute("data-obligation"): [
+            cell.inner_text() for cell in row.locator("td").all()
+        ]
+        for row in figures.locator("tbody tr").all()
+    }
+    out = io.StringIO()
+    call_command("indicators", "--as-of", today().isoformat(), "--by", "organisation", stdout=out)
+    printed = {
+        row["obligation"]: [
+            f"{row['percent']}%" if row["percent"] else "none counted",
+            row["counted"],
+            row["in_time"],
+            row["met_late"],
+            row["overdue"],
+        ]
+        for row in csv.DictReader(io.StringIO(out.getvalue()))
+    }
+    assert shown == printed
     assert_accessible(page, context="organisation dashboard without JavaScript")
 
     page.get_by_label("Team").select_option(label="Assessment Team 1")

@@ -217,7 +217,9 @@ def _dashboard(
         kinds = found.obligations
         label = {kind: obligation_label_for(kind) for kind in kinds}
         mine = {f.obligation: f for f in found.figures}
-        context["rows"] = [Row(label[k], mine.get(k)) for k in kinds]
+        # A kind with nothing counted on the date has no row (INDICATORS.md), as in the command;
+        # its trend still shows the months it had.
+        context["rows"] = [Row(label[k], mine[k]) for k in kinds if k in mine]
         context["trends"] = _trends(found, kinds, label)
         context["kinds"] = [label[k] for k in kinds]
         context["children"] = [
