@@ -345,7 +345,9 @@ def _behind(
     reach = people_in_reach(request.user)
     shown = [r for r in rows if reach is None or r.person is None or r.person.pk in reach]
     sections = []
-    for kind in found.obligations:
+    # The kinds counted on the date, by the figures or (if something changed since) the rows.
+    kinds = sorted({f.obligation for f in found.figures} | {r.obligation.obligation for r in rows})
+    for kind in kinds:
         listed = [
             _listed(policy_to_do(kind), r, the_team)
             for r in shown
