@@ -423,21 +423,23 @@ def download(
         scope = _team_scope(the_team)
         teams = [the_team]
     day = chosen_day(request)
-    if day.as_of is None or day.error:
-        raise Http404(day.error or "No figures have been computed yet.")
+    if day.error:
+        raise Http404(day.error)
+    # The obligations report needs no stored figures: before any, it is today's.
+    as_of = day.as_of or timezone.localdate()
     if what == "figures":
-        sheets = _figure_sheets(scope, day.as_of)
+        sheets = _figure_sheets(scope, as_of)
     elif what == "obligations" and kind == "organisation":
         # The whole council's report, as `oversight obligations` writes it: about a second for
         # a large council, and only on asking for the file.
-        whole = compute_obligations(council_policy(), load_facts(as_of=day.as_of), day.as_of)
-        sheets = [Sheet(f"Obligations on {day.as_of}", REPORT_COLUMNS, list(iter_rows(whole)))]
+        whole = compute_obligations(council_policy(), load_facts(as_of=as_of), as_of)
+        sheets = [Sheet(f"Obligations on {as_of}", REPORT_COLUMNS, list(iter_rows(whole)))]
     elif what == "obligations":
-        sheets = [_obligation_sheet(request, teams, day.as_of)]
+        sheets = [_obligation_sheet(request, teams, as_of)]
     else:
         raise Http404("There is no such download.")
     content_type, write = DOWNLOADS[fmt]
-    name = f"{what}-{scope.type}-{scope.id or 'organisation'}-{day.as_of}".replace(" ", "-")
+    name = f"{what}-{scope.type}-{scope.id or 'organisation'}-{as_of}".replace(" ", "-")
     audit(
         request.user,
         "download",
@@ -445,7 +447,7 @@ def download(
         object_id=f"{scope.type}:{scope.id}",
         object_label=f"{what.capitalize()} of {scope.title} as {fmt.upper()}",
         request=request,
-        detail={"as_of": day.as_of.isoformat(), "format": fmt, "what": what},
+        detail={"as_of": as_of.isoformat(), "format": fmt, "what": what},
     )
     response = HttpResponse(write(sheets), content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{_file_name(name)}.{fmt}"'
