@@ -39,6 +39,7 @@ test: lint test-sqlite test-postgres
 
 bench: $(STAMP)
 	$(BIN)/python bench/engine_bench.py
+	$(BIN)/python bench/dashboards_bench.py
 
 assets:
 	bin/build-assets

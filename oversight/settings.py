@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "oversight.facts",
     "oversight.obligations",
     "oversight.calendar",
+    "oversight.dashboards",
     "oversight.web",
     # Sign-in security: second factor, throttling, council single sign-on identities.
     "django_otp",

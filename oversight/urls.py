@@ -21,5 +21,6 @@ urlpatterns = [
     path("people/", include("oversight.web.people.urls")),
     path("audit/", include("oversight.web.audit_trail.urls")),
     path("calendar/", include("oversight.web.calendar.urls")),
+    path("dashboards/", include("oversight.web.dashboards.urls")),
     path("admin/", admin.site.urls),
 ]

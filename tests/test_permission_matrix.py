@@ -582,6 +582,44 @@ MATRIX.update(
 )
 
 
+# Compliance dashboards (issue 10): the head over both teams sees the whole organisation.
+DASHBOARD_OF_A = roles("manager", "head", "auditor")
+DASHBOARD_OF_B = roles("manager_b", "head", "auditor")
+MATRIX.update(
+    {
+        "dashboards:index": Row(url("dashboards:index"), EVERYONE_SIGNED_IN),
+        "dashboards:organisation": Row(url("dashboards:organisation"), roles("head", "auditor")),
+        "dashboards:organisation_download": Row(
+            url("dashboards:organisation_download", "obligations", "csv"), roles("head", "auditor")
+        ),
+        "dashboards:service": Row(
+            url("dashboards:service", lambda org: org.team_a.service_id), roles("head", "auditor")
+        ),
+        "dashboards:service_download": Row(
+            url(
+                "dashboards:service_download",
+                lambda org: org.team_a.service_id,
+                "obligations",
+                "csv",
+            ),
+            roles("head", "auditor"),
+        ),
+        "dashboards:team": Row(
+            url("dashboards:team", _pk("team_a")),
+            DASHBOARD_OF_A,
+            other_team=url("dashboards:team", _pk("team_b")),
+            allowed_other_team=DASHBOARD_OF_B,
+        ),
+        "dashboards:team_download": Row(
+            url("dashboards:team_download", _pk("team_a"), "obligations", "csv"),
+            DASHBOARD_OF_A,
+            other_team=url("dashboards:team_download", _pk("team_b"), "obligations", "csv"),
+            allowed_other_team=DASHBOARD_OF_B,
+        ),
+    }
+)
+
+
 def test_it_has_a_row_for_every_address() -> None:
     missing = sorted(set(named_addresses()) - set(MATRIX) - PUBLIC - {"logout"})
     stale = sorted(set(MATRIX) - set(named_addresses()))

@@ -154,6 +154,20 @@ def belongings(facts: Facts, as_of: dt.date) -> dict[Subject, str]:
     return found
 
 
+def in_time_if_counted(
+    obligation: Obligation, as_of: dt.date, recurring: Collection[str]
+) -> bool | None:
+    """Whether a row that counts on as_of is in time; None when it does not count (a one-off
+    that fell due outside the window and is not overdue). The one rule for every figure and for
+    the rows listed behind a figure."""
+    status = obligation.status
+    if obligation.obligation in recurring:
+        return status in ("ok", "due_soon")
+    if status == "overdue" or as_of - ONE_OFF_WINDOW <= obligation.due_date < as_of:
+        return status == "met"
+    return None
+
+
 def figures(
     as_of: dt.date,
     obligations: Iterable[Obligation],
@@ -170,17 +184,13 @@ def figures(
     Rows come sorted by scope type, scope and obligation; a scope with no counted rows for a kind
     has no row for it.
     """
-    window_starts = as_of - ONE_OFF_WINDOW
     # (scope_type, scope_id, obligation) -> [counted, in_time, met_late, overdue]
     tally: dict[tuple[str, str, str], list[int]] = {}
     for o in obligations:
-        status = o.status
-        if o.obligation in recurring:
-            in_time = status in ("ok", "due_soon")
-        elif status == "overdue" or window_starts <= o.due_date < as_of:
-            in_time = status == "met"
-        else:
+        in_time = in_time_if_counted(o, as_of, recurring)
+        if in_time is None:
             continue
+        status = o.status
         team = belongs_to.get((o.subject_type, o.subject_id))
         scopes = [("organisation", "")]
         if team is not None:

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from oversight.commands import as_of_date, require_migrated_database
+from oversight.dashboards.summaries import summarise_after_load
 from oversight.demo.generate import (
     PASSWORD,
     SIGN_IN_URL,
@@ -65,6 +66,8 @@ class Command(BaseCommand):
         started = time.perf_counter()
         made = generate(seed=options["seed"], size=options["size"], as_of=as_of)
         seconds = time.perf_counter() - started
+        # The dashboards read figures computed ahead of time, as after an import.
+        computed = summarise_after_load(as_of)
         if options["verbosity"] == 0:
             return
         self.stdout.write(
@@ -72,6 +75,7 @@ class Command(BaseCommand):
             f"{as_of:%d %b %Y}) in {seconds:.1f} s:"
         )
         self.stdout.write("  " + ", ".join(f"{count:,} {what}" for what, count in made.items()))
+        self.stdout.write(computed)
         self._sign_in()
 
     def _sign_in(self) -> None:

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
 from oversight.commands import require_migrated_database
+from oversight.dashboards.summaries import summarise_after_load
 from oversight.import_export.importer import import_folder
 from oversight.import_export.reader import DataSetError
 
@@ -41,3 +42,5 @@ class Command(BaseCommand):
             sys.exit(2)
         for line in summary.lines():
             self.stdout.write(line)
+        # The dashboards read figures computed ahead of time: compute them for the data now held.
+        self.stdout.write(summarise_after_load(timezone.localdate()))
