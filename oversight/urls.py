@@ -20,5 +20,6 @@ urlpatterns = [
     path("files/", include("oversight.web.files.urls")),
     path("people/", include("oversight.web.people.urls")),
     path("audit/", include("oversight.web.audit_trail.urls")),
+    path("reminders/", include("oversight.web.reminders.urls")),
     path("admin/", admin.site.urls),
 ]

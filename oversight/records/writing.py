@@ -41,6 +41,7 @@ from oversight.records.models import (
     ensure_editable,
 )
 from oversight.records.workflow import BookingProblem, mark_held
+from oversight.reminders import events
 from oversight.supervision.models import Session, SessionCase, SessionEvent
 from oversight.transitions import NotAllowed, ReasonRequired
 from oversight.versions import claim
@@ -235,7 +236,8 @@ def book_supervision(
 
 def _booked(session: Session, by: Actor) -> None:
     # Made in Oversight: a plan until the supervisor confirms it took place (or sends its record).
-    SessionEvent.objects.create(session=session, kind=SessionEvent.Kind.BOOKED, by=by.user)
+    booked = SessionEvent.objects.create(session=session, kind=SessionEvent.Kind.BOOKED, by=by.user)
+    events.announce(events.BOOKING_MADE, booked.pk)
 
 
 # Whether a booking took place (issue 8) ----------------------------------------------------------
@@ -323,6 +325,7 @@ def move_session(
             session,
             {"from": _when(session.date, session.start_time), "to": _when(date, start_time)},
         )
+        events.announce(events.BOOKING_MOVED, moved.pk)
     return moved
 
 
@@ -345,6 +348,7 @@ def cancel_session(session: Session, *, by: Actor, reason: str) -> SessionEvent:
             session=session, kind=SessionEvent.Kind.CANCELLED, by=by.user, reason=reason
         )
         audit_session(by, "cancelled", session, {"date": session.date.isoformat()})
+        events.announce(events.BOOKING_CANCELLED, cancelled.pk)
     return cancelled
 
 

@@ -46,4 +46,5 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     footer = [Link("Two-step verification", reverse("two_factor"), False)]
     if is_staff_member:
         footer.insert(0, Link("Who has looked at your records", reverse("audit_trail:mine"), False))
+        footer.append(Link("Reminders", reverse("reminders:preferences"), False))
     return {"navigation": menu, "footer_navigation": footer}
