@@ -131,20 +131,20 @@ def _told(event: str, row_pk: int) -> Told | None:
         if moved is None or moved.disagreement.escalated_to is None:
             return None
         disagreement = moved.disagreement
+        line_manager: Staff = moved.disagreement.escalated_to
         return Told(
-            [disagreement.escalated_to],
+            [line_manager],
             "A disagreement about supervision was escalated to you",
             "A disagreement between a supervisor and the person they supervise was escalated to "
             f"you. The three-way meeting is on {long_date(disagreement.meeting_date)}.",
             _record_path(disagreement.session),
         )
     happened = SessionEvent.objects.select_related("session__supervisee").filter(pk=row_pk).first()
-    if happened is None or happened.session.supervisee is None:
+    supervisee = happened.session.supervisee if happened is not None else None
+    if happened is None or supervisee is None:
         return None
     session = happened.session
-    when = long_date(session.date) + (
-        f" at {session.start_time:%H:%M}" if session.start_time else ""
-    )
+    when = _at(session.date, session.start_time)
     if event == BOOKING_MADE:
         subject, what = "Supervision booked", f"Your supervision is booked for {when}."
     elif event == BOOKING_MOVED:
@@ -152,4 +152,4 @@ def _told(event: str, row_pk: int) -> Told | None:
         subject, what = "Supervision moved", f"Your supervision on {before} has moved to {when}."
     else:
         subject, what = "Supervision cancelled", f"Your supervision on {when} was cancelled."
-    return Told([session.supervisee], subject, what, _record_path(session))
+    return Told([supervisee], subject, what, _record_path(session))

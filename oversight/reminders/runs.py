@@ -198,7 +198,7 @@ def _escalations(
     by_staff_id = {person.staff_id: person for person in people}
     manager_of: dict[int, tuple[int, dt.date]] = {}
     for staff_pk, manager_pk, start in LineManagement.objects.active_on(as_of).values_list(
-        "staff", "manager", "start_date"
+        "staff_id", "manager_id", "start_date"
     ):
         # As the engine: the latest start wins where two overlap.
         if staff_pk not in manager_of or start > manager_of[staff_pk][1]:
