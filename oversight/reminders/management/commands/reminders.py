@@ -36,13 +36,23 @@ class Command(BaseCommand):
         as_of = as_of_date(options["as_of"]) if options["as_of"] else timezone.localdate()
         only_daily, only_weekly = options["daily"], options["weekly"]
         runs = []
+        made: list[int] = []
         if only_daily or not only_weekly:
             runs.append(("daily reminders", daily))
         if only_weekly or (not only_daily and as_of.weekday() == MONDAY):
             runs.append(("weekly digests", weekly))
         for name, run in runs:
             outcome = run(as_of)
+            made += outcome.message_ids
             self.stdout.write(f"{name} for {as_of}: {sum(outcome.made.values())} made")
-        again = list(Message.objects.to_deliver(timezone.now()).values_list("pk", flat=True))
+        # The runs queued what they made; these are earlier ones still to send.
+        again = list(
+            Message.objects.to_deliver(timezone.now())
+            .exclude(pk__in=made)
+            .values_list("pk", flat=True)
+        )
         hand_to_worker(again)
-        self.stdout.write(f"{len(again)} message(s) queued for the worker (oversight db_worker)")
+        self.stdout.write(
+            f"{len(made)} new and {len(again)} earlier message(s) queued for the worker "
+            "(oversight db_worker)"
+        )
