@@ -24,6 +24,7 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from oversight.access.models import Delegation
 from oversight.audit.actor import Actor
 from oversight.audit.models import AuditEvent
 from oversight.organisation.models import LineManagement, Staff
@@ -231,7 +232,9 @@ def test_it_escalates_what_is_overdue_by_more_than_the_setting_to_the_owners_lin
     digest = digest_of(inbox, org.head)
     escalated = digest.split("escalated to you as their line manager):")[1].split("\n\n")[0]
     assert "Supervision for Wanda Worker (Tamsin Manager's): overdue since" in escalated
-    assert "Supervision for Olive Outsider (Omar Manager's)" in escalated
+    escalated_to_head = Notice.objects.filter(recipient=org.head, period__endswith="escalated")
+    assert escalated_to_head.filter(about="staff:WB:professional_supervision").exists()
+    assert not Notice.objects.filter(recipient=org.manager, period__endswith="escalated").exists()
 
     run(weekly, MONDAY + 7 * DAY, django_capture_on_commit_callbacks)
     later = text_of(inbox.to(org.head)[1])
@@ -310,6 +313,26 @@ def test_it_puts_a_reassigned_supervisee_in_the_new_managers_digest_only(
     escalated = digest_of(inbox, org.head)
     assert "Wanda Worker (Omar Manager's)" in escalated
     assert "Wanda Worker (Tamsin Manager's)" not in escalated
+
+
+def test_a_deputy_gets_what_the_manager_they_cover_for_owns_while_the_cover_lasts(
+    org: Council, inbox: Inbox, django_capture_on_commit_callbacks: Any
+) -> None:
+    Delegation.objects.create(
+        from_manager=org.manager,
+        deputy=org.other_manager,
+        start_date=MONDAY - DAY,
+        end_date=MONDAY + 4 * DAY,
+        reason="Annual leave",
+        created_by=org.head.user,
+    )
+    run(weekly, MONDAY, django_capture_on_commit_callbacks)
+    covering = digest_of(inbox, org.other_manager).split("While you cover")[1]
+    assert "Supervision for Wanda Worker (Tamsin Manager's)" in covering
+    assert "Wanda Worker" in digest_of(inbox, org.manager)  # still hers too
+
+    run(weekly, MONDAY + 7 * DAY, django_capture_on_commit_callbacks)
+    assert "While you cover" not in text_of(inbox.to(org.other_manager)[1])
 
 
 # The sent-log and delivery -----------------------------------------------------------------------

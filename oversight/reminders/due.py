@@ -141,12 +141,13 @@ class Describer:
 
 
 def reminders_due(
-    obligations: Iterable[Obligation], as_of: dt.date, describer: Describer
+    obligations: Iterable[Obligation], as_of: dt.date, describer: Describer, owner: str = ""
 ) -> list[Item]:
-    """The obligations worth a daily reminder today, each with its phase as the period."""
+    """The obligations worth a daily reminder today, each with its phase as the period;
+    `owner` names whose they are when not the recipient's (a deputy's cover)."""
     found = []
     for obligation in obligations:
         phase = phase_of(obligation, as_of)
         if phase is not None:
-            found.append(describer.item(obligation, f"{obligation.due_date} {phase}"))
+            found.append(describer.item(obligation, f"{obligation.due_date} {phase}", owner))
     return found

@@ -17,6 +17,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from oversight.access.models import Delegation
+from oversight.engine.engine import Obligation
 from oversight.facts.owned import OwnedWork, owned_obligations
 from oversight.formatting import long_date, urgency
 from oversight.organisation.models import LineManagement, Staff
@@ -61,17 +63,22 @@ def daily(as_of: dt.date) -> Outcome:
     """Email each person (who wants it daily) what newly fell due within a week or became
     overdue among what they own; nobody with nothing new gets an email."""
     outcome = Outcome()
-    in_post = [person for person in people_in_post(as_of) if person.email]
+    in_post = people_in_post(as_of)
     chosen = frequencies(in_post)
-    people = [person for person in in_post if chosen[person.pk] == Frequency.DAILY]
-    work = owned_obligations(people, as_of)
+    people = [p for p in in_post if p.email and chosen[p.pk] == Frequency.DAILY]
+    work = owned_obligations(in_post, as_of)
     describer = Describer(work)
+    covering = covered_by(as_of)
     for person in people:
         items = reminders_due(work.of(person.staff_id), as_of, describer)
+        for absent in covering.get(person.pk, []):
+            items += reminders_due(work.of(absent.staff_id), as_of, describer, absent.name)
         if not items:
             continue
         said = already_said(person, items)
         new = [item for item in items if (item.about, item.period) not in said]
+        # One line for one thing, even where a deputy also owns what they cover.
+        new = list({(item.about, item.period): item for item in new}.values())
         if not new:
             continue
         overdue = [item for item in new if item.status == "overdue"]
@@ -104,6 +111,7 @@ def weekly(as_of: dt.date) -> Outcome:
     work = owned_obligations(people, as_of)
     describer = Describer(work)
     escalations = _escalations(people, work, as_of, describer)
+    covering = covered_by(as_of)
     now = timezone.now()
     for person in people:
         if not person.email:
@@ -118,6 +126,11 @@ def weekly(as_of: dt.date) -> Outcome:
         context = {"as_of": as_of, "escalations": to_escalate, "escalation_days": _days()}
         if wants_reminders:
             context |= _digest(person, work, as_of, describer, now)
+            context["covering"] = [
+                describer.item(o, "", absent.name)
+                for absent in covering.get(person.pk, [])
+                for o in _this_week(work.of(absent.staff_id), as_of)
+            ]
         if not any(context.get(part) for part in DIGEST_PARTS):
             continue
         message = compose(
@@ -135,6 +148,7 @@ def weekly(as_of: dt.date) -> Outcome:
 
 DIGEST_PARTS = (
     "escalations",
+    "covering",
     "people",
     "children",
     "other",
@@ -152,11 +166,7 @@ def _days() -> int:
 def _digest(
     person: Staff, work: OwnedWork, as_of: dt.date, describer: Describer, now: dt.datetime
 ) -> dict[str, object]:
-    owned = [
-        describer.item(o, "")
-        for o in sorted(work.of(person.staff_id), key=urgency)
-        if o.status == "overdue" or o.due_date <= as_of + SOON
-    ]
+    owned = [describer.item(o, "") for o in _this_week(work.of(person.staff_id), as_of)]
     return {
         "people": [item for item in owned if item.subject_type == "staff"],
         "children": [item for item in owned if item.subject_type == "case"],
@@ -188,6 +198,25 @@ def _digest(
         ],
         "home": reverse("home"),
     }
+
+
+def _this_week(obligations: list[Obligation], as_of: dt.date) -> list[Obligation]:
+    """Overdue first, then what falls due within SOON."""
+    return [
+        o
+        for o in sorted(obligations, key=urgency)
+        if o.status == "overdue" or o.due_date <= as_of + SOON
+    ]
+
+
+def covered_by(as_of: dt.date) -> dict[int, list[Staff]]:
+    """For each deputy, the managers they cover for on the day (N 11.1): while a manager is
+    away, what the manager owns reaches the deputy too."""
+    found: dict[int, list[Staff]] = defaultdict(list)
+    for cover in Delegation.objects.active_on(as_of).select_related("from_manager"):
+        if cover.from_manager.end_date is None or cover.from_manager.end_date >= as_of:
+            found[cover.deputy_id].append(cover.from_manager)
+    return found
 
 
 def _escalations(

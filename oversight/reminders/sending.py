@@ -69,7 +69,8 @@ def compose(
             )
             Notice.objects.bulk_create(
                 Notice(recipient=recipient, about=m.about, period=m.period, message=message)
-                for m in mentions
+                # Once each: two lines about one thing (a deputy's and their own) are one notice.
+                for m in dict.fromkeys(mentions)
             )
     except IntegrityError:
         # Said already, by an earlier run or another process at the same moment.
