@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.html import format_html
 
 from oversight.reminders.models import Message
 
+if TYPE_CHECKING:
+    MessageAdminBase = admin.ModelAdmin[Message]
+else:
+    # ModelAdmin is generic only to the type checker.
+    MessageAdminBase = admin.ModelAdmin
+
 
 @admin.register(Message)
-class MessageAdmin(admin.ModelAdmin):
+class MessageAdmin(MessageAdminBase):
     list_display = ["created_at", "kind", "to", "subject", "delivery", "attempts"]
     list_filter = ["kind", "delivery"]
     search_fields = ["to", "subject"]
