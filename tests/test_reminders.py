@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
+from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.test import override_settings
@@ -42,6 +43,7 @@ from oversight.reminders.runs import daily, weekly
 from oversight.reminders.sending import Mention, compose, deliver
 from oversight.supervision.models import Session
 from tests.council import DAY, TODAY, Council, council, record, smith_children
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 SMTP = "django.core.mail.backends.smtp.EmailBackend"
@@ -555,3 +557,33 @@ def test_choosing_is_audited_with_what_changed(org: Council) -> None:
         ["daily", "off"],
         ["off", "daily"],
     ]
+
+
+# The administrator reads what was sent -----------------------------------------------------------
+
+
+def test_the_administrator_reads_an_email_as_sent_and_the_reading_is_audited(
+    org: Council, client: Any
+) -> None:
+    digest = compose(
+        org.manager,
+        Kind.WEEKLY,
+        "weekly",
+        {"as_of": MONDAY, "people": [], "escalations": []},
+        [Mention("weekly digest", "2025-W24")],
+    )
+    assert digest is not None
+    address = reverse("admin:reminders_message_email", args=[digest.pk])
+    client.force_login(org.worker.user)
+    assert client.get(address).status_code == 302  # to the admin's sign-in: not for staff
+    support = UserFactory(is_staff=True)
+    support.groups.add(Group.objects.get(name="Business support"))
+    client.force_login(support)
+    assert client.get(address).status_code == 403  # organisation data, not people's email
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    page = client.get(address)
+    assert page.status_code == 200
+    assert page.content.decode() == digest.html
+    assert "style-src 'unsafe-inline'" in page["Content-Security-Policy"]
+    assert "script-src" not in page["Content-Security-Policy"]
+    assert AuditEvent.objects.filter(action="view", object_type="reminders.message").exists()
