@@ -42,6 +42,7 @@ test: lint test-sqlite test-postgres
 
 bench: $(STAMP)
 	$(BIN)/python bench/engine_bench.py
+	$(BIN)/python bench/reminders_bench.py
 
 assets:
 	bin/build-assets

@@ -96,7 +96,13 @@ class Describer:
             if isinstance(rule, rule_type)
         }
         self.teams = dict(Team.objects.values_list("name", "pk"))
-        sessions = {s.session_id for s in work.facts.sessions}
+        # Only the sessions whose record someone owes: the facts hold every session looked at.
+        sessions = {
+            o.subject_id
+            for owned in work.by_owner.values()
+            for o in owned
+            if o.subject_type == "session"
+        }
         self.sessions = {
             session_id: (pk, day)
             for pk, session_id, day in Session.objects.filter(session_id__in=sessions).values_list(
