@@ -36,6 +36,7 @@ import datetime as dt
 import secrets
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 from oversight import environment as env
@@ -344,3 +345,14 @@ else:
         }
     }
 OVERSIGHT_ESCALATION_DAYS = env.integer("OVERSIGHT_ESCALATION_DAYS", 14, minimum=1)
+# NOTIFY_API_KEY  sends reminders through GOV.UK Notify instead of email servers; with it
+#                 NOTIFY_TEMPLATE_ID, an email template whose subject is ((subject)) and whose
+#                 message is ((body)), and NOTIFY_BASE_URL (default: GOV.UK Notify's API).
+OVERSIGHT_NOTIFY_API_KEY = env.text("NOTIFY_API_KEY")
+OVERSIGHT_NOTIFY_TEMPLATE_ID = env.text("NOTIFY_TEMPLATE_ID")
+OVERSIGHT_NOTIFY_BASE_URL = env.text("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
+if OVERSIGHT_NOTIFY_API_KEY and not OVERSIGHT_NOTIFY_TEMPLATE_ID:
+    raise ImproperlyConfigured(
+        "NOTIFY_API_KEY is set but NOTIFY_TEMPLATE_ID is not: set it to the ID of a GOV.UK Notify "
+        "email template whose subject is ((subject)) and whose message is ((body))."
+    )

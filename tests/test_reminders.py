@@ -10,11 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import email
 import email.policy
+import json
 import socket
+import threading
 from collections.abc import Iterator
 from email.message import EmailMessage
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from io import StringIO
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -587,3 +590,85 @@ def test_the_administrator_reads_an_email_as_sent_and_the_reading_is_audited(
     assert "style-src 'unsafe-inline'" in page["Content-Security-Policy"]
     assert "script-src" not in page["Content-Security-Policy"]
     assert AuditEvent.objects.filter(action="view", object_type="reminders.message").exists()
+
+
+# GOV.UK Notify -----------------------------------------------------------------------------------
+
+NOTIFY_KEY = (
+    "oversight_test-26785a09-ab16-4eb0-8407-a37497a57506-3d844edf-8d35-48ac-975b-e847b4f122b0"
+)
+TEMPLATE_ID = "f33517ff-2a88-4f6e-b855-c550268ce08a"
+
+
+class NotifyStub(BaseHTTPRequestHandler):
+    """A local stand-in for the GOV.UK Notify API: keeps what it is sent, answers as Notify."""
+
+    received: ClassVar[list[dict[str, Any]]] = []
+    status: ClassVar[int] = 201
+
+    def do_POST(self) -> None:
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        NotifyStub.received.append(
+            {"path": self.path, "body": body, "authorization": self.headers["Authorization"]}
+        )
+        answer = (
+            {"id": "740e5834-3a29-46b4-9a6f-16142fde533a", "reference": body.get("reference")}
+            if self.status == 201
+            else {"status_code": self.status, "errors": [{"error": "Exception", "message": "x"}]}
+        )
+        encoded = json.dumps(answer).encode()
+        self.send_response(self.status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(encoded)))
+        self.end_headers()
+        self.wfile.write(encoded)
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def notify(inbox: Inbox) -> Iterator[type[NotifyStub]]:
+    NotifyStub.received, NotifyStub.status = [], 201
+    server = ThreadingHTTPServer(("127.0.0.1", 0), NotifyStub)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        with override_settings(
+            OVERSIGHT_NOTIFY_API_KEY=NOTIFY_KEY,
+            OVERSIGHT_NOTIFY_TEMPLATE_ID=TEMPLATE_ID,
+            OVERSIGHT_NOTIFY_BASE_URL=f"http://127.0.0.1:{server.server_address[1]}",
+        ):
+            yield NotifyStub
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_with_a_notify_key_it_sends_through_gov_uk_notify_instead_of_email(
+    org: Council, notify: type[NotifyStub], inbox: Inbox, django_capture_on_commit_callbacks: Any
+) -> None:
+    run(daily, TODAY, django_capture_on_commit_callbacks)
+    assert inbox.emails == []
+    to_manager = [r for r in notify.received if r["body"]["email_address"] == org.manager.email]
+    [sent] = to_manager
+    assert sent["path"] == "/v2/notifications/email"
+    assert sent["authorization"].startswith("Bearer ")
+    assert sent["body"]["template_id"] == TEMPLATE_ID
+    assert sent["body"]["personalisation"]["subject"] == "Supervision work is overdue"
+    assert "Supervision for Wanda Worker" in sent["body"]["personalisation"]["body"]
+    message = Message.objects.get(recipient=org.manager)
+    assert sent["body"]["reference"] == f"oversight-message-{message.pk}"
+    assert message.delivery == Delivery.SENT
+
+
+def test_a_notify_refusal_is_recorded_and_tried_again_after_the_back_off(
+    org: Council, notify: type[NotifyStub], django_capture_on_commit_callbacks: Any
+) -> None:
+    notify.status = 500
+    run(daily, TODAY, django_capture_on_commit_callbacks)
+    failed = Message.objects.get(recipient=org.manager)
+    assert failed.delivery == Delivery.FAILED
+    assert "500" in failed.last_error
+    notify.status = 201
+    assert deliver(failed.pk, now=timezone.now() + dt.timedelta(minutes=6)) == Delivery.SENT
