@@ -20,11 +20,13 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/oversight migrate --no-input
 	$(BIN)/oversight demo --if-empty
-	@# Reminders for the demo council: written as emails to data/sent-emails/ (and Admin, Reminders).
+	@# Reminders for the demo council, sent by the background worker that runs beside the server
+	@# (stopped with it): emails are written to data/sent-emails/ and shown under Admin, Reminders.
 	$(BIN)/oversight reminders --daily --weekly
-	$(BIN)/oversight db_worker --batch --no-startup-delay --no-reload
 	@echo "Oversight is at http://127.0.0.1:$(PORT)/ (Ctrl+C stops it)."
-	OVERSIGHT_DEBUG=1 $(BIN)/oversight runserver 127.0.0.1:$(PORT)
+	$(BIN)/oversight db_worker --no-startup-delay --no-reload & worker=$$!; \
+	  trap 'kill $$worker' EXIT; \
+	  OVERSIGHT_DEBUG=1 $(BIN)/oversight runserver 127.0.0.1:$(PORT)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
