@@ -397,6 +397,8 @@ def work(*options: str) -> None:
     )
 
 
+# The worker commits and closes its connection as in production: no test transaction around it.
+@pytest.mark.django_db(transaction=True)
 def test_the_command_queues_the_runs_messages_for_the_database_worker(
     org: Council, database_tasks: Inbox, django_capture_on_commit_callbacks: Any
 ) -> None:
@@ -413,6 +415,8 @@ def test_the_command_queues_the_runs_messages_for_the_database_worker(
     assert set(Message.objects.values_list("delivery", flat=True)) == {Delivery.SENT}
 
 
+# The worker commits and closes its connection as in production: no test transaction around it.
+@pytest.mark.django_db(transaction=True)
 def test_a_worker_killed_mid_send_leaves_its_message_to_the_next_run_and_sends_each_once(
     org: Council, database_tasks: Inbox, django_capture_on_commit_callbacks: Any
 ) -> None:
