@@ -39,11 +39,6 @@ class Mention:
     period: str = ""
 
 
-def link(path: str) -> str:
-    """The full address of a page of ours, for an email."""
-    return settings.OVERSIGHT_SITE_URL + path
-
-
 def compose(
     recipient: Staff,
     kind: Kind,

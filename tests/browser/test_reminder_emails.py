@@ -12,7 +12,6 @@ from playwright.sync_api import Page, expect
 from oversight.reminders.events import compose_event
 from oversight.reminders.models import Frequency, Message, Preference
 from oversight.reminders.runs import weekly
-from oversight.reminders.sending import link
 from tests.browser.conftest import assert_accessible, signed_in
 from tests.council import DAY, TODAY, council, record
 
@@ -34,7 +33,6 @@ def test_a_manager_follows_the_email_about_a_returned_record_to_the_record(
     returned = draft.return_to_supervisor(by=org.worker.user, reason="The visit date is wrong")
     with override_settings(OVERSIGHT_SITE_URL=live_server.url):
         [message] = compose_event("record_returned", returned.pk)
-        assert link("/") == f"{live_server.url}/"
     signed_in(page, live_server, org.manager.user)
     page.set_content(message.html)
     expect(page.get_by_role("heading", level=1)).to_have_text(
