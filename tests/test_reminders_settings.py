@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.test_deploy_check import run_check
 from tests.test_settings_environment import import_settings
 
 
@@ -25,3 +26,11 @@ def test_it_stops_on_an_email_port_that_is_not_a_number(tmp_path: Path) -> None:
     done = import_settings(tmp_path, EMAIL_HOST="smtp.council.example", EMAIL_PORT="smtp")
     assert done.returncode != 0
     assert "EMAIL_PORT is set to 'smtp'" in done.stderr
+
+
+def test_the_deploy_check_fails_while_emails_would_only_be_written_to_files(
+    tmp_path: Path,
+) -> None:
+    result = run_check(tmp_path, without=("EMAIL_HOST",))
+    assert result.returncode != 0
+    assert "mail.E001" in result.stderr
