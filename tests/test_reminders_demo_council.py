@@ -32,43 +32,46 @@ FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 def demo_council(django_db_setup, django_db_blocker) -> Iterator[dict[str, set[str]]]:
     """The small demo council, and by the whole-council run: who has something to be told
     today (daily) and who is escalated what (line manager's staff ID -> obligation keys)."""
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHER):
-        with transaction.atomic():
-            call_command("demo", "--seed", "1", "--as-of", MONDAY.isoformat(), stdout=StringIO())
-            policy = council_policy()
-            facts = load_facts()
-            in_post = {
-                s.staff_id
-                for s in facts.staff
-                if s.start_date <= MONDAY and (s.end_date is None or s.end_date >= MONDAY)
+    with (
+        django_db_blocker.unblock(),
+        override_settings(PASSWORD_HASHERS=FAST_HASHER),
+        transaction.atomic(),
+    ):
+        call_command("demo", "--seed", "1", "--as-of", MONDAY.isoformat(), stdout=StringIO())
+        policy = council_policy()
+        facts = load_facts()
+        in_post = {
+            s.staff_id
+            for s in facts.staff
+            if s.start_date <= MONDAY and (s.end_date is None or s.end_date >= MONDAY)
+        }
+        owned = owned_by(
+            compute_obligations(policy, facts, MONDAY), Owners(policy, facts, MONDAY), in_post
+        )
+        emailed = set(Staff.objects.exclude(email="").values_list("staff_id", flat=True))
+        expected: dict[str, set[str]] = {
+            "daily": {
+                staff_id
+                for staff_id, found in owned.items()
+                if staff_id in emailed and any(phase_of(o, MONDAY) for o in found)
             }
-            owned = owned_by(
-                compute_obligations(policy, facts, MONDAY), Owners(policy, facts, MONDAY), in_post
-            )
-            emailed = set(Staff.objects.exclude(email="").values_list("staff_id", flat=True))
-            expected: dict[str, set[str]] = {
-                "daily": {
-                    staff_id
-                    for staff_id, found in owned.items()
-                    if staff_id in emailed and any(phase_of(o, MONDAY) for o in found)
-                }
-            }
-            manager_of = dict(
-                LineManagement.objects.active_on(MONDAY)
-                .order_by("start_date")
-                .values_list("staff__staff_id", "manager__staff_id")
-            )
-            escalated: set[str] = set()
-            for staff_id, found in owned.items():
-                for o in found:
-                    # The top of the council has nobody above to escalate to.
-                    if staff_id not in manager_of:
-                        continue
-                    if days_overdue(o, MONDAY) > settings.OVERSIGHT_ESCALATION_DAYS:
-                        escalated.add(f"{manager_of[staff_id]} {obligation_key(o)}")
-            expected["escalated"] = escalated
-            yield expected
-            transaction.set_rollback(True)
+        }
+        manager_of = dict(
+            LineManagement.objects.active_on(MONDAY)
+            .order_by("start_date")
+            .values_list("staff__staff_id", "manager__staff_id")
+        )
+        escalated: set[str] = set()
+        for staff_id, found in owned.items():
+            for o in found:
+                # The top of the council has nobody above to escalate to.
+                if staff_id not in manager_of:
+                    continue
+                if days_overdue(o, MONDAY) > settings.OVERSIGHT_ESCALATION_DAYS:
+                    escalated.add(f"{manager_of[staff_id]} {obligation_key(o)}")
+        expected["escalated"] = escalated
+        yield expected
+        transaction.set_rollback(True)
 
 
 def test_a_days_run_emails_exactly_those_who_own_something_newly_due_and_no_more_again(
