@@ -20,8 +20,13 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/oversight migrate --no-input
 	$(BIN)/oversight demo --if-empty
+	@# Reminders for the demo council, sent by the background worker that runs beside the server
+	@# (stopped with it): emails are written to data/sent-emails/ and shown under Admin, Reminders.
+	$(BIN)/oversight reminders --daily --weekly
 	@echo "Oversight is at http://127.0.0.1:$(PORT)/ (Ctrl+C stops it)."
-	OVERSIGHT_DEBUG=1 $(BIN)/oversight runserver 127.0.0.1:$(PORT)
+	$(BIN)/oversight db_worker --no-startup-delay --no-reload & worker=$$!; \
+	  trap 'kill $$worker' EXIT; \
+	  OVERSIGHT_DEBUG=1 $(BIN)/oversight runserver 127.0.0.1:$(PORT)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -40,6 +45,7 @@ test: lint test-sqlite test-postgres
 bench: $(STAMP)
 	$(BIN)/python bench/engine_bench.py
 	$(BIN)/python bench/dashboards_bench.py
+	$(BIN)/python bench/reminders_bench.py
 
 assets:
 	bin/build-assets

@@ -36,6 +36,7 @@ import datetime as dt
 import secrets
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 from oversight import environment as env
@@ -93,6 +94,9 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "oversight.accounts",
+    # Reminders, digests and escalation (issue 11), sent by django.tasks through the database.
+    "django_tasks_db",
+    "oversight.reminders",
 ]
 
 MIDDLEWARE = [
@@ -302,3 +306,56 @@ OVERSIGHT_SIGN_IN_THROTTLE = {
     "address_failures": 30,
     "window": dt.timedelta(minutes=15),
 }
+
+
+# Reminders, digests and escalation (issue 11) ---------------------------------------------------
+# Owned with oversight/reminders/. Messages are sent by background tasks (django.tasks) kept in the
+# database (django-tasks-db): `oversight db_worker` runs them, and cron runs `oversight reminders`
+# (see the README, "Running it for real").
+#
+# OVERSIGHT_SITE_URL  the address people reach Oversight at, for the links in emails
+#                 (default http://127.0.0.1:8000)
+# OVERSIGHT_EMAIL_FROM  the sender of reminders (default oversight@localhost)
+# EMAIL_HOST      the SMTP server that sends them; with it EMAIL_PORT (default 25),
+#                 EMAIL_HOST_USER, EMAIL_HOST_PASSWORD and EMAIL_USE_TLS. Unset: each email is
+#                 written as a file to sent-emails/ in the data folder (the demo), and the
+#                 administrator reads them at /admin/reminders/message/.
+# OVERSIGHT_ESCALATION_DAYS  an obligation overdue by more than this many days goes, once, into
+#                 the owner's line manager's weekly digest (default 14). A setting rather than a
+#                 line of the policy file, whose reader belongs to the engine.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+OVERSIGHT_SITE_URL = env.text("OVERSIGHT_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+DEFAULT_FROM_EMAIL = env.text("OVERSIGHT_EMAIL_FROM", "oversight@localhost")
+if env.text("EMAIL_HOST"):
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": env.text("EMAIL_HOST"),
+                "port": env.integer("EMAIL_PORT", 25, minimum=1),
+                "username": env.text("EMAIL_HOST_USER") or None,
+                "password": env.text("EMAIL_HOST_PASSWORD") or None,
+                "use_tls": env.boolean("EMAIL_USE_TLS"),
+                "timeout": 30,
+            },
+        }
+    }
+else:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "OPTIONS": {"file_path": str(DATA_DIR / "sent-emails")},
+        }
+    }
+OVERSIGHT_ESCALATION_DAYS = env.integer("OVERSIGHT_ESCALATION_DAYS", 14, minimum=1)
+# NOTIFY_API_KEY  sends reminders through GOV.UK Notify instead of email servers; with it
+#                 NOTIFY_TEMPLATE_ID, an email template whose subject is ((subject)) and whose
+#                 message is ((body)), and NOTIFY_BASE_URL (default: GOV.UK Notify's API).
+OVERSIGHT_NOTIFY_API_KEY = env.text("NOTIFY_API_KEY")
+OVERSIGHT_NOTIFY_TEMPLATE_ID = env.text("NOTIFY_TEMPLATE_ID")
+OVERSIGHT_NOTIFY_BASE_URL = env.text("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
+if OVERSIGHT_NOTIFY_API_KEY and not OVERSIGHT_NOTIFY_TEMPLATE_ID:
+    raise ImproperlyConfigured(
+        "NOTIFY_API_KEY is set but NOTIFY_TEMPLATE_ID is not: set it to the ID of a GOV.UK Notify "
+        "email template whose subject is ((subject)) and whose message is ((body))."
+    )

@@ -22,5 +22,6 @@ urlpatterns = [
     path("audit/", include("oversight.web.audit_trail.urls")),
     path("calendar/", include("oversight.web.calendar.urls")),
     path("dashboards/", include("oversight.web.dashboards.urls")),
+    path("reminders/", include("oversight.web.reminders.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -16,6 +16,7 @@ PRODUCTION = {
     "OVERSIGHT_HTTPS": "1",
     "OVERSIGHT_DEBUG": "0",
     "OVERSIGHT_AUDIT_KEY": "5f" * 32,
+    "EMAIL_HOST": "smtp.council.example",
 }
 
 CHECK = (

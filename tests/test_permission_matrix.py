@@ -578,6 +578,8 @@ MATRIX.update(
         # The audit trail: quality assurance, and managers for the people below them.
         "audit_trail:search": Row(url("audit_trail:search"), PEOPLE_WITH_A_LINE),
         "audit_trail:export": Row(url("audit_trail:export"), PEOPLE_WITH_A_LINE),
+        # Reminders: each member of staff chooses their own; nobody else's (issue 11).
+        "reminders:preferences": Row(url("reminders:preferences"), STAFF),
     }
 )
 

@@ -1570,13 +1570,19 @@ class Disagreement(models.Model):
                 "meeting": str(meeting_date),
             }
 
-        return self._move(
+        escalated = self._move(
             "escalate",
             by=by,
             checks=check,
             write=write,
             detail=escalation,
         )
+        # Tell the line manager, once this commits (issue 11); imported here, as the reminders
+        # app reads these models.
+        from oversight.reminders import events
+
+        events.announce(events.DISAGREEMENT_ESCALATED, escalated.pk)
+        return escalated
 
     def resolve(
         self, *, by: User, outcome: str, on: dt.date | None = None

@@ -288,6 +288,14 @@ def apply(
         record, name, by=by, reason=reason, checks=check, write=complete, detail={"reason": reason}
     )
     record.workflow_state = move.to_state
+    # Tell the person it now waits for, once this commits (issue 11). Imported here: the
+    # reminders app reads the records models, which import this module.
+    from oversight.reminders import events
+
+    if move.to_state == State.SENT:
+        events.announce(events.RECORD_SENT, transition.pk)
+    elif move.to_state == State.RETURNED:
+        events.announce(events.RECORD_RETURNED, transition.pk)
     return transition
 
 

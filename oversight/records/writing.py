@@ -41,6 +41,7 @@ from oversight.records.models import (
     ensure_editable,
 )
 from oversight.records.workflow import BookingProblem, mark_held
+from oversight.reminders import events
 from oversight.supervision.models import Session, SessionCase, SessionEvent
 from oversight.transitions import NotAllowed, ReasonRequired
 from oversight.versions import claim
@@ -210,6 +211,7 @@ def book_supervision(
     duration_minutes: int,
     location: str,
     submission: uuid.UUID | None = None,
+    announce: bool = True,
 ) -> Session:
     """A one-to-one (or case discussion) booked; the booking form posted twice books one."""
 
@@ -228,7 +230,7 @@ def book_supervision(
     with transaction.atomic():
         session, created = _created_once(submission, supervisor, create)
         if created:
-            _booked(session, by)
+            _booked(session, by, announce=announce)
             by.audit("create", session)
     return session
 
@@ -276,15 +278,19 @@ def book_year_ahead(
                     start_time=start_time,
                     duration_minutes=duration_minutes,
                     location=location,
+                    # One email for the year: the first booking's.
+                    announce=False,
                 )
                 for day in dates[1:]
             ),
         ]
 
 
-def _booked(session: Session, by: Actor) -> None:
+def _booked(session: Session, by: Actor, *, announce: bool = True) -> None:
     # Made in Oversight: a plan until the supervisor confirms it took place (or sends its record).
-    SessionEvent.objects.create(session=session, kind=SessionEvent.Kind.BOOKED, by=by.user)
+    booked = SessionEvent.objects.create(session=session, kind=SessionEvent.Kind.BOOKED, by=by.user)
+    if announce:
+        events.announce(events.BOOKING_MADE, booked.pk)
 
 
 # Whether a booking took place (issue 8) ----------------------------------------------------------
@@ -372,6 +378,7 @@ def move_session(
             session,
             {"from": _when(session.date, session.start_time), "to": _when(date, start_time)},
         )
+        events.announce(events.BOOKING_MOVED, moved.pk)
     return moved
 
 
@@ -394,6 +401,7 @@ def cancel_session(session: Session, *, by: Actor, reason: str) -> SessionEvent:
             session=session, kind=SessionEvent.Kind.CANCELLED, by=by.user, reason=reason
         )
         audit_session(by, "cancelled", session, {"date": session.date.isoformat()})
+        events.announce(events.BOOKING_CANCELLED, cancelled.pk)
     return cancelled
 
 

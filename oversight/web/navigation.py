@@ -50,4 +50,5 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if is_staff_member:
         footer.insert(0, Link("Who has looked at your records", reverse("audit_trail:mine"), False))
         footer.insert(1, Link("Supervision in your calendar", reverse("calendar:page"), False))
+        footer.append(Link("Reminders", reverse("reminders:preferences"), False))
     return {"navigation": menu, "footer_navigation": footer}
