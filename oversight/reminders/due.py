@@ -16,8 +16,6 @@ from django.urls import reverse
 from oversight.engine.engine import Obligation
 from oversight.engine.explain import STATUS_WORDS
 from oversight.engine.owners import OWNER_ROLES
-from oversight.engine.rules import KINDS
-from oversight.facts.live import council_policy
 from oversight.facts.owned import OwnedWork
 from oversight.formatting import long_date
 from oversight.organisation.models import Staff, Team
@@ -89,12 +87,7 @@ class Describer:
     def __init__(self, work: OwnedWork) -> None:
         self.staff = {s.staff_id: s for s in Staff.objects.only("pk", "staff_id", "name")}
         # A council's policy names its rules; the kind behind each name says what it asks.
-        self.kind_of = {
-            rule.name: kind
-            for kind, rule_type in KINDS.items()
-            for rule in council_policy().obligations
-            if isinstance(rule, rule_type)
-        }
+        self.kind_of = work.kind_of
         self.teams = dict(Team.objects.values_list("name", "pk"))
         # Only the sessions whose record someone owes: the facts hold every session looked at.
         sessions = {
