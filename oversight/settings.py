@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "oversight.access",
     "oversight.files",
     "oversight.import_export",
+    "oversight.returns",
     "oversight.demo",
     "oversight.facts",
     "oversight.web",

@@ -70,7 +70,7 @@ def export_folder(folder: Path) -> dict[str, int]:
     }
     counts = {}
     for name, rows in tables.items():
-        counts[name] = _write_csv(folder / name, SPECS[name].column_names, rows)
+        counts[name] = write_data_set_file(folder / name, SPECS[name].column_names, rows)
     return counts
 
 
@@ -82,7 +82,11 @@ def _cell(value: Any) -> str:
     return spreadsheet_safe(value)
 
 
-def _write_csv(path: Path, header: tuple[str, ...], rows: Iterable[tuple[Any, ...]]) -> int:
+def write_data_set_file(
+    path: Path, header: tuple[str, ...], rows: Iterable[tuple[Any, ...]]
+) -> int:
+    """One data set file as the reader reads it (also used for standard returns translated into
+    a data set, oversight/returns/)."""
     count = 0
     with path.open("w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f, lineterminator="\n")
