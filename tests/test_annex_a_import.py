@@ -134,9 +134,7 @@ def test_it_gives_each_child_the_status_and_worker_the_source_rows_say() -> None
     assert status("5358472") == [("child_protection", dt.date(2021, 2, 8), None)]
     assert allocation("5358472") == [("Petra Wills", dt.date(2021, 2, 8), None)]
     # List 7 row 2: a plan that ended on 16/02/2021; the case stays open with Ezra Leigh.
-    assert status("10721552") == [
-        ("child_protection", dt.date(2020, 11, 23), dt.date(2021, 2, 16))
-    ]
+    assert status("10721552") == [("child_protection", dt.date(2020, 11, 23), dt.date(2021, 2, 16))]
     assert allocation("10721552") == [("Ezra Leigh", dt.date(2020, 11, 23), None)]
     assert Case.objects.get(case_id="10721552").close_date is None
     # List 8 row 6: looked after 22/10/2008 to 22/09/2020, Isis Chandler.

@@ -19,8 +19,8 @@ from typing import Any
 import pytest
 import time_machine
 from django.contrib.auth.models import Group
-from django.db import transaction
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
@@ -35,7 +35,6 @@ from oversight.records.models import CaseNote, OversightNote, Record
 from oversight.returns.uploads import store_return
 from oversight.supervision.models import Agreement, Session
 from tests.council import NOW, pdf_bytes, upload
-from tests.paths import DATA
 from tests.factories import (
     AllocationFactory,
     CaseFactory,
@@ -45,6 +44,7 @@ from tests.factories import (
     TeamFactory,
     UserFactory,
 )
+from tests.paths import DATA
 
 ROLES = (
     "anonymous",

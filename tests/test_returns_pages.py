@@ -78,7 +78,7 @@ def test_the_preview_counts_new_changed_and_ended_rows_per_kind(
 
     page = support.get(f"/returns/{returned.pk}/").content.decode()
 
-    assert "<th scope=\"row\" class=\"govuk-table__header\">Cases</th>" in page
+    assert '<th scope="row" class="govuk-table__header">Cases</th>' in page
     assert "List 7 row 3" in page  # where each row comes from
 
 
@@ -121,7 +121,7 @@ def test_a_broken_workbook_lists_every_problem_with_its_sheet_row_and_column(
     page = support.get(f"/returns/{returned.pk}/").content.decode()
 
     assert "There are problems in this return: nothing has been changed" in page
-    assert "<td class=\"govuk-table__cell\">List 7</td>" in page
+    assert '<td class="govuk-table__cell">List 7</td>' in page
     assert "&#x27;31/02/2021&#x27; is not a date" in page
     assert "missing column: no heading reads &#x27;Allocated Worker&#x27;" in page
     assert "Apply this return" not in page

@@ -27,6 +27,8 @@ from oversight.returns.workers import WorkerName, match_workers, name_key
 
 CARE_LEAVER_AGE = 18
 NEW, CHANGED, ENDED = "new", "changed", "ended"
+# A worker's name still to be matched: the child's allocation is not planned until it is.
+AWAITING = "awaiting"
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,7 @@ class Plan:
     workers: dict[str, WorkerName] = field(default_factory=dict)
     children: int = 0
     unallocated_children: int = 0
+    awaiting_worker: int = 0  # children whose worker's name is still to be matched
 
     @property
     def unresolved(self) -> list[WorkerName]:
@@ -198,6 +201,9 @@ def _plan_children(plan: Plan, by_child: dict[str, list[Episode]]) -> None:
                 )
 
         worker = _worker_for(plan, episodes, periods)
+        if worker is AWAITING:
+            plan.awaiting_worker += 1
+            continue
         if worker is None:
             plan.unallocated_children += 1
             continue
@@ -227,13 +233,15 @@ def _worker_for(
     episodes: list[Episode],
     periods: list[tuple[Episode, dt.date | None, dt.date | None]],
 ) -> str | None:
-    """The staff id holding the child: the worker of the latest list (9, then 8, 7, 6) whose
-    episode is still open, else of the latest list naming one."""
+    """The staff id holding the child (None: nobody; AWAITING: a name still to match): the
+    worker of the latest list (9, then 8, 7, 6) whose episode is still open, else of the latest
+    list naming one."""
     named = [(e, end) for e, _, end in periods if e.worker]
     if not named:
         return None
     named.sort(key=lambda pair: (pair[1] is None, pair[0].list_number), reverse=True)
-    return plan.workers[name_key(named[0][0].worker)].staff_id
+    worker = plan.workers[name_key(named[0][0].worker)]
+    return worker.staff_id if worker.resolved else AWAITING
 
 
 def _plan_allocation(

@@ -26,10 +26,11 @@ from oversight.files.uploads import (
 from oversight.import_export.importer import ImportSummary
 from oversight.returns.formats import ANNEX_A, plan_return
 from oversight.returns.models import ReturnApplied, ReturnUpload, WorkerDecision
-from oversight.returns.plan import Plan, apply_plan
+from oversight.returns.plan import FILES, Plan, apply_plan
 
 WORKBOOK_DESCRIPTION = "an Excel workbook (.xlsx)"
 CONTENT_TYPES_READ_LIMIT = 256 * 1024
+FACT_KINDS = tuple(FILES)
 
 
 def check_workbook(uploaded: Any) -> None:
@@ -160,6 +161,11 @@ def apply_upload(upload: ReturnUpload, *, by: Actor) -> ImportSummary:
         ReturnApplied.objects.create(
             upload=upload,
             applied_by=by.user,
-            summary={"added": summary.created, "updated": summary.updated},
+            # What a return can change; the data set's other kinds (teams, line management)
+            # are always nought here.
+            summary={
+                "added": {k: summary.created.get(k, 0) for k in FACT_KINDS},
+                "updated": {k: summary.updated.get(k, 0) for k in FACT_KINDS},
+            },
         )
     return summary

@@ -8,6 +8,7 @@ import uuid
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_POST
 
 from oversight.access.returns import require_import_returns
@@ -75,7 +76,9 @@ def decide_workers(request: AuthenticatedHttpRequest, pk: uuid.UUID) -> HttpResp
         for name, staff_id in chosen:
             decide_worker(upload, name, staff_id, by=Actor.from_request(request))
         if chosen:
-            messages.success(request, f"Saved who {len(chosen)} worker name(s) are")
+            messages.success(
+                request, f"Saved your choice{pluralize(len(chosen))} of worker: check the changes"
+            )
     return redirect("returns:detail", pk=upload.pk)
 
 
@@ -83,7 +86,7 @@ def decide_workers(request: AuthenticatedHttpRequest, pk: uuid.UUID) -> HttpResp
 def apply(request: AuthenticatedHttpRequest, pk: uuid.UUID) -> HttpResponse:
     upload = _upload(request, pk)
     try:
-        summary = apply_upload(upload, by=Actor.from_request(request))
+        apply_upload(upload, by=Actor.from_request(request))
     except AlreadyApplied:
         messages.info(request, "This return has already been applied")
     except (ReturnNotReady, DataSetError) as error:
@@ -99,10 +102,5 @@ def apply(request: AuthenticatedHttpRequest, pk: uuid.UUID) -> HttpResponse:
                 "apply_problems": error.problems,
             },
             status=400,
-        )
-    else:
-        messages.success(
-            request,
-            "Return applied: " + "; ".join(summary.lines()),
         )
     return redirect("returns:detail", pk=upload.pk)
