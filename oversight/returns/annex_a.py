@@ -361,7 +361,7 @@ def _episode(
                 problem(column, "is empty: a date is required")
             return None
         try:
-            return _date(value)
+            return parse_return_date(value)
         except ValueError as error:
             problem(column, str(error))
             return None
@@ -431,7 +431,8 @@ def _text(value: Any) -> str:
     return "" if value is None else tidy(str(value))
 
 
-def _date(value: Any) -> dt.date:
+def parse_return_date(value: Any) -> dt.date:
+    """A date cell, or text written dd/mm/yyyy, as the returns write them."""
     example = "write it as dd/mm/yyyy, e.g. 01/04/2025, or make it a date cell"
     if isinstance(value, dt.datetime):
         day = value.date()

@@ -8,16 +8,24 @@ from pathlib import Path
 from typing import IO
 
 from oversight.returns.annex_a import read_annex_a
-from oversight.returns.plan import Plan, plan_annex_a
+from oversight.returns.plan import Plan, plan_annex_a, plan_ssda903
+from oversight.returns.ssda903 import is_ssda903, read_ssda903
 
 ANNEX_A = "annex-a"
-FORMATS = {ANNEX_A: "Ofsted Annex A workbook (lists 6 to 9)"}
+SSDA903 = "ssda903"
+FORMATS = {
+    ANNEX_A: "Ofsted Annex A workbook (lists 6 to 9)",
+    SSDA903: "SSDA903 looked-after children return (a folder of CSV files)",
+}
 
 
 def detect_format(path: Path) -> str:
-    """A folder is a supervision data set; an Excel workbook is an Annex A return."""
+    """An Excel workbook is an Annex A return; a folder with the SSDA903's episodes.csv and
+    header.csv is that return; any other folder is a supervision data set."""
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         return ANNEX_A
+    if is_ssda903(path):
+        return SSDA903
     return "dataset"
 
 
@@ -35,4 +43,6 @@ def plan_return(
         return plan_annex_a(
             read_annex_a(source, label), name=label, changed_on=changed_on, decisions=decisions
         )
+    if kind == SSDA903 and isinstance(source, Path):
+        return plan_ssda903(read_ssda903(source), name=label, changed_on=changed_on)
     raise ValueError(f"Unknown return format {kind!r}: use one of {', '.join(FORMATS)}")

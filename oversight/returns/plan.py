@@ -20,9 +20,10 @@ from oversight.audit.actor import Actor
 from oversight.cases.models import STATUS_LABELS, Allocation, Case, CaseStatus
 from oversight.import_export.exporter import write_data_set_file
 from oversight.import_export.importer import ImportSummary, import_folder
-from oversight.import_export.reader import SPECS, DataSetError, Problem
+from oversight.import_export.reader import SPECS, DataSetError, Problem, shown
 from oversight.organisation.models import Staff
 from oversight.returns.annex_a import WORKER, AnnexA, Episode
+from oversight.returns.ssda903 import SW_EPISODES, Ssda903, WorkerPeriod
 from oversight.returns.workers import WorkerName, match_workers, name_key
 
 CARE_LEAVER_AGE = 18
@@ -128,11 +129,84 @@ def plan_annex_a(
     return plan
 
 
+def plan_ssda903(found: Ssda903, *, name: str, changed_on: dt.date) -> Plan:
+    plan = Plan(name=name, changed_on=changed_on, problems=list(found.problems))
+    plan.more_problems = found.more_problems
+    by_number = dict(Staff.objects.exclude(swe_number="").values_list("swe_number", "staff_id"))
+    for period in found.workers:
+        if period.swe_number not in by_number:
+            plan.problems.append(
+                Problem(
+                    SW_EPISODES,
+                    period.line,
+                    "SW_ID",
+                    f"no member of staff has the Social Work England number "
+                    f"'{shown(period.swe_number)}': add it to their staff record (swe_number "
+                    "in staff.csv) or correct it",
+                )
+            )
+    if plan.problems:
+        return plan
+    by_child: dict[str, list[Episode]] = {}
+    for episode in found.episodes:
+        by_child.setdefault(episode.case_id, []).append(episode)
+    for period in found.workers:
+        # A child known only from sw_episodes.csv: their case opens with their first worker.
+        if period.case_id not in by_child:
+            by_child[period.case_id] = [
+                Episode(
+                    sheet=SW_EPISODES,
+                    row=period.line,
+                    list_number=0,
+                    case_id=period.case_id,
+                    status=None,
+                    start_date=min(
+                        p.start_date for p in found.workers if p.case_id == period.case_id
+                    ),
+                    end_date=None,
+                    date_of_birth=None,
+                    team="",
+                    worker="",
+                )
+            ]
+    plan.children = len(by_child)
+    _plan_children(plan, by_child, allocate=False)
+    _plan_allocation_history(plan, found.workers, by_number)
+    return plan
+
+
+def _plan_allocation_history(
+    plan: Plan, periods: list[WorkerPeriod], staff_by_number: dict[str, str]
+) -> None:
+    """Allocations with their own dates (SSDA903's social worker episodes): each is a row of
+    allocations.csv, new or with its end date changed."""
+    existing = {
+        (a.case.case_id, a.worker.staff_id, a.start_date): a
+        for a in Allocation.objects.filter(
+            case__case_id__in={p.case_id for p in periods}
+        ).select_related("case", "worker")
+    }
+    names = dict(Staff.objects.values_list("staff_id", "name"))
+    for period in periods:
+        staff_id = staff_by_number[period.swe_number]
+        row = (period.case_id, staff_id, period.start_date, period.end_date)
+        where = f"{SW_EPISODES} line {period.line}"
+        before = existing.get(row[:3])
+        what = f"{period.case_id}: allocated to {names[staff_id]} from {period.start_date}"
+        if before is None:
+            plan.rows.append(PlannedRow("allocations", NEW, row, what, where))
+        elif before.end_date != period.end_date:
+            action = ENDED if period.end_date and before.end_date is None else CHANGED
+            plan.rows.append(PlannedRow("allocations", action, row, what, where))
+
+
 def _source(episodes: list[Episode]) -> str:
     return "; ".join(f"{e.sheet} row {e.row}" for e in episodes)
 
 
-def _plan_children(plan: Plan, by_child: dict[str, list[Episode]]) -> None:
+def _plan_children(
+    plan: Plan, by_child: dict[str, list[Episode]], *, allocate: bool = True
+) -> None:
     day = plan.changed_on
     cases = {c.case_id: c for c in Case.objects.filter(case_id__in=by_child)}
     allocations: dict[int, list[Allocation]] = {}
@@ -200,6 +274,8 @@ def _plan_children(plan: Plan, by_child: dict[str, list[Episode]]) -> None:
                     )
                 )
 
+        if not allocate:
+            continue
         worker = _worker_for(plan, episodes, periods)
         if worker is AWAITING:
             plan.awaiting_worker += 1
@@ -345,4 +421,4 @@ def apply_plan(plan: Plan, *, actor: Actor | None, source: Mapping[str, Any]) ->
         )
 
 
-__all__ = ["DataSetError", "Plan", "ReturnNotReady", "apply_plan", "plan_annex_a"]
+__all__ = ["DataSetError", "Plan", "ReturnNotReady", "apply_plan", "plan_annex_a", "plan_ssda903"]
