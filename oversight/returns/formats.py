@@ -8,14 +8,17 @@ from pathlib import Path
 from typing import IO
 
 from oversight.returns.annex_a import read_annex_a
-from oversight.returns.plan import Plan, plan_annex_a, plan_ssda903
+from oversight.returns.cin_census import read_cin_census
+from oversight.returns.plan import Plan, plan_annex_a, plan_child_episodes, plan_ssda903
 from oversight.returns.ssda903 import is_ssda903, read_ssda903
 
 ANNEX_A = "annex-a"
 SSDA903 = "ssda903"
+CIN_CENSUS = "cin-census"
 FORMATS = {
     ANNEX_A: "Ofsted Annex A workbook (lists 6 to 9)",
     SSDA903: "SSDA903 looked-after children return (a folder of CSV files)",
+    CIN_CENSUS: "Children in Need census (XML)",
 }
 
 
@@ -26,6 +29,8 @@ def detect_format(path: Path) -> str:
         return ANNEX_A
     if is_ssda903(path):
         return SSDA903
+    if path.suffix.lower() == ".xml":
+        return CIN_CENSUS
     return "dataset"
 
 
@@ -45,4 +50,8 @@ def plan_return(
         )
     if kind == SSDA903 and isinstance(source, Path):
         return plan_ssda903(read_ssda903(source), name=label, changed_on=changed_on)
+    if kind == CIN_CENSUS:
+        return plan_child_episodes(
+            read_cin_census(source, label), name=label, changed_on=changed_on
+        )
     raise ValueError(f"Unknown return format {kind!r}: use one of {', '.join(FORMATS)}")

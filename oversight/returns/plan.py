@@ -23,6 +23,7 @@ from oversight.import_export.importer import ImportSummary, import_folder
 from oversight.import_export.reader import SPECS, DataSetError, Problem, shown
 from oversight.organisation.models import Staff
 from oversight.returns.annex_a import WORKER, AnnexA, Episode
+from oversight.returns.cin_census import XmlReturn
 from oversight.returns.ssda903 import SW_EPISODES, Ssda903, WorkerPeriod
 from oversight.returns.workers import WorkerName, match_workers, name_key
 
@@ -201,7 +202,23 @@ def _plan_allocation_history(
 
 
 def _source(episodes: list[Episode]) -> str:
-    return "; ".join(f"{e.sheet} row {e.row}" for e in episodes)
+    return "; ".join(
+        dict.fromkeys(f"{e.sheet} row {e.row}" if e.row else e.sheet for e in episodes)
+    )
+
+
+def plan_child_episodes(found: XmlReturn, *, name: str, changed_on: dt.date) -> Plan:
+    """A return that gives children's episodes and no workers (the CIN census)."""
+    plan = Plan(name=name, changed_on=changed_on, problems=list(found.problems))
+    plan.more_problems = found.more_problems
+    if plan.problems:
+        return plan
+    by_child: dict[str, list[Episode]] = {}
+    for episode in found.episodes:
+        by_child.setdefault(episode.case_id, []).append(episode)
+    plan.children = len(by_child)
+    _plan_children(plan, by_child, allocate=False)
+    return plan
 
 
 def _plan_children(
@@ -224,9 +241,11 @@ def _plan_children(
         periods = [(e, *_period(e, day)) for e in episodes]
         starts = [start for _, start, _ in periods if start is not None]
         open_date = min([*starts, *([existing.open_date] if existing else [])], default=day)
-        closure = [e.end_date for e in episodes if e.closes_case and e.end_date]
-        still_open = any(end is None for e, _, end in periods if not e.closes_case)
-        close_date = max(closure) if closure and not still_open else None
+        # A return that closes the case closes it when nothing it gives is still open, on the
+        # last day anything it gives ran.
+        closes = any(e.closes_case and e.end_date for e in episodes)
+        ends = [end for _, _, end in periods if end is not None]
+        close_date = max(ends) if closes and len(ends) == len(periods) else None
         birth = next((e.date_of_birth for e in episodes if e.date_of_birth), None)
         if existing is not None and birth is None:
             birth = existing.date_of_birth
@@ -256,7 +275,7 @@ def _plan_children(
             label = STATUS_LABELS[episode.status]
             row = (case_id, episode.status, start, end)
             before = statuses.get((existing.pk, episode.status, start)) if existing else None
-            where = f"{episode.sheet} row {episode.row}"
+            where = _source([episode])
             if before is None:
                 plan.rows.append(
                     PlannedRow("case statuses", NEW, row, f"{case_id}: {label} from {start}", where)
@@ -421,4 +440,12 @@ def apply_plan(plan: Plan, *, actor: Actor | None, source: Mapping[str, Any]) ->
         )
 
 
-__all__ = ["DataSetError", "Plan", "ReturnNotReady", "apply_plan", "plan_annex_a", "plan_ssda903"]
+__all__ = [
+    "DataSetError",
+    "Plan",
+    "ReturnNotReady",
+    "apply_plan",
+    "plan_annex_a",
+    "plan_child_episodes",
+    "plan_ssda903",
+]
