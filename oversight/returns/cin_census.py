@@ -54,7 +54,8 @@ def schema_problems(
                 name,
                 line if isinstance(line, int) else None,
                 error.path or None,
-                f"does not follow the return's schema: {error.reason or error.message}",
+                f"does not follow the return's schema: {error.reason or error.message}"
+                + (": write dates as YYYY-MM-DD" if "date" in str(error.reason).lower() else ""),
             )
         )
     return problems, more

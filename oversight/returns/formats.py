@@ -9,16 +9,25 @@ from typing import IO
 
 from oversight.returns.annex_a import read_annex_a
 from oversight.returns.cin_census import read_cin_census
-from oversight.returns.plan import Plan, plan_annex_a, plan_child_episodes, plan_ssda903
+from oversight.returns.plan import (
+    Plan,
+    plan_annex_a,
+    plan_child_episodes,
+    plan_ssda903,
+    plan_workforce,
+)
 from oversight.returns.ssda903 import is_ssda903, read_ssda903
+from oversight.returns.workforce import is_workforce_census, read_workforce_census
 
 ANNEX_A = "annex-a"
 SSDA903 = "ssda903"
 CIN_CENSUS = "cin-census"
+WORKFORCE = "workforce"
 FORMATS = {
     ANNEX_A: "Ofsted Annex A workbook (lists 6 to 9)",
     SSDA903: "SSDA903 looked-after children return (a folder of CSV files)",
     CIN_CENSUS: "Children in Need census (XML)",
+    WORKFORCE: "Children's social work workforce census (XML)",
 }
 
 
@@ -30,7 +39,7 @@ def detect_format(path: Path) -> str:
     if is_ssda903(path):
         return SSDA903
     if path.suffix.lower() == ".xml":
-        return CIN_CENSUS
+        return WORKFORCE if is_workforce_census(path) else CIN_CENSUS
     return "dataset"
 
 
@@ -53,5 +62,9 @@ def plan_return(
     if kind == CIN_CENSUS:
         return plan_child_episodes(
             read_cin_census(source, label), name=label, changed_on=changed_on
+        )
+    if kind == WORKFORCE:
+        return plan_workforce(
+            read_workforce_census(source, label), name=label, changed_on=changed_on
         )
     raise ValueError(f"Unknown return format {kind!r}: use one of {', '.join(FORMATS)}")

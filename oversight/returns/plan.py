@@ -21,11 +21,12 @@ from oversight.cases.models import STATUS_LABELS, Allocation, Case, CaseStatus
 from oversight.import_export.exporter import write_data_set_file
 from oversight.import_export.importer import ImportSummary, import_folder
 from oversight.import_export.reader import SPECS, DataSetError, Problem, shown
-from oversight.organisation.models import Staff
+from oversight.organisation.models import LineManagement, Staff
 from oversight.returns.annex_a import WORKER, AnnexA, Episode
 from oversight.returns.cin_census import XmlReturn
 from oversight.returns.ssda903 import SW_EPISODES, Ssda903, WorkerPeriod
 from oversight.returns.workers import WorkerName, match_workers, name_key
+from oversight.returns.workforce import WorkforceCensus
 
 CARE_LEAVER_AGE = 18
 NEW, CHANGED, ENDED = "new", "changed", "ended"
@@ -69,7 +70,9 @@ class Plan:
         return not self.problems and not self.unresolved
 
     def counts(self) -> list[dict[str, Any]]:
-        kinds = ("cases", "allocations", "case statuses")
+        kinds: tuple[str, ...] = ("cases", "allocations", "case statuses")
+        if any(r.kind == "staff" for r in self.rows):
+            kinds = ("staff", *kinds)
         return [
             {
                 "kind": kind,
@@ -199,6 +202,69 @@ def _plan_allocation_history(
         elif before.end_date != period.end_date:
             action = ENDED if period.end_date and before.end_date is None else CHANGED
             plan.rows.append(PlannedRow("allocations", action, row, what, where))
+
+
+def plan_workforce(found: WorkforceCensus, *, name: str, changed_on: dt.date) -> Plan:
+    """The census dates each worker's role: an earlier role start moves their start date back,
+    a role end date is their last day. Staff are matched on their Social Work England number and
+    never created (the census has no names)."""
+    plan = Plan(name=name, changed_on=changed_on, problems=list(found.problems))
+    plan.more_problems = found.more_problems
+    staff = {s.swe_number: s for s in Staff.objects.exclude(swe_number="").select_related("team")}
+    for worker in found.workers:
+        if worker.swe_number not in staff:
+            plan.problems.append(
+                Problem(
+                    name,
+                    None,
+                    f"{worker.where}/SWENo",
+                    f"no member of staff has the Social Work England number "
+                    f"'{shown(worker.swe_number)}': add them to the staff data set with their "
+                    "swe_number, or correct it",
+                )
+            )
+    if plan.problems:
+        return plan
+    managers = dict(LineManagement.objects.current().values_list("staff_id", "manager__staff_id"))
+    for worker in found.workers:
+        person = staff[worker.swe_number]
+        start = min(person.start_date, worker.role_start or person.start_date)
+        end = worker.role_end or person.end_date
+        if end is not None and end < start:
+            plan.problems.append(
+                Problem(
+                    name,
+                    None,
+                    f"{worker.where}/RoleEndDate",
+                    f"{end} is before {person.name}'s start date {start}: correct one of them",
+                )
+            )
+            continue
+        if (start, end) == (person.start_date, person.end_date):
+            continue
+        action = ENDED if end is not None and person.end_date is None else CHANGED
+        plan.rows.append(
+            PlannedRow(
+                "staff",
+                action,
+                (
+                    person.staff_id,
+                    person.name,
+                    person.email,
+                    person.category,
+                    person.team.name if person.team else None,
+                    managers.get(person.pk),
+                    start,
+                    end,
+                    person.asye_start,
+                    person.swe_number,
+                ),
+                f"{person.name} ({person.staff_id}): in post from {start}"
+                + (f" to {end}" if end else ""),
+                worker.where,
+            )
+        )
+    return plan
 
 
 def _source(episodes: list[Episode]) -> str:
@@ -404,6 +470,7 @@ def _plan_allocation(
 
 
 FILES = {
+    "staff": "staff.csv",
     "cases": "cases.csv",
     "allocations": "allocations.csv",
     "case statuses": "case_statuses.csv",

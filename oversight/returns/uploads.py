@@ -161,11 +161,10 @@ def apply_upload(upload: ReturnUpload, *, by: Actor) -> ImportSummary:
         ReturnApplied.objects.create(
             upload=upload,
             applied_by=by.user,
-            # What a return can change; the data set's other kinds (teams, line management)
-            # are always nought here.
+            # What the return changed, of what a return can change.
             summary={
-                "added": {k: summary.created.get(k, 0) for k in FACT_KINDS},
-                "updated": {k: summary.updated.get(k, 0) for k in FACT_KINDS},
+                "added": {k: summary.created[k] for k in FACT_KINDS if k in summary.created},
+                "updated": {k: summary.updated[k] for k in FACT_KINDS if k in summary.updated},
             },
         )
     return summary
