@@ -17,6 +17,7 @@ from oversight.cases.models import Allocation, Case
 from oversight.returns.models import ReturnApplied, ReturnUpload, WorkerDecision
 from tests.council import pdf_bytes
 from tests.factories import StaffFactory, user_in_group
+from tests.paths import DATA
 from tests.test_annex_a_import import JAN_2024, RETURN_DATE, fact_counts, staff_the_workbooks_name
 
 pytestmark = pytest.mark.django_db
@@ -57,7 +58,7 @@ def test_business_support_upload_preview_and_apply_an_annex_a_workbook(
 
     preview = support.get(response["Location"]).content.decode()
     assert "What this return will change" in preview
-    assert "23 children in lists 6 to 9" in preview
+    assert "23 children in the return" in preview
     assert fact_counts() == (0, 0, 0)  # a preview changes nothing
 
     applied = support.post(f"/returns/{returned.pk}/apply/", follow=True)
@@ -135,7 +136,10 @@ def test_a_file_that_is_not_an_excel_workbook_is_refused_at_upload(
     response = upload(support, SimpleUploadedFile("return.xlsx", pdf_bytes(), XLSX))
 
     assert response.status_code == 200
-    assert "The selected file must be an Excel workbook (.xlsx)" in response.content.decode()
+    assert (
+        "The selected file must be an Excel workbook (.xlsx) or a census"
+        in response.content.decode()
+    )
     assert not ReturnUpload.objects.exists()
 
 
@@ -150,6 +154,33 @@ def test_a_return_is_applied_once(support: Client, media: Path) -> None:
     assert "This return has already been applied" in again.content.decode()
     assert AuditEvent.objects.filter(action="import").count() == 1
     assert Case.objects.count() == 23
+
+
+def test_a_cin_census_in_xml_is_uploaded_and_applied_the_same_way(
+    support: Client, media: Path
+) -> None:
+    census = DATA / "cin-census" / "cin-2022.xml"
+    upload(support, SimpleUploadedFile("cin.xml", census.read_bytes(), "text/xml"))
+    returned = ReturnUpload.objects.get()
+    assert returned.format == "cin-census"
+
+    assert "1 child in the return" in support.get(f"/returns/{returned.pk}/").content.decode()
+    support.post(f"/returns/{returned.pk}/apply/")
+
+    assert Case.objects.get().case_id == "DfEX0000001"
+
+
+def test_a_census_failing_its_schema_is_listed_by_element(support: Client, media: Path) -> None:
+    census = (DATA / "cin-census" / "cin-2022.xml").read_bytes()
+    broken = census.replace(b"<CPPstartDate>1970-02-17", b"<CPPstartDate>17/02/1970")
+    upload(support, SimpleUploadedFile("cin.xml", broken, "text/xml"))
+    returned = ReturnUpload.objects.get()
+
+    page = support.get(f"/returns/{returned.pk}/").content.decode()
+
+    assert "ChildProtectionPlans/CPPstartDate" in page
+    assert "write dates as YYYY-MM-DD" in page
+    assert "Apply this return" not in page
 
 
 @pytest.mark.parametrize("group", ["HR", "Quality assurance"])

@@ -125,9 +125,7 @@ def plan_annex_a(
             worker.decided = None
     if plan.problems:
         return plan
-    by_child: dict[str, list[Episode]] = {}
-    for episode in found.episodes:
-        by_child.setdefault(episode.case_id, []).append(episode)
+    by_child = _by_child(found.episodes)
     plan.children = len(by_child)
     _plan_children(plan, by_child)
     return plan
@@ -151,9 +149,7 @@ def plan_ssda903(found: Ssda903, *, name: str, changed_on: dt.date) -> Plan:
             )
     if plan.problems:
         return plan
-    by_child: dict[str, list[Episode]] = {}
-    for episode in found.episodes:
-        by_child.setdefault(episode.case_id, []).append(episode)
+    by_child = _by_child(found.episodes)
     for period in found.workers:
         # A child known only from sw_episodes.csv: their case opens with their first worker.
         if period.case_id not in by_child:
@@ -267,6 +263,13 @@ def plan_workforce(found: WorkforceCensus, *, name: str, changed_on: dt.date) ->
     return plan
 
 
+def _by_child(episodes: list[Episode]) -> dict[str, list[Episode]]:
+    by_child: dict[str, list[Episode]] = {}
+    for episode in episodes:
+        by_child.setdefault(episode.case_id, []).append(episode)
+    return by_child
+
+
 def _source(episodes: list[Episode]) -> str:
     return "; ".join(
         dict.fromkeys(f"{e.sheet} row {e.row}" if e.row else e.sheet for e in episodes)
@@ -279,9 +282,7 @@ def plan_child_episodes(found: XmlReturn, *, name: str, changed_on: dt.date) -> 
     plan.more_problems = found.more_problems
     if plan.problems:
         return plan
-    by_child: dict[str, list[Episode]] = {}
-    for episode in found.episodes:
-        by_child.setdefault(episode.case_id, []).append(episode)
+    by_child = _by_child(found.episodes)
     plan.children = len(by_child)
     _plan_children(plan, by_child, allocate=False)
     return plan

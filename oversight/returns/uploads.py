@@ -1,12 +1,12 @@
-"""Taking a return from the browser: checked by its content as supervision files are
-(oversight/files/uploads.py), stored under a random name, recorded and audited; and applying it
-through the one import path (oversight/returns/plan.py)."""
+"""Taking a return from the browser (an Annex A workbook, or a CIN or workforce census in XML):
+checked by its content as supervision files are (oversight/files/uploads.py), stored under a
+random name, recorded and audited; and applying it through the one import path
+(oversight/returns/plan.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
-import zipfile
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
@@ -16,28 +16,45 @@ from django.db import transaction
 from oversight.access.returns import require_import_returns
 from oversight.audit.actor import Actor
 from oversight.files.uploads import (
-    _AbsurdArchive,
-    _check_archive_sizes,
+    AbsurdArchive,
     clean_display_name,
     describe_size,
     document_storage,
+    is_office_document,
     max_upload_bytes,
 )
 from oversight.import_export.importer import ImportSummary
-from oversight.returns.formats import ANNEX_A, plan_return
+from oversight.returns.formats import ANNEX_A, CIN_CENSUS, WORKFORCE, plan_return
 from oversight.returns.models import ReturnApplied, ReturnUpload, WorkerDecision
 from oversight.returns.plan import FILES, Plan, apply_plan
 
 WORKBOOK_DESCRIPTION = "an Excel workbook (.xlsx)"
-CONTENT_TYPES_READ_LIMIT = 256 * 1024
 FACT_KINDS = tuple(FILES)
 
 
-def check_workbook(uploaded: Any) -> None:
-    """An Excel workbook and nothing else: a zip holding a workbook part, no macros, and sizes
-    a real workbook has (a zip bomb is refused before anything is inflated)."""
+def check_return(uploaded: Any) -> str:
+    """Which return the upload is, by its content: an Annex A workbook, or a census in XML.
+    Anything else is refused with a message that says what to select."""
     if uploaded is None:
         raise ValidationError("Select a file", code="required")
+    stream = uploaded.file if hasattr(uploaded, "file") else uploaded
+    stream.seek(0)
+    head = bytes(stream.read(4096))
+    stream.seek(0)
+    if head.startswith(b"PK"):
+        check_workbook(uploaded)
+        return ANNEX_A
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if text.startswith((b"<?xml", b"<Message")):
+        check_size(uploaded)
+        return WORKFORCE if b"<Collection>CSWW</Collection>" in head else CIN_CENSUS
+    raise ValidationError(
+        f"The selected file must be {WORKBOOK_DESCRIPTION} or a census return in XML",
+        code="type",
+    )
+
+
+def check_size(uploaded: Any) -> None:
     size = int(uploaded.size or 0)
     if size == 0:
         raise ValidationError("The selected file is empty", code="empty")
@@ -46,55 +63,43 @@ def check_workbook(uploaded: Any) -> None:
             f"The selected file must be smaller than {describe_size(max_upload_bytes())}",
             code="too_big",
         )
+
+
+def check_workbook(uploaded: Any) -> None:
+    """An Excel workbook and nothing else: a zip holding a workbook part, no macros, and sizes
+    a real workbook has (a zip bomb is refused before anything is inflated)."""
+    if uploaded is None:
+        raise ValidationError("Select a file", code="required")
+    check_size(uploaded)
     stream = uploaded.file if hasattr(uploaded, "file") else uploaded
-    stream.seek(0)
-    refused = ValidationError(
-        f"The selected file must be {WORKBOOK_DESCRIPTION}: save the return from Excel as an "
-        "Excel Workbook and select that",
-        code="type",
-    )
     try:
-        with zipfile.ZipFile(stream) as archive:
-            infos = archive.infolist()
-            _check_archive_sizes(infos)
-            names = {info.filename for info in infos}
-            if "xl/workbook.xml" not in names or "[Content_Types].xml" not in names:
-                raise refused
-            if any(info.flag_bits & 0x1 for info in infos):
-                raise refused
-            if any(name.lower().endswith("vbaproject.bin") for name in names):
-                raise refused
-            with archive.open("[Content_Types].xml") as part:
-                content_types = part.read(CONTENT_TYPES_READ_LIMIT + 1)
-    except _AbsurdArchive:
+        is_workbook = is_office_document(stream, "xl/workbook.xml", b"spreadsheetml.sheet.main+xml")
+    except AbsurdArchive:
         raise ValidationError(
             "The selected workbook cannot be checked because it expands to far more than a "
             "return would: save it again from Excel and select that",
             code="type",
         ) from None
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError, NotImplementedError, EOFError):
-        raise refused from None
-    finally:
-        stream.seek(0)
-    if (
-        len(content_types) > CONTENT_TYPES_READ_LIMIT
-        or b"spreadsheetml.sheet.main+xml" not in content_types
-    ):
-        raise refused
+    if not is_workbook:
+        raise ValidationError(
+            f"The selected file must be {WORKBOOK_DESCRIPTION}: save the return from Excel as "
+            "an Excel Workbook and select that",
+            code="type",
+        )
 
 
 def store_return(uploaded: Any, *, changed_on: dt.date, by: Actor) -> ReturnUpload:
     """Check the workbook, keep it under a random name, record and audit the upload."""
     require_import_returns(by.user)
-    check_workbook(uploaded)
+    kind = check_return(uploaded)
     stream = uploaded.file if hasattr(uploaded, "file") else uploaded
     storage = document_storage()
-    wanted = f"returns/{uuid.uuid4().hex}.xlsx"
+    wanted = f"returns/{uuid.uuid4().hex}.{'xlsx' if kind == ANNEX_A else 'xml'}"
     stored = storage.save(wanted, File(stream, name=wanted))
     try:
         with transaction.atomic():
             upload = ReturnUpload.objects.create(
-                format=ANNEX_A,
+                format=kind,
                 original_name=clean_display_name(getattr(uploaded, "name", "")),
                 stored_name=stored,
                 size=int(uploaded.size),

@@ -36,7 +36,7 @@ def test_business_support_load_an_annex_a_return(page: Page, live_server) -> Non
     page.get_by_role("link", name="Returns").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Load a standard return")
     assert_accessible(page, context="returns upload")
-    page.get_by_label("Upload the Annex A workbook").set_input_files(str(JAN_2024))
+    page.get_by_label("Upload the return").set_input_files(str(JAN_2024))
     choose_date(page, "Date of the return", RETURN_DATE)
     page.get_by_role("button", name="Upload and check").click()
 

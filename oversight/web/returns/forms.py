@@ -8,7 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from oversight.organisation.models import Staff
-from oversight.returns.uploads import check_workbook
+from oversight.returns.uploads import check_return
 from oversight.returns.workers import LEAVE_UNALLOCATED, WorkerName
 from oversight.web.widgets import GovukDateField
 
@@ -17,9 +17,10 @@ UNALLOCATED_CHOICE = "-"
 
 class ReturnUploadForm(forms.Form):
     workbook = forms.FileField(
-        label="Upload the Annex A workbook",
-        help_text="An Excel workbook (.xlsx) with lists 6 to 9: children in need, child "
-        "protection, children in care and care leavers.",
+        label="Upload the return",
+        help_text="The Ofsted Annex A workbook (.xlsx) with lists 6 to 9: children in need, "
+        "child protection, children in care and care leavers; or the Children in Need census or "
+        "the social work workforce census (.xml).",
         required=False,
         error_messages={"empty": "The selected file is empty", "invalid": "Select a file"},
     )
@@ -33,7 +34,7 @@ class ReturnUploadForm(forms.Form):
     def clean_workbook(self) -> Any:
         uploaded = self.cleaned_data.get("workbook")
         try:
-            check_workbook(uploaded)
+            check_return(uploaded)
         except ValidationError as error:
             raise ValidationError(error.messages[0]) from None
         return uploaded
