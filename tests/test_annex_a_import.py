@@ -339,3 +339,21 @@ def test_a_copy_of_the_fake_workbook_imports_under_any_file_name(tmp_path: Path)
     import_workbook(copy)
 
     assert Case.objects.count() == 23
+
+
+def test_the_imported_children_carry_their_obligations(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    staff_the_workbooks_name()
+    import_workbook(JAN_2024)
+    capsys.readouterr()
+
+    call_command("obligations", policy="bedford", as_of=RETURN_DATE.isoformat(), format="csv")
+
+    rows = capsys.readouterr().out.splitlines()
+    # List 7 row 3: on a protection plan since 08/02/2021, so supervised every four weeks.
+    assert any(
+        row.startswith("case,5358472,case_supervision,2021-03-08,overdue,,bedford 3.1.2")
+        for row in rows
+    )
+    assert any("Allocated to Petra Wills on 8 Feb 2021" in row for row in rows)
