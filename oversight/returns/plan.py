@@ -18,7 +18,7 @@ from typing import Any
 
 from oversight.audit.actor import Actor
 from oversight.cases.models import STATUS_LABELS, Allocation, Case, CaseStatus
-from oversight.import_export.exporter import write_data_set_file
+from oversight.import_export.exporter import staff_row, write_data_set_file
 from oversight.import_export.importer import ImportSummary, import_folder
 from oversight.import_export.reader import SPECS, DataSetError, Problem, shown
 from oversight.organisation.models import LineManagement, Staff
@@ -243,18 +243,7 @@ def plan_workforce(found: WorkforceCensus, *, name: str, changed_on: dt.date) ->
             PlannedRow(
                 "staff",
                 action,
-                (
-                    person.staff_id,
-                    person.name,
-                    person.email,
-                    person.category,
-                    person.team.name if person.team else None,
-                    managers.get(person.pk),
-                    start,
-                    end,
-                    person.asye_start,
-                    person.swe_number,
-                ),
+                staff_row(person, managers.get(person.pk), start_date=start, end_date=end),
                 f"{person.name} ({person.staff_id}): in post from {start}"
                 + (f" to {end}" if end else ""),
                 worker.where,
