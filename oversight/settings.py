@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "oversight.access",
     "oversight.files",
     "oversight.import_export",
+    "oversight.returns",
     "oversight.demo",
     "oversight.facts",
     "oversight.obligations",

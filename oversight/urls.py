@@ -18,6 +18,7 @@ urlpatterns = [
     path("agreements/", include("oversight.web.agreements.urls")),
     path("records/", include("oversight.web.records.urls")),
     path("files/", include("oversight.web.files.urls")),
+    path("returns/", include("oversight.web.returns.urls")),
     path("people/", include("oversight.web.people.urls")),
     path("audit/", include("oversight.web.audit_trail.urls")),
     path("calendar/", include("oversight.web.calendar.urls")),

@@ -23,3 +23,6 @@ def indicator_examples() -> list[Path]:
     if not examples:
         raise RuntimeError(f"No indicator examples found in {INDICATORS}")
     return examples
+
+
+DATA = SHARED / "data"

@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 import time_machine
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -31,6 +32,7 @@ from oversight.files.models import SupervisionFile
 from oversight.files.uploads import store_document
 from oversight.organisation.models import Staff, Team
 from oversight.records.models import CaseNote, OversightNote, Record
+from oversight.returns.uploads import store_return
 from oversight.supervision.models import Agreement, Session
 from tests.council import NOW, pdf_bytes, upload
 from tests.factories import (
@@ -42,6 +44,7 @@ from tests.factories import (
     TeamFactory,
     UserFactory,
 )
+from tests.paths import DATA
 
 ROLES = (
     "anonymous",
@@ -57,6 +60,7 @@ ROLES = (
     "admin",
 )
 LONG_AGO = dt.date(2024, 1, 8)
+ANNEX_A = DATA / "annex-a" / "Annex_A_2024_Jan.xlsx"
 NO_PASSWORD = "!"  # stored as is: an unusable password, so no slow hashing for a dozen accounts
 
 
@@ -212,6 +216,11 @@ def build_organisation() -> Organisation:
         expiry_date=None,
         by=Actor(users["manager_b"]),
     )
+    annex_a = store_return(
+        SimpleUploadedFile("annex-a.xlsx", ANNEX_A.read_bytes()),
+        changed_on=today,
+        by=Actor(users["support"]),
+    )
     return Organisation(
         users=users,
         team_a=team_a,
@@ -238,6 +247,7 @@ def build_organisation() -> Organisation:
             "cover": cover,
             "document": document,
             "document_b": document_b,
+            "annex_a": annex_a,
         },
     )
 
@@ -574,6 +584,15 @@ MATRIX.update(
             url("people:cover_end", _staff_id("manager"), _extra_pk("cover")),
             MANAGERS_OF_A,
             method="post",
+        ),
+        # Standard returns: Business Support load the council's children and allocations.
+        "returns:list": Row(url("returns:list"), roles("support")),
+        "returns:detail": Row(url("returns:detail", _extra_pk("annex_a")), roles("support")),
+        "returns:workers": Row(
+            url("returns:workers", _extra_pk("annex_a")), roles("support"), method="post"
+        ),
+        "returns:apply": Row(
+            url("returns:apply", _extra_pk("annex_a")), roles("support"), method="post"
         ),
         # The audit trail: quality assurance, and managers for the people below them.
         "audit_trail:search": Row(url("audit_trail:search"), PEOPLE_WITH_A_LINE),

@@ -129,33 +129,34 @@ UNCHECKABLE_WORD = (
 )
 
 
-class _AbsurdArchive(Exception):
+class AbsurdArchive(Exception):
     """The archive's own numbers say it is not a real document."""
 
 
 def _check_archive_sizes(infos: list[zipfile.ZipInfo]) -> None:
     if len(infos) > ARCHIVE_MEMBER_LIMIT:
-        raise _AbsurdArchive
+        raise AbsurdArchive
     if sum(info.file_size for info in infos) > ARCHIVE_EXPANDED_LIMIT:
-        raise _AbsurdArchive
+        raise AbsurdArchive
     for info in infos:
         if info.file_size > ARCHIVE_RATIO_LIMIT * max(info.compress_size, 1024):
-            raise _AbsurdArchive
+            raise AbsurdArchive
 
 
-def _is_word_document(stream: IO[bytes]) -> bool:
-    """A DOCX is a zip: make sure it is really a Word document (its main part and the content
-    type that names it), not a spreadsheet, a macro-enabled document or any other zip.
+def is_office_document(stream: IO[bytes], main_part: str, main_type: bytes) -> bool:
+    """An Office Open XML file is a zip: make sure it really is the kind wanted (its main part
+    and the content type that names it: a Word document, an Excel workbook), not another kind, a
+    macro-enabled one or any other zip.
 
     Bounded in memory and time whatever the archive holds: only the central directory and at most
-    CONTENT_TYPES_READ_LIMIT bytes of one part are read. Raises _AbsurdArchive for a zip bomb."""
+    CONTENT_TYPES_READ_LIMIT bytes of one part are read. Raises AbsurdArchive for a zip bomb."""
     stream.seek(0)
     try:
         with zipfile.ZipFile(stream) as archive:
             infos = archive.infolist()
             _check_archive_sizes(infos)
             names = {info.filename for info in infos}
-            if "word/document.xml" not in names or "[Content_Types].xml" not in names:
+            if main_part not in names or "[Content_Types].xml" not in names:
                 return False
             if any(info.flag_bits & 0x1 for info in infos):  # encrypted parts: cannot be checked
                 return False
@@ -164,15 +165,16 @@ def _is_word_document(stream: IO[bytes]) -> bool:
             with archive.open("[Content_Types].xml") as part:
                 content_types = part.read(CONTENT_TYPES_READ_LIMIT + 1)
             if len(content_types) > CONTENT_TYPES_READ_LIMIT:
-                raise _AbsurdArchive
+                raise AbsurdArchive
     except (zipfile.BadZipFile, OSError, KeyError, ValueError, NotImplementedError, EOFError):
         return False
     finally:
         stream.seek(0)
-    return (
-        b"wordprocessingml.document.main+xml" in content_types
-        and b"macroEnabled" not in content_types
-    )
+    return main_type in content_types and b"macroEnabled" not in content_types
+
+
+def _is_word_document(stream: IO[bytes]) -> bool:
+    return is_office_document(stream, "word/document.xml", b"wordprocessingml.document.main+xml")
 
 
 # Each upload is checked once: the form checks it, and `store_document` checks again only what
@@ -211,7 +213,7 @@ def _check_content(uploaded: Any) -> CheckedUpload:
     if mime in {DOCX, "application/zip"}:
         try:
             mime = DOCX if _is_word_document(stream) else None
-        except _AbsurdArchive:
+        except AbsurdArchive:
             raise ValidationError(UNCHECKABLE_WORD, code="type") from None
     if mime not in ALLOWED:
         raise ValidationError(f"The selected file must be {ALLOWED_DESCRIPTION}", code="type")

@@ -20,6 +20,28 @@ from oversight.supervision.models import (
 )
 
 
+def staff_row(
+    s: Staff,
+    line_manager_id: str | None,
+    *,
+    start_date: dt.date | None = None,
+    end_date: dt.date | None = None,
+) -> tuple[Any, ...]:
+    """One row of staff.csv, in its columns' order; the dates as given, else as held."""
+    return (
+        s.staff_id,
+        s.name,
+        s.email,
+        s.category,
+        s.team.name if s.team else None,
+        line_manager_id,
+        start_date or s.start_date,
+        end_date or s.end_date,
+        s.asye_start,
+        s.swe_number,
+    )
+
+
 def export_folder(folder: Path) -> dict[str, int]:
     folder.mkdir(parents=True, exist_ok=True)
     managers = dict(
@@ -29,18 +51,7 @@ def export_folder(folder: Path) -> dict[str, int]:
     )
     tables: dict[str, Iterable[tuple[Any, ...]]] = {
         "staff.csv": (
-            (
-                s.staff_id,
-                s.name,
-                s.email,
-                s.category,
-                s.team.name if s.team else None,
-                managers.get(s.pk),
-                s.start_date,
-                s.end_date,
-                s.asye_start,
-                s.swe_number,
-            )
+            staff_row(s, managers.get(s.pk))
             for s in Staff.objects.select_related("team").order_by("staff_id")
         ),
         "line_management.csv": LineManagement.objects.order_by(
@@ -70,7 +81,7 @@ def export_folder(folder: Path) -> dict[str, int]:
     }
     counts = {}
     for name, rows in tables.items():
-        counts[name] = _write_csv(folder / name, SPECS[name].column_names, rows)
+        counts[name] = write_data_set_file(folder / name, SPECS[name].column_names, rows)
     return counts
 
 
@@ -82,7 +93,11 @@ def _cell(value: Any) -> str:
     return spreadsheet_safe(value)
 
 
-def _write_csv(path: Path, header: tuple[str, ...], rows: Iterable[tuple[Any, ...]]) -> int:
+def write_data_set_file(
+    path: Path, header: tuple[str, ...], rows: Iterable[tuple[Any, ...]]
+) -> int:
+    """One data set file as the reader reads it (also used for standard returns translated into
+    a data set, oversight/returns/)."""
     count = 0
     with path.open("w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f, lineterminator="\n")

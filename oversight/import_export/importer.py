@@ -8,13 +8,14 @@ export (only this month's sessions, say) never deletes history.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from django.db import models, transaction
 
+from oversight.audit.actor import Actor
 from oversight.audit.trail import audit, changes
 from oversight.cases.models import Allocation, Case, CaseEvent, CaseStatus
 from oversight.facts.planner import refresh_planner_statistics
@@ -77,28 +78,40 @@ def existing_ids() -> dict[str, set[str]]:
     }
 
 
-def import_folder(folder: Path, *, changed_on: dt.date) -> ImportSummary:
+def import_folder(
+    folder: Path,
+    *,
+    changed_on: dt.date,
+    actor: Actor | None = None,
+    source: Mapping[str, Any] | None = None,
+) -> ImportSummary:
     """Check and load `folder`; raise DataSetError (nothing written) if anything is wrong.
 
     `changed_on` dates a change of line manager the folder reveals: the old period ends the day
-    before and the new one starts on it.
+    before and the new one starts on it. A standard return (`oversight.returns`) comes here too,
+    translated into a data set: `source` says which return it was (added to the audit entry, and
+    the folder then need not hold staff.csv) and `actor` who applied it (None: the command line).
     """
-    dataset = read_dataset(folder, existing=existing_ids())
+    dataset = read_dataset(folder, existing=existing_ids(), staff_required=source is None)
     with transaction.atomic():
         summary = _write(dataset, changed_on)
         # A whole data set loaded at once is a change to many records: one entry says so.
+        detail = {
+            "folder": str(folder),
+            "changed_on": changed_on,
+            "added": summary.created,
+            "updated": summary.updated,
+            "changes_of_access": len(summary.access_changes),
+            **({"return": dict(source)} if source is not None else {}),
+        }
+        label = str(source["name"]) if source is not None else folder.name
         audit(
-            None,
+            actor.user if actor is not None else None,
             "import",
             object_type="import_export.dataset",
-            object_label=folder.name,
-            detail={
-                "folder": str(folder),
-                "changed_on": changed_on,
-                "added": summary.created,
-                "updated": summary.updated,
-                "changes_of_access": len(summary.access_changes),
-            },
+            object_label=label,
+            detail=detail,
+            address=actor.address if actor is not None else None,
         )
         _audit_access_changes(summary.access_changes)
         # Loaded in bulk, without the signals that mark stale obligations: recompute them all.

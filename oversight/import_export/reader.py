@@ -336,11 +336,15 @@ class DataSet:
         return file_name in self.counts
 
 
-def read_dataset(folder: Path, existing: Mapping[str, set[str]] | None = None) -> DataSet:
+def read_dataset(
+    folder: Path, existing: Mapping[str, set[str]] | None = None, *, staff_required: bool = True
+) -> DataSet:
     """Read every data set file in `folder`; raise DataSetError listing every problem found.
 
     `existing` names ids already known elsewhere (the database), by kind, so a folder may refer to
-    staff or cases loaded before.
+    staff or cases loaded before. A standard return translated into a data set
+    (`oversight.returns`) names children for staff already loaded, so it has no staff.csv:
+    `staff_required=False` lets it leave the file out.
     """
     folder = Path(folder)
     problems = _Problems()
@@ -357,7 +361,7 @@ def read_dataset(folder: Path, existing: Mapping[str, set[str]] | None = None) -
                 )
             )
     for spec in FILES:
-        if spec.required_file and not (folder / spec.name).exists():
+        if spec.required_file and staff_required and not (folder / spec.name).exists():
             problems.append(
                 Problem(spec.name, None, None, f"missing: every data set needs {spec.name}")
             )
