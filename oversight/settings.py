@@ -91,6 +91,11 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "oversight.accounts",
+    # The REST API (issue 12): tokens, endpoints, schema and docs served from installed files.
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "oversight.api",
 ]
 
 MIDDLEWARE = [
@@ -299,4 +304,42 @@ OVERSIGHT_SIGN_IN_THROTTLE = {
     "browser_failures": 5,
     "address_failures": 30,
     "window": dt.timedelta(minutes=15),
+}
+
+
+# REST API (issue 12) -------------------------------------------------------------------------
+# Owned with oversight/api/ (docs/api.md). Token authentication only: no session, so no CSRF and
+# nothing a signed-in browser can be tricked into sending. Throttles count per token, per process.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["oversight.api.authentication.TokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "oversight.api.permissions.HasToken",
+        "oversight.api.permissions.MayWrite",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "oversight.api.throttling.ReadThrottle",
+        "oversight.api.throttling.WriteThrottle",
+    ],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "oversight.api.errors.api_exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "DATE_FORMAT": "iso-8601",
+    "DATETIME_FORMAT": "iso-8601",
+}
+OVERSIGHT_API_THROTTLE = {"read": "600/minute", "write": "120/minute"}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Oversight API",
+    "DESCRIPTION": "Staff, teams, children's cases, obligations and supervision records for "
+    "case management systems and council reporting. See docs/api.md.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and the docs page hold no data: anyone may read them.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
 }

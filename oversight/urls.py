@@ -21,4 +21,5 @@ urlpatterns = [
     path("people/", include("oversight.web.people.urls")),
     path("audit/", include("oversight.web.audit_trail.urls")),
     path("admin/", admin.site.urls),
+    path("api/", include("oversight.api.urls")),
 ]
