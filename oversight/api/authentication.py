@@ -47,7 +47,7 @@ class TokenAuthentication(BaseAuthentication):
         return 'Bearer realm="oversight-api"'
 
 
-class TokenScheme(OpenApiAuthenticationExtension):  # type: ignore[misc]
+class TokenScheme(OpenApiAuthenticationExtension):
     """How the schema describes the token to the interactive docs and to clients."""
 
     target_class = "oversight.api.authentication.TokenAuthentication"

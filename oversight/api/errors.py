@@ -13,12 +13,12 @@ from rest_framework.views import exception_handler
 from oversight.import_export.reader import Problem
 
 
-class ErrorSerializer(serializers.Serializer):  # type: ignore[misc]
+class ErrorSerializer(serializers.Serializer):
     field = serializers.CharField(allow_null=True)
     message = serializers.CharField()
 
 
-class ErrorsSerializer(serializers.Serializer):  # type: ignore[misc]
+class ErrorsSerializer(serializers.Serializer):
     status = serializers.IntegerField()
     errors = ErrorSerializer(many=True)
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -91,7 +92,7 @@ class ApiToken(models.Model):
         return hmac.compare_digest(self.key_hash, _hash(token))
 
     @classmethod
-    def issue(cls, name: str, scope: str, user: object | None = None) -> tuple[ApiToken, str]:
+    def issue(cls, name: str, scope: str, user: Any = None) -> tuple[ApiToken, str]:
         token = cls(name=name, scope=scope, user=user)
         secret = token.new_secret()
         token.save()

@@ -12,7 +12,7 @@ from rest_framework import serializers
 from oversight.cases.models import STATUS_LABELS
 from oversight.engine.facts import CASE_EVENTS, CASE_STATUSES, SESSION_TYPES, STAFF_CATEGORIES
 
-# mypy: DRF ships no types, so its base classes are Any.
+# DRF ships no types, so its base classes are Any to the type checker.
 Serializer: Any = serializers.Serializer
 
 

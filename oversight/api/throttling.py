@@ -15,7 +15,7 @@ from rest_framework.throttling import SimpleRateThrottle
 from oversight.api.models import ApiToken
 
 
-class _TokenThrottle(SimpleRateThrottle):  # type: ignore[misc]
+class _TokenThrottle(SimpleRateThrottle):
     def get_rate(self) -> str:
         return str(settings.OVERSIGHT_API_THROTTLE[self.scope])
 

@@ -38,7 +38,7 @@ from oversight.supervision.models import Session, SessionCase
 FAILURES = {400: ErrorsSerializer, 401: ErrorsSerializer, 403: ErrorsSerializer}
 
 
-class Pages(PageNumberPagination):  # type: ignore[misc]
+class Pages(PageNumberPagination):
     page_size = 100
     page_size_query_param = "page_size"
     max_page_size = 1000
@@ -119,10 +119,10 @@ def cases(request: Request) -> Response:
         api_cases(request.auth, today())
         .order_by("case_id")
         .prefetch_related(
-            models.Prefetch("allocations", Allocation.objects.select_related("case", "worker")),
-            models.Prefetch("statuses", CaseStatus.objects.select_related("case")),
-            models.Prefetch("events", CaseEvent.objects.select_related("case")),
+            models.Prefetch("allocations", Allocation.objects.select_related("case", "worker"))
         )
+        .prefetch_related(models.Prefetch("statuses", CaseStatus.objects.select_related("case")))
+        .prefetch_related(models.Prefetch("events", CaseEvent.objects.select_related("case")))
     )
     return _listed(request, rows, shapes.CaseOut, "cases")
 
