@@ -342,4 +342,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "TAGS": [
+        {"name": "read", "description": "Any token: what it may see (docs/api.md)."},
+        {"name": "write", "description": "Tokens with the write scope; every write audited."},
+    ],
 }
