@@ -22,6 +22,7 @@ from oversight.cases.models import Allocation, CaseEvent, CaseStatus
 from oversight.obligations.models import StoredObligation
 from oversight.supervision.models import Session
 from tests.council import Council, conference_children, days_ago, supervised
+from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
@@ -93,6 +94,32 @@ def test_it_refuses_a_revoked_token_after_the_command_revokes_it(org: Council) -
     assert response.status_code == 401
     assert "revoked" in response.json()["errors"][0]["message"]
     assert AuditEvent.objects.filter(action="revoke").exists()
+
+
+def test_the_admin_shows_a_new_token_once_and_revokes_tokens_audited(org: Council) -> None:
+    client = Client()
+    client.force_login(UserFactory(username="sysadmin", is_staff=True, is_superuser=True))
+
+    added = client.post(
+        "/admin/api/apitoken/add/", {"name": "Reporting", "scope": "read"}, follow=True
+    )
+
+    shown = [str(m) for m in added.context["messages"]]
+    assert shown, added.redirect_chain
+    secret = next(word for m in shown for word in m.split() if word.startswith("ovt_"))
+    stored = ApiToken.objects.get(name="Reporting")
+    assert ApiToken.find(secret) == stored
+    assert "will not be shown again" in shown[0]
+    assert (
+        client.get(f"/admin/api/apitoken/{stored.pk}/change/").content.count(secret.encode()) == 0
+    )
+    client.post(
+        "/admin/api/apitoken/",
+        {"action": "revoke", "_selected_action": [stored.pk]},
+    )
+    assert ApiToken.find(secret) is None
+    assert AuditEvent.objects.filter(action="revoke", object_id=str(stored.pk)).exists()
+    assert AuditEvent.objects.filter(action="create", object_id=str(stored.pk)).exists()
 
 
 def test_it_makes_a_persons_token_only_for_an_account_that_exists(org: Council) -> None:
