@@ -6,7 +6,10 @@ importer checks a data set and audited, one shape for every refusal, and a schem
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from io import StringIO
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -521,3 +524,46 @@ def test_the_docs_page_is_served_from_installed_files_only(db: Any) -> None:
     assert "swagger-ui" in page
     assert "cdn" not in page.lower()
     assert "https://" not in page
+
+
+# Schemathesis against the live API ---------------------------------------------------------------
+
+SCHEMATHESIS_CHECKS = (
+    "not_a_server_error",
+    "status_code_conformance",
+    "content_type_conformance",
+    "response_schema_conformance",
+    "response_headers_conformance",
+)
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(OVERSIGHT_API_THROTTLE={"read": "100000/minute", "write": "100000/minute"})
+def test_schemathesis_finds_no_server_error_and_no_schema_violation(
+    live_server: Any, council_with_children: Council
+) -> None:
+    secret = token("write", name="Schemathesis")
+
+    run = subprocess.run(
+        [
+            str(Path(sys.executable).with_name("st")),
+            "run",
+            f"{live_server.url}/api/schema/?format=json",
+            "--header",
+            f"Authorization: Bearer {secret}",
+            "--checks",
+            ",".join(SCHEMATHESIS_CHECKS),
+            "--max-examples",
+            "5",
+            "--seed",
+            "1",
+            "--no-color",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+
+    assert run.returncode == 0, run.stdout[-4000:]
+    assert "Tested: 9" in run.stdout  # every operation in the schema

@@ -106,6 +106,27 @@ class RecordOut(Serializer):
         return sorted(case.case_id for case in session.cases.all())
 
 
+def paged(shape: type, name: str) -> type:
+    """The shape of one page of a list of `shape` (views.Pages), for the schema."""
+    return type(
+        name,
+        (Serializer,),
+        {
+            "count": serializers.IntegerField(),
+            "next": serializers.URLField(allow_null=True),
+            "previous": serializers.URLField(allow_null=True),
+            "results": shape(many=True),
+        },
+    )
+
+
+PagedStaff = paged(StaffOut, "PagedStaff")
+PagedTeams = paged(TeamOut, "PagedTeams")
+PagedCases = paged(CaseOut, "PagedCases")
+PagedObligations = paged(ObligationOut, "PagedObligations")
+PagedRecords = paged(RecordOut, "PagedRecords")
+
+
 # Input -------------------------------------------------------------------------------------------
 
 

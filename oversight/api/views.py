@@ -35,7 +35,11 @@ from oversight.obligations.store import ensure_current
 from oversight.organisation.models import LineManagement, Staff, Team
 from oversight.supervision.models import Session, SessionCase
 
-FAILURES = {400: ErrorsSerializer, 401: ErrorsSerializer, 403: ErrorsSerializer}
+FAILURES = {code: ErrorsSerializer for code in (400, 401, 403, 404, 429)}
+PAGING = [
+    OpenApiParameter("page", int, description="Which page, from 1."),
+    OpenApiParameter("page_size", int, description="Rows a page, up to 1000 (default 100)."),
+]
 
 
 class Pages(PageNumberPagination):
@@ -86,7 +90,7 @@ def _ident(row: Any) -> str:
 # Reading ---------------------------------------------------------------------------------------
 
 
-@extend_schema(responses={200: shapes.StaffOut(many=True), **FAILURES}, tags=["read"])
+@extend_schema(parameters=PAGING, responses={200: shapes.PagedStaff, **FAILURES}, tags=["read"])
 @api_view(["GET"])
 def staff(request: Request) -> Response:
     """People the token may see, with their team and line manager today."""
@@ -102,7 +106,7 @@ def staff(request: Request) -> Response:
     return _listed(request, rows, shapes.StaffOut, "staff", line_managers)
 
 
-@extend_schema(responses={200: shapes.TeamOut(many=True), **FAILURES}, tags=["read"])
+@extend_schema(parameters=PAGING, responses={200: shapes.PagedTeams, **FAILURES}, tags=["read"])
 @api_view(["GET"])
 def teams(request: Request) -> Response:
     """Teams whose page the token may open."""
@@ -111,7 +115,7 @@ def teams(request: Request) -> Response:
     return _listed(request, rows, shapes.TeamOut, "teams")
 
 
-@extend_schema(responses={200: shapes.CaseOut(many=True), **FAILURES}, tags=["read"])
+@extend_schema(parameters=PAGING, responses={200: shapes.PagedCases, **FAILURES}, tags=["read"])
 @api_view(["GET"])
 def cases(request: Request) -> Response:
     """Children's cases the token may see, with their allocations, statuses and events."""
@@ -129,11 +133,12 @@ def cases(request: Request) -> Response:
 
 @extend_schema(
     parameters=[
+        *PAGING,
         OpenApiParameter("status", str, description="overdue, due_soon, ..."),
         OpenApiParameter("subject_type", str, enum=["staff", "case", "team", "session"]),
         OpenApiParameter("subject_id", str),
     ],
-    responses={200: shapes.ObligationOut(many=True), **FAILURES},
+    responses={200: shapes.PagedObligations, **FAILURES},
     tags=["read"],
 )
 @api_view(["GET"])
@@ -149,7 +154,7 @@ def obligations(request: Request) -> Response:
     return _listed(request, rows.order_by("due_date", "pk"), shapes.ObligationOut, "obligations")
 
 
-@extend_schema(responses={200: shapes.RecordOut(many=True), **FAILURES}, tags=["read"])
+@extend_schema(parameters=PAGING, responses={200: shapes.PagedRecords, **FAILURES}, tags=["read"])
 @api_view(["GET"])
 def records(request: Request) -> Response:
     """Supervision sessions the token may see: metadata only, never what was written."""
