@@ -98,6 +98,11 @@ INSTALLED_APPS = [
     # Reminders, digests and escalation (issue 11), sent by django.tasks through the database.
     "django_tasks_db",
     "oversight.reminders",
+    # The REST API (issue 12): tokens, endpoints, schema and docs served from installed files.
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "oversight.api",
 ]
 
 MIDDLEWARE = [
@@ -360,3 +365,43 @@ if OVERSIGHT_NOTIFY_API_KEY and not OVERSIGHT_NOTIFY_TEMPLATE_ID:
         "NOTIFY_API_KEY is set but NOTIFY_TEMPLATE_ID is not: set it to the ID of a GOV.UK Notify "
         "email template whose subject is ((subject)) and whose message is ((body))."
     )
+# REST API (issue 12) -------------------------------------------------------------------------
+# Owned with oversight/api/ (docs/api.md). Token authentication only: no session, so no CSRF and
+# nothing a signed-in browser can be tricked into sending. Throttles count per token, per process.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["oversight.api.authentication.TokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "oversight.api.permissions.HasToken",
+        "oversight.api.permissions.MayWrite",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "oversight.api.throttling.ReadThrottle",
+        "oversight.api.throttling.WriteThrottle",
+    ],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "oversight.api.errors.api_exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "DATE_FORMAT": "iso-8601",
+    "DATETIME_FORMAT": "iso-8601",
+}
+OVERSIGHT_API_THROTTLE = {"read": "600/minute", "write": "120/minute"}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Oversight API",
+    "DESCRIPTION": "Staff, teams, children's cases, obligations and supervision records for "
+    "case management systems and council reporting. See docs/api.md.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and the docs page hold no data: anyone may read them.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "TAGS": [
+        {"name": "read", "description": "Any token: what it may see (docs/api.md)."},
+        {"name": "write", "description": "Tokens with the write scope; every write audited."},
+    ],
+}

@@ -25,4 +25,5 @@ urlpatterns = [
     path("dashboards/", include("oversight.web.dashboards.urls")),
     path("reminders/", include("oversight.web.reminders.urls")),
     path("admin/", admin.site.urls),
+    path("api/", include("oversight.api.urls")),
 ]

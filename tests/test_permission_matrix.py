@@ -301,6 +301,25 @@ PUBLIC = {
     # A calendar program cannot sign in: the secret address is the key (tests/test_calendar_feed).
     "calendar:feed",
 }
+# The REST API takes a token, not a signed-in session: its rows are the API rows at the end of
+# this file (a person's token against the pages' rows) and tests/test_api.py; the schema and its
+# docs hold no data.
+API = {
+    f"api:{name}"
+    for name in (
+        "staff",
+        "teams",
+        "cases",
+        "obligations",
+        "records",
+        "sessions",
+        "allocations",
+        "case_statuses",
+        "case_events",
+        "schema",
+        "docs",
+    )
+}
 
 
 def named_addresses() -> Iterator[str]:
@@ -642,7 +661,7 @@ MATRIX.update(
 
 
 def test_it_has_a_row_for_every_address() -> None:
-    missing = sorted(set(named_addresses()) - set(MATRIX) - PUBLIC - {"logout"})
+    missing = sorted(set(named_addresses()) - set(MATRIX) - PUBLIC - API - {"logout"})
     stale = sorted(set(MATRIX) - set(named_addresses()))
 
     assert missing == [], f"addresses with no row in the permission matrix: {missing}"
@@ -686,5 +705,44 @@ def test_it_keeps_the_admin_to_administrators_and_business_support(
         response = client.get("/admin/")
         if (response.status_code == 200) != (role in row.allowed):
             found.append(f"{role}: {response.status_code}")
+
+    assert found == []
+
+
+# The API: a person's token reads what the pages let them open ---------------------------------
+
+API_ROWS = {
+    # (API list, how a row names a thing, the thing): who the pages let open it (the rows above).
+    "child": ("/api/cases/", "case_id", lambda org: org.child.case_id, READERS_OF_A),
+    "child_b": ("/api/cases/", "case_id", lambda org: org.child_b.case_id, READERS_OF_B),
+    "record": ("/api/records/", "session_id", lambda org: org.sent.session_id, READERS_OF_A),
+    "record_b": ("/api/records/", "session_id", lambda org: org.sent_b.session_id, READERS_OF_B),
+}
+
+
+@pytest.mark.parametrize("name", sorted(API_ROWS))
+def test_a_persons_api_token_reads_exactly_what_the_matrix_lets_them_open(
+    name: str, organisation: Organisation, db: Any
+) -> None:
+    from django.core.cache import cache
+
+    from oversight.api.models import ApiToken
+
+    path, key, ident, allowed = API_ROWS[name]
+    found = []
+    for role in ROLES:
+        cache.clear()  # the API's throttle counts in the cache
+        with transaction.atomic():
+            headers = {}
+            if role != "anonymous":
+                _, secret = ApiToken.issue(f"{role}'s", "read", organisation.users[role])
+                headers = {"Authorization": f"Bearer {secret}"}
+            response = Client().get(f"{path}?page_size=1000", headers=headers)
+            transaction.set_rollback(True)
+        listed = response.status_code == 200 and ident(organisation) in {
+            row[key] for row in response.json()["results"]
+        }
+        if listed != (role in allowed):
+            found.append(f"{role} {'read' if listed else 'did not read'} {name} ({path})")
 
     assert found == []

@@ -528,6 +528,36 @@ def _parse_row(
     return row
 
 
+def session_problems(row: Row) -> list[tuple[str, str]]:
+    """What is wrong with a session row as a whole, as (column, message): who a session of its
+    type must and must not name."""
+    found: list[tuple[str, str]] = []
+    if row["type"] == "group":
+        if not row["team"]:
+            found.append(("team", "a group session must name its team"))
+        if row["supervisee_id"]:
+            found.append(
+                ("supervisee_id", "a group session has no single supervisee: leave it empty")
+            )
+    elif not row["supervisee_id"]:
+        found.append(
+            ("supervisee_id", f"is empty: a {row['type']} session needs the supervisee's staff id")
+        )
+    return found
+
+
+def check_row(file_name: str, cells: Mapping[str, str]) -> tuple[Row, list[Problem]]:
+    """One row of `file_name` given by column name (a row sent to the REST API), checked cell by
+    cell as an imported file's rows are: the typed row and its problems (line None). References
+    to other rows are the caller's to check against the database."""
+    spec = SPECS[file_name]
+    problems = _Problems()
+    columns = list(spec.columns)
+    row = _parse_row(spec, 0, columns, [cells.get(c.name, "") for c in columns], problems)
+    found = [Problem(p.file, None, p.column, p.message) for p in problems.kept]
+    return (row or {}), found
+
+
 class _Checker:
     """Checks each file a row at a time, keeping only ids, keys and line managers."""
 
@@ -618,23 +648,8 @@ class _Checker:
                 (row["start_date"], row["end_date"], line)
             )
         elif file == "sessions.csv":
-            if row["type"] == "group":
-                if not row["team"]:
-                    self._problem(file, line, "team", "a group session must name its team")
-                if row["supervisee_id"]:
-                    self._problem(
-                        file,
-                        line,
-                        "supervisee_id",
-                        "a group session has no single supervisee: leave it empty",
-                    )
-            elif not row["supervisee_id"]:
-                self._problem(
-                    file,
-                    line,
-                    "supervisee_id",
-                    f"is empty: a {row['type']} session needs the supervisee's staff id",
-                )
+            for column, message in session_problems(row):
+                self._problem(file, line, column, message)
         elif file == "agreements.csv" and row["staff_id"] == row["supervisor_id"]:
             self._problem(file, line, "supervisor_id", "a supervisor cannot supervise themselves")
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from http import HTTPStatus
 from urllib.parse import unquote
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 NUL = "\x00"
@@ -38,6 +38,12 @@ class RefuseNulCharactersMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         where = where_nul(request)
+        if where is not None and request.path.startswith("/api/"):
+            # Other systems read the REST API's own error shape (oversight/api/errors.py).
+            message = f"{where} holds a NUL character: remove it and send the request again"
+            return JsonResponse(
+                {"status": 400, "errors": [{"field": None, "message": message}]}, status=400
+            )
         if where is not None:
             return render(request, "400.html", {"where": where}, status=HTTPStatus.BAD_REQUEST)
         return self.get_response(request)
