@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "oversight.import_export",
     "oversight.demo",
     "oversight.facts",
+    "oversight.quality",
     "oversight.web",
     # Sign-in security: second factor, throttling, council single sign-on identities.
     "django_otp",

@@ -20,5 +20,6 @@ urlpatterns = [
     path("files/", include("oversight.web.files.urls")),
     path("people/", include("oversight.web.people.urls")),
     path("audit/", include("oversight.web.audit_trail.urls")),
+    path("quality/", include("oversight.web.quality.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from oversight.access.audit_trail import can_search_trail
 from oversight.access.files import uses_supervision_files
+from oversight.access.quality import uses_quality
 from oversight.access.staff import staff_of
 
 
@@ -35,6 +36,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         ]
     if uses_supervision_files(user):
         areas.append(("Supervision files", reverse("files:list")))
+    if uses_quality(user):
+        areas.append(("Quality", reverse("quality:index")))
     if can_search_trail(user):
         areas.append(("Audit trail", reverse("audit_trail:search")))
     path = request.path
