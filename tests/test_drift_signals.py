@@ -39,7 +39,8 @@ def test_an_action_open_after_two_more_supervisions_is_carried_over() -> None:
     signal = drift.carried_over(an_action(None, "2025-04-01", "2025-05-01"), TODAY)
 
     assert signal is not None
-    assert signal.kind == "carried_over" and signal.child == "C1"
+    assert signal.kind == "carried_over"
+    assert signal.child == "C1"
     assert "after 2 more supervisions" in signal.detail
 
 
@@ -63,7 +64,8 @@ def discussed(*decided: bool) -> drift.DiscussionFact:
 def test_a_child_discussed_three_times_without_a_decision_is_drifting() -> None:
     signal = drift.no_new_decision(discussed(True, False, False, False))
 
-    assert signal is not None and "last 3 supervisions" in signal.detail
+    assert signal is not None
+    assert "last 3 supervisions" in signal.detail
 
 
 def test_a_recent_decision_or_fewer_discussions_is_not() -> None:
@@ -94,7 +96,7 @@ def test_a_new_status_or_a_recent_change_of_plan_is_not() -> None:
     assert drift.no_change_in_plan(case("2024-05-01", "2025-03-01"), TODAY, "CIN") is None
 
 
-# Child protection plans at 9 and 12 months ---------------------------------------------------------
+# Child protection plans at 9 and 12 months ------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -108,7 +110,8 @@ def test_a_new_status_or_a_recent_change_of_plan_is_not() -> None:
 def test_a_plan_nearing_9_or_12_months_is_flagged(plan_start: str, kind: str) -> None:
     signal = drift.plan_milestone("C1", "WA", day(plan_start), TODAY)
 
-    assert signal is not None and signal.kind == kind
+    assert signal is not None
+    assert signal.kind == kind
 
 
 @pytest.mark.parametrize("plan_start", ["2025-01-01", "2024-08-01", "2024-10-20"])
@@ -122,7 +125,8 @@ def test_a_plan_away_from_9_and_12_months_is_not(plan_start: str) -> None:
 def test_a_caseload_grown_past_the_threshold_is_flagged() -> None:
     signal = drift.caseload_grown(drift.CaseloadFact("WA", now=21, before=16), threshold=18)
 
-    assert signal is not None and "21 children now, 16 three months ago" in signal.detail
+    assert signal is not None
+    assert "21 children now, 16 three months ago" in signal.detail
 
 
 def test_a_caseload_under_the_threshold_or_not_grown_is_not() -> None:
@@ -130,7 +134,7 @@ def test_a_caseload_under_the_threshold_or_not_grown_is_not() -> None:
     assert drift.caseload_grown(drift.CaseloadFact("WA", now=22, before=22), threshold=18) is None
 
 
-# Case management only ------------------------------------------------------------------------------
+# Case management only ---------------------------------------------------------------------------
 
 
 def one_to_ones(*professional: bool) -> drift.SupervisionFact:
@@ -141,7 +145,8 @@ def one_to_ones(*professional: bool) -> drift.SupervisionFact:
 def test_months_of_one_to_ones_without_a_professional_part_are_flagged() -> None:
     signal = drift.case_management_only(one_to_ones(False, False, False), TODAY)
 
-    assert signal is not None and "3 one-to-ones" in signal.detail
+    assert signal is not None
+    assert "3 one-to-ones" in signal.detail
 
 
 def test_one_professional_part_or_a_single_session_is_enough_not_to() -> None:
@@ -171,7 +176,8 @@ def test_the_supervisor_sees_an_action_carried_over_from_the_records(
     found = drift_signals([org.worker], frozen_today)
 
     carried = [s for s in found if s.kind == "carried_over"]
-    assert len(carried) == 1 and carried[0].child == org.amy.case_id
+    assert len(carried) == 1
+    assert carried[0].child == org.amy.case_id
     client = Client()
     client.force_login(org.manager.user)
     page = client.get("/quality/drift/").content.decode()

@@ -76,12 +76,14 @@ def test_it_records_the_seed_and_the_same_seed_draws_the_same_sample_again(
     first = draw_sample(Actor(org.qa), org.team, START, frozen_today, 3, seed=4242)
     again = draw_sample(Actor(org.head.user), org.team, START, frozen_today, 3, seed=4242)
 
-    assert first.seed == 4242 and first.candidates == 8
+    assert first.seed == 4242
+    assert first.candidates == 8
     assert drawn_session_ids(first) == drawn_session_ids(again) == redraw(first)
     assert len(drawn_session_ids(first)) == 3
     entry = AuditEvent.objects.filter(action="create", object_type="quality.auditsample").first()
     assert entry is not None
-    assert entry.detail["seed"] == 4242 and entry.detail["records"] == drawn_session_ids(first)
+    assert entry.detail["seed"] == 4242
+    assert entry.detail["records"] == drawn_session_ids(first)
 
 
 def test_a_new_draw_gets_a_seed_of_its_own(org: Council, frozen_today: dt.date) -> None:
@@ -159,7 +161,8 @@ def test_every_criterion_must_be_graded(org: Council, frozen_today: dt.date) -> 
     with pytest.raises(WorkflowError, match="not yet graded: Risk"):
         grade(Actor(org.qa), only, partial)
 
-    assert only.state == AuditState.SAMPLED and not AuditGrade.objects.exists()
+    assert only.state == AuditState.SAMPLED
+    assert not AuditGrade.objects.exists()
 
 
 def test_a_grade_below_good_needs_a_comment(org: Council, frozen_today: dt.date) -> None:
@@ -288,7 +291,7 @@ def test_results_are_grouped_by_the_quarter_the_period_ends_in() -> None:
 
 def test_the_standing_grades_use_the_moderators_grade(org: Council, frozen_today: dt.date) -> None:
     shared_records(org, 2)
-    first, second = sampled(org, 2)
+    first, _ = sampled(org, 2)
     grade(Actor(org.qa), first, ALL_GOOD)
     moderate(Actor(org.head.user), first, {"risk": Graded(1, "No risk recorded.")}, comment="Risk.")
     # The second record is not yet graded, so it does not count.
