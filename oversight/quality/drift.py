@@ -7,8 +7,8 @@ the page says so.
 
     carried over          an action still not achieved after two or more later supervisions
     no new decision       a child discussed in the last three supervisions with no decision
-    no change in plan     a child on the same status for a year whose plan has not changed in
-                          six months
+    no change in plan     a child on the same status for a year whose plan, as written in
+                          supervision, has not changed in six months
     plan nearing 9 or 12  a child protection plan within four weeks of 9 or 12 months, or past 12
     caseload grown        a worker holding more children than the threshold, and more than three
                           months ago
@@ -123,18 +123,18 @@ def no_new_decision(fact: DiscussionFact) -> Signal | None:
 def no_change_in_plan(fact: CaseFact, today: dt.date, status_label: str) -> Signal | None:
     if fact.status_since > add_months(today, -SAME_STATUS_MONTHS):
         return None
-    last_change = max(fact.plan_changes, default=None)
-    if last_change is not None and last_change > add_months(today, -PLAN_UNCHANGED_MONTHS):
+    if not fact.plan_changes:
+        # No plan written here: the plan is kept in the council's own system, which is no
+        # evidence either way.
         return None
-    since = (
-        f"the plan last changed on {last_change:%-d %B %Y}"
-        if last_change
-        else "no plan has been written in supervision"
-    )
+    last_change = max(fact.plan_changes)
+    if last_change > add_months(today, -PLAN_UNCHANGED_MONTHS):
+        return None
     return Signal(
         "no_change",
         "Same status, no change in plan",
-        f"{status_label} since {fact.status_since:%-d %B %Y}, and {since}.",
+        f"{status_label} since {fact.status_since:%-d %B %Y}, and the plan written in "
+        f"supervision has not changed since {last_change:%-d %B %Y}.",
         fact.worker,
         fact.child,
     )

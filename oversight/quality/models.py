@@ -240,6 +240,20 @@ class AuditWorkflow(transitions.Workflow[SampledRecord, AuditTransition]):
     def phrase(self, state: str) -> str:
         return str(AuditState(state).label).lower()
 
+    def not_allowed(
+        self, thing: SampledRecord, moves: tuple[Move, ...], role: Any | None, by: User
+    ) -> Exception:
+        name = moves[0].name
+        if name == "grade":
+            why = "Only quality assurance or a head of service above the team can grade a record"
+            why += ", and never their own."
+        elif name == "respond":
+            why = "Only the supervisor who wrote the record can respond to its audit."
+        else:
+            why = "A second auditor moderates an audit: not the auditor who graded it, nor the "
+            why += "record's supervisor."
+        return transitions.NotAllowed(why)
+
     def reason_missing(self, move: Move) -> Exception:
         if move.name == "respond":
             return transitions.ReasonRequired("Write your response to the audit.")
