@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.db.models import ProtectedError
 
 from oversight.audit.actor import Actor
@@ -76,8 +76,8 @@ def _weekday(day: dt.date) -> dt.date:
     return day
 
 
-def _user(username: str) -> object | None:
-    return get_user_model().objects.filter(username=username).first()
+def _user(username: str) -> User | None:
+    return User.objects.filter(username=username).first()
 
 
 def _children(worker: Staff, first: dt.date, last: dt.date, count: int) -> list[Case]:
@@ -95,7 +95,7 @@ def written_workers(manager: Staff, as_of: dt.date) -> list[tuple[Staff, list[Ca
     """The manager's case holders whose one-to-ones the demo writes, each with two children they
     held all along and the kind of writer their supervisor is with them."""
     first = _weekday(add_months(as_of, -MONTHS_WRITTEN))
-    found = []
+    found: list[tuple[Staff, list[Case], str]] = []
     for worker in manager.supervisees_on(as_of).filter(category="case_holder").order_by("staff_id"):
         children = _children(worker, first, as_of, 2)
         if len(children) == 2 and worker.start_date < first:
@@ -113,6 +113,8 @@ def write_records(rng: random.Random, manager: Staff, as_of: dt.date) -> int:
     """Monthly one-to-ones for the manager's first few case holders, written and sent here in
     place of the ones recorded elsewhere on those months."""
     by = manager.user
+    if by is None:
+        return 0
     written = 0
     for worker, children, profile in written_workers(manager, as_of):
         first = _weekday(add_months(as_of, -MONTHS_WRITTEN))
