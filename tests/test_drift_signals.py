@@ -187,3 +187,14 @@ def test_the_supervisor_sees_an_action_carried_over_from_the_records(
     client.force_login(org.worker.user)
     assert client.get("/quality/drift/").status_code == 403
     assert CaseNote.objects.count() == 3
+
+
+def test_an_action_set_again_in_the_same_words_is_one_signal_from_when_it_was_first_set() -> None:
+    again = drift.ActionFact(
+        "refer to the family hub", "WA", "C1", day("2025-04-01"), None, (day("2025-05-01"),)
+    )
+
+    found = drift.signals(today=TODAY, actions=[again, an_action(None, "2025-04-01", "2025-05-01")])
+
+    assert len(found) == 1
+    assert "set on 1 March 2025" in found[0].detail

@@ -176,14 +176,22 @@ def write_records(rng: random.Random, manager: Staff, as_of: dt.date) -> int:
     return written
 
 
+WEAK_COMMENTS = {
+    "childs_voice": "The note gives what the carer and the school reported; nothing of what the "
+    "child said, wants, or what their days are like.",
+    "analysis": "A list of events. What do they mean for the child? There is no hypothesis and no "
+    "alternative explanation.",
+    "actions": "'Chase the health assessment' has no date and no difference it should make for "
+    "the child; it has been carried over before.",
+}
+
+
 def _grades_for(rng: random.Random, record: Session, profile: str) -> dict[str, Graded]:
     weak = profile in {"weak", "recorded_elsewhere"} and rng.random() < 0.7
     grades: dict[str, Graded] = {}
     for criterion in RUBRIC:
-        if weak and criterion.key in {"childs_voice", "analysis", "actions"}:
-            grades[criterion.key] = Graded(
-                2, f"{criterion.title}: {criterion.good.split('.')[0].lower()} is not shown."
-            )
+        if weak and criterion.key in WEAK_COMMENTS:
+            grades[criterion.key] = Graded(2, WEAK_COMMENTS[criterion.key])
         elif profile == "no_professional" and criterion.key == "wellbeing":
             grades[criterion.key] = Graded(
                 1, "No professional supervision recorded: wellbeing and learning not discussed."

@@ -18,7 +18,7 @@ the page says so.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from oversight.engine.periods import add_months
@@ -99,7 +99,8 @@ def carried_over(fact: ActionFact, today: dt.date) -> Signal | None:
     return Signal(
         "carried_over",
         "Action carried over",
-        f"\u201c{fact.text[:80]}\u201d, set on {fact.set_on:%-d %B %Y}, is still not achieved "
+        f"\u201c{fact.text[:80].rstrip('.')}\u201d, set on {fact.set_on:%-d %B %Y}, is still "
+        "not achieved "
         f"after {times} more supervisions.",
         fact.worker,
         fact.child,
@@ -190,6 +191,15 @@ def case_management_only(fact: SupervisionFact, today: dt.date) -> Signal | None
     )
 
 
+def earliest_of_each(actions: Iterable[ActionFact]) -> list[ActionFact]:
+    """An action set again and again in the same words for the same child is one action: the
+    earliest, which says how long it has been carried."""
+    kept: dict[tuple[str, str, str], ActionFact] = {}
+    for fact in sorted(actions, key=lambda a: a.set_on):
+        kept.setdefault((fact.worker, fact.child, fact.text.strip().lower()), fact)
+    return list(kept.values())
+
+
 def signals(
     *,
     today: dt.date,
@@ -202,7 +212,7 @@ def signals(
     threshold: int = CASELOAD_THRESHOLD,
 ) -> list[Signal]:
     found = [
-        *(carried_over(a, today) for a in actions),
+        *(carried_over(a, today) for a in earliest_of_each(actions)),
         *(no_new_decision(d) for d in discussions),
         *(no_change_in_plan(c, today, label) for c, label in cases),
         *(plan_milestone(child, worker, start, today) for child, worker, start in plans),
