@@ -173,6 +173,25 @@ def write_records(rng: random.Random, manager: Staff, as_of: dt.date) -> int:
                 Record.of(record).agree(by=worker.user)
             previous = record
             written += 1
+        if profile == "weak" and previous is not None:
+            # Today's one-to-one, still a draft: the quality prompts show on its pages.
+            draft = Record.objects.create(
+                session_id=f"OV-Q{worker.pk:04d}00",
+                type="individual",
+                date=_weekday(as_of),
+                supervisor=manager,
+                supervisee=worker,
+                duration_minutes=60,
+            )
+            case = children[0]
+            name = (case.display_name or case.case_id).split(" ")[0]
+            SessionCase.objects.get_or_create(session=draft, case=case)
+            CaseNote.objects.create(
+                session=draft, case=case, **_fill(WEAK_NOTE, name=name, date=f"{as_of:%-d %B}")
+            )
+            Action.objects.create(
+                session=draft, case=case, action="Chase the health assessment.", owner=worker
+            )
     return written
 
 

@@ -155,6 +155,22 @@ def _clean(grades: Mapping[str, Graded], *, every: bool) -> dict[str, Graded]:
     return cleaned
 
 
+def _append_grades(
+    sampled: SampledRecord, grades: Mapping[str, Graded], stage: str, actor: Actor
+) -> None:
+    AuditGrade.objects.bulk_create(
+        AuditGrade(
+            sampled=sampled,
+            criterion=key,
+            grade=graded.grade,
+            comment=graded.comment,
+            stage=stage,
+            by=actor.user,
+        )
+        for key, graded in grades.items()
+    )
+
+
 def grade(
     actor: Actor,
     sampled: SampledRecord,
@@ -167,17 +183,7 @@ def grade(
     cleaned = _clean(grades, every=True)
 
     def write(locked: SampledRecord, move: Move) -> None:
-        AuditGrade.objects.bulk_create(
-            AuditGrade(
-                sampled=locked,
-                criterion=key,
-                grade=graded.grade,
-                comment=graded.comment,
-                stage=GradeStage.AUDIT,
-                by=actor.user,
-            )
-            for key, graded in cleaned.items()
-        )
+        _append_grades(locked, cleaned, GradeStage.AUDIT, actor)
 
     _, _, row = _workflow(today or timezone.localdate()).apply(
         sampled,
@@ -215,18 +221,12 @@ def moderate(
 
     def write(locked: SampledRecord, move: Move) -> None:
         first = locked.first_grades()
-        AuditGrade.objects.bulk_create(
-            AuditGrade(
-                sampled=locked,
-                criterion=key,
-                grade=graded.grade,
-                comment=graded.comment,
-                stage=GradeStage.MODERATION,
-                by=actor.user,
-            )
+        changed = {
+            key: graded
             for key, graded in cleaned.items()
             if key not in first or first[key].grade != graded.grade
-        )
+        }
+        _append_grades(locked, changed, GradeStage.MODERATION, actor)
 
     _, _, row = _workflow(today or timezone.localdate()).apply(
         sampled,

@@ -26,44 +26,46 @@ class PartPrompts:
     prompts: list[Prompt]
 
 
-def _reviewed(record: Record, previous: list[Action]) -> int:
-    return ActionUpdate.objects.filter(session=record, action__in=previous).count()
-
-
-def case_note_prompts(record: Record, note: CaseNote) -> list[Prompt]:
-    previous = list(previous_actions(record, note.case))
-    actions = Action.objects.filter(session=record, case=note.case)
+def _saved_prompts(
+    record: Record, case: Case | None, previous: list[Action], **written: Any
+) -> list[Prompt]:
+    """The prompts for one saved part: its text, its actions, and the review of the previous
+    supervision's actions about the same child (or the professional part's)."""
+    actions = Action.objects.filter(session=record, case=case)
+    reviewed = ActionUpdate.objects.filter(session=record, action__in=previous).count()
     return prompts_for(
         Draft(
-            about_a_child=True,
-            description={f: getattr(note, f) for f in CASE_NOTE_DESCRIPTION},
-            analysis=note.analysis,
+            about_a_child=case is not None,
             actions=[
                 ActionDraft(a.action, bool(a.owner_id), a.due_date is not None) for a in actions
             ],
             previous_actions=len(previous),
-            reviewed_actions=_reviewed(record, previous),
+            reviewed_actions=reviewed,
+            **written,
         )
     )
 
 
+def case_note_prompts(record: Record, note: CaseNote) -> list[Prompt]:
+    return _saved_prompts(
+        record,
+        note.case,
+        list(previous_actions(record, note.case)),
+        description={f: getattr(note, f) for f in CASE_NOTE_DESCRIPTION},
+        analysis=note.analysis,
+    )
+
+
 def professional_prompts(record: Record, part: ProfessionalRecord) -> list[Prompt]:
-    previous = [a for a in previous_actions(record) if a.case_id is None]
-    actions = Action.objects.filter(session=record, case__isnull=True)
-    return prompts_for(
-        Draft(
-            about_a_child=False,
-            description={f: getattr(part, f) for f in PROFESSIONAL_DESCRIPTION},
-            # The professional record has no analysis section: its reflection is in how the
-            # worker is finding the job.
-            analysis=part.welfare,
-            actions=[
-                ActionDraft(a.action, bool(a.owner_id), a.due_date is not None) for a in actions
-            ],
-            previous_actions=len(previous),
-            reviewed_actions=_reviewed(record, previous),
-            actions_review=part.actions_review,
-        )
+    return _saved_prompts(
+        record,
+        None,
+        [a for a in previous_actions(record) if a.case_id is None],
+        description={f: getattr(part, f) for f in PROFESSIONAL_DESCRIPTION},
+        # The professional record has no analysis section: its reflection is in how the worker
+        # is finding the job.
+        analysis=part.welfare,
+        actions_review=part.actions_review,
     )
 
 
