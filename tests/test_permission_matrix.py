@@ -30,6 +30,7 @@ from oversight.cases.models import Case
 from oversight.files.models import SupervisionFile
 from oversight.files.uploads import store_document
 from oversight.organisation.models import Staff, Team
+from oversight.quality.auditing import draw_sample
 from oversight.records.models import CaseNote, OversightNote, Record
 from oversight.supervision.models import Agreement, Session
 from tests.council import NOW, pdf_bytes, upload
@@ -212,6 +213,11 @@ def build_organisation() -> Organisation:
         expiry_date=None,
         by=Actor(users["manager_b"]),
     )
+    # Quality assurance: a sample of each team's records, drawn by the auditor.
+    extra_quality = {
+        f"sample_{name}": draw_sample(Actor(users["auditor"]), team, LONG_AGO, today, 2, seed=1)
+        for name, team in (("a", team_a), ("b", team_b))
+    }
     return Organisation(
         users=users,
         team_a=team_a,
@@ -238,6 +244,9 @@ def build_organisation() -> Organisation:
             "cover": cover,
             "document": document,
             "document_b": document_b,
+            **extra_quality,
+            "audit_a": extra_quality["sample_a"].records.first(),
+            "audit_b": extra_quality["sample_b"].records.first(),
         },
     )
 
@@ -561,6 +570,44 @@ MATRIX.update(
         # The audit trail: quality assurance, and managers for the people below them.
         "audit_trail:search": Row(url("audit_trail:search"), PEOPLE_WITH_A_LINE),
         "audit_trail:export": Row(url("audit_trail:export"), PEOPLE_WITH_A_LINE),
+    }
+)
+
+# Quality assurance (issue 14): QA and the head of service above the teams' managers audit; the
+# record's supervisor (and those above them) reads and answers its audit; managers see results
+# and drift for the people they manage.
+AUDITORS = roles("head", "auditor")
+MATRIX.update(
+    {
+        "quality:index": Row(url("quality:index"), EVERYONE_SIGNED_IN),
+        "quality:framework": Row(url("quality:framework"), EVERYONE_SIGNED_IN),
+        "quality:new_sample": Row(url("quality:new_sample"), AUDITORS),
+        "quality:sample": Row(
+            url("quality:sample", _extra_pk("sample_a")),
+            AUDITORS,
+            other_team=url("quality:sample", _extra_pk("sample_b")),
+            allowed_other_team=AUDITORS,
+        ),
+        "quality:audit": Row(
+            url("quality:audit", _extra_pk("audit_a")),
+            roles("manager", "head", "auditor"),
+            other_team=url("quality:audit", _extra_pk("audit_b")),
+            allowed_other_team=roles("manager_b", "head", "auditor"),
+        ),
+        "quality:team_results": Row(
+            url("quality:team_results", _pk("team_a")),
+            roles("manager", "head", "auditor"),
+            other_team=url("quality:team_results", _pk("team_b")),
+            allowed_other_team=roles("manager_b", "head", "auditor"),
+        ),
+        "quality:results": Row(url("quality:results"), PEOPLE_WITH_A_LINE),
+        "quality:drift": Row(url("quality:drift"), PEOPLE_WITH_A_LINE),
+        "quality:prompts": Row(
+            url("quality:prompts", _pk("draft")),
+            roles("manager"),
+            method="post",
+            data=lambda org: {"analysis": "", "focus": "Visited."},
+        ),
     }
 )
 

@@ -15,12 +15,14 @@ import random
 from django.contrib.auth.models import User
 from django.db.models import ProtectedError
 
+from oversight.access.quality import audit_role
 from oversight.audit.actor import Actor
 from oversight.cases.models import Allocation, Case
 from oversight.engine.periods import add_months
 from oversight.organisation.models import Staff, Team
 from oversight.quality import auditing
 from oversight.quality.auditing import Graded
+from oversight.quality.models import AuditRole
 from oversight.quality.results import quarter_of
 from oversight.quality.rubric import RUBRIC
 from oversight.records.models import (
@@ -273,10 +275,14 @@ def audit(rng: random.Random, manager: Staff, as_of: dt.date) -> None:
                     else "Thank you; I will share this with the team as an example.",
                     today=as_of,
                 )
-            if team == manager.team and head is not None and position % 2 == 0 and not current:
+            second_opinion = head is not None and (
+                audit_role(head, sampled, as_of) == AuditRole.MODERATOR
+            )
+            if team == manager.team and second_opinion and position % 2 == 0 and not current:
                 changes = {
                     "risk": Graded(2, "Risk is named but not what would trigger escalation.")
                 }
+                assert head is not None
                 auditing.moderate(
                     Actor(head),
                     sampled,
