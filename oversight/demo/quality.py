@@ -120,10 +120,17 @@ def write_records(rng: random.Random, manager: Staff, as_of: dt.date) -> int:
     written = 0
     for worker, children, profile in written_workers(manager, as_of):
         first = _weekday(add_months(as_of, -MONTHS_WRITTEN))
+        replaced = Session.objects.filter(
+            type="individual", supervisee=worker, date__range=(first, as_of)
+        )
+        # The children each replaced one-to-one discussed, so they stay discussed as often.
+        discussed: dict[dt.date, list[int]] = {}
+        for day, case_pk in SessionCase.objects.filter(session__in=replaced).values_list(
+            "session__date", "case_id"
+        ):
+            discussed.setdefault(day, []).append(case_pk)
         try:
-            Session.objects.filter(
-                type="individual", supervisee=worker, date__range=(first, as_of)
-            ).delete()
+            replaced.delete()
         except ProtectedError:
             continue
         previous: Record | None = None
@@ -142,6 +149,9 @@ def write_records(rng: random.Random, manager: Staff, as_of: dt.date) -> int:
                     session=record,
                     **_fill(GOOD_PROFESSIONAL, count=len(children) + rng.randrange(10, 16)),
                 )
+            nearest = min(discussed, key=lambda d: abs((d - on).days), default=None)
+            for earlier in discussed.get(nearest, []) if nearest else []:
+                SessionCase.objects.get_or_create(session=record, case_id=earlier)
             for number, case in enumerate(children):
                 SessionCase.objects.get_or_create(session=record, case=case)
                 name = (case.display_name or case.case_id).split(" ")[0]
