@@ -111,6 +111,29 @@ def _fill(template: dict[str, str], **values: object) -> dict[str, str]:
     return {field: text.format(**values) for field, text in template.items()}
 
 
+def _brief_review(record: Record, case: Case, worker: Staff, on: dt.date) -> None:
+    """A short note for a child reviewed in passing: the plan on track, one action to keep it so."""
+    name = (case.display_name or case.case_id).split(" ")[0]
+    SessionCase.objects.get_or_create(session=record, case=case)
+    CaseNote.objects.create(
+        session=record,
+        case=case,
+        purpose="Review of progress against the plan.",
+        plan="Plan on track; no change needed.",
+        focus=f"{name} said things are better at home; the worker saw {name} on their own.",
+        analysis=f"No new concerns: the plan is working for {name} because the family are "
+        "keeping to it, which school and health confirm.",
+    )
+    Action.objects.create(
+        session=record,
+        case=case,
+        decision="Keep to the plan.",
+        action=f"Visit {name} and review the plan with the family.",
+        due_date=on + dt.timedelta(days=28),
+        owner=worker,
+    )
+
+
 def write_records(rng: random.Random, manager: Staff, as_of: dt.date) -> int:
     """Monthly one-to-ones for the manager's first few case holders, written and sent here in
     place of the ones recorded elsewhere on those months."""
@@ -150,8 +173,10 @@ def write_records(rng: random.Random, manager: Staff, as_of: dt.date) -> int:
                     **_fill(GOOD_PROFESSIONAL, count=len(children) + rng.randrange(10, 16)),
                 )
             nearest = min(discussed, key=lambda d: abs((d - on).days), default=None)
+            mine = {c.pk for c in children}
             for earlier in discussed.get(nearest, []) if nearest else []:
-                SessionCase.objects.get_or_create(session=record, case_id=earlier)
+                if earlier not in mine:
+                    _brief_review(record, Case.objects.get(pk=earlier), worker, on)
             for number, case in enumerate(children):
                 SessionCase.objects.get_or_create(session=record, case=case)
                 name = (case.display_name or case.case_id).split(" ")[0]
@@ -177,7 +202,8 @@ def write_records(rng: random.Random, manager: Staff, as_of: dt.date) -> int:
             if previous is not None:
                 for action in Action.objects.filter(session=previous):
                     # The weak writer's actions are carried over, not achieved; the others done.
-                    status = ActionStatus.OPEN if profile == "weak" else ActionStatus.ACHIEVED
+                    carried = profile == "weak" and action.case_id in mine
+                    status = ActionStatus.OPEN if carried else ActionStatus.ACHIEVED
                     if status != ActionStatus.OPEN:
                         action.mark(status, by=by, on=on, in_session=record)
             record.send_to_worker(by=by, on=on)
