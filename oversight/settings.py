@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "oversight.obligations",
     "oversight.calendar",
     "oversight.dashboards",
+    "oversight.quality",
     "oversight.web",
     # Sign-in security: second factor, throttling, council single sign-on identities.
     "django_otp",

@@ -24,6 +24,7 @@ urlpatterns = [
     path("calendar/", include("oversight.web.calendar.urls")),
     path("dashboards/", include("oversight.web.dashboards.urls")),
     path("reminders/", include("oversight.web.reminders.urls")),
+    path("quality/", include("oversight.web.quality.urls")),
     path("admin/", admin.site.urls),
     path("api/", include("oversight.api.urls")),
 ]

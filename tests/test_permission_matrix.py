@@ -31,6 +31,7 @@ from oversight.cases.models import Case
 from oversight.files.models import SupervisionFile
 from oversight.files.uploads import store_document
 from oversight.organisation.models import Staff, Team
+from oversight.quality.auditing import draw_sample
 from oversight.records.models import CaseNote, OversightNote, Record
 from oversight.returns.uploads import store_return
 from oversight.supervision.models import Agreement, Session
@@ -221,6 +222,11 @@ def build_organisation() -> Organisation:
         changed_on=today,
         by=Actor(users["support"]),
     )
+    # Quality assurance: a sample of each team's records, drawn by the auditor.
+    extra_quality = {
+        f"sample_{name}": draw_sample(Actor(users["auditor"]), team, LONG_AGO, today, 2, seed=1)
+        for name, team in (("a", team_a), ("b", team_b))
+    }
     return Organisation(
         users=users,
         team_a=team_a,
@@ -248,6 +254,9 @@ def build_organisation() -> Organisation:
             "document": document,
             "document_b": document_b,
             "annex_a": annex_a,
+            **extra_quality,
+            "audit_a": extra_quality["sample_a"].records.first(),
+            "audit_b": extra_quality["sample_b"].records.first(),
         },
     )
 
@@ -655,6 +664,44 @@ MATRIX.update(
             DASHBOARD_OF_A,
             other_team=url("dashboards:team_download", _pk("team_b"), "obligations", "csv"),
             allowed_other_team=DASHBOARD_OF_B,
+        ),
+    }
+)
+
+# Quality assurance (issue 14): QA and the head of service above the teams' managers audit; the
+# record's supervisor (and those above them) reads and answers its audit; managers see results
+# and drift for the people they manage.
+AUDITORS = roles("head", "auditor")
+MATRIX.update(
+    {
+        "quality:index": Row(url("quality:index"), EVERYONE_SIGNED_IN),
+        "quality:framework": Row(url("quality:framework"), EVERYONE_SIGNED_IN),
+        "quality:new_sample": Row(url("quality:new_sample"), AUDITORS),
+        "quality:sample": Row(
+            url("quality:sample", _extra_pk("sample_a")),
+            AUDITORS,
+            other_team=url("quality:sample", _extra_pk("sample_b")),
+            allowed_other_team=AUDITORS,
+        ),
+        "quality:audit": Row(
+            url("quality:audit", _extra_pk("audit_a")),
+            roles("manager", "head", "auditor"),
+            other_team=url("quality:audit", _extra_pk("audit_b")),
+            allowed_other_team=roles("manager_b", "head", "auditor"),
+        ),
+        "quality:team_results": Row(
+            url("quality:team_results", _pk("team_a")),
+            roles("manager", "head", "auditor"),
+            other_team=url("quality:team_results", _pk("team_b")),
+            allowed_other_team=roles("manager_b", "head", "auditor"),
+        ),
+        "quality:results": Row(url("quality:results"), PEOPLE_WITH_A_LINE),
+        "quality:drift": Row(url("quality:drift"), PEOPLE_WITH_A_LINE),
+        "quality:prompts": Row(
+            url("quality:prompts", _pk("draft")),
+            roles("manager"),
+            method="post",
+            data=lambda org: {"analysis": "", "focus": "Visited."},
         ),
     }
 )

@@ -28,6 +28,7 @@ from django.db import transaction
 
 from oversight.cases.models import Allocation, Case, CaseEvent, CaseStatus, SiblingGroup
 from oversight.demo import names
+from oversight.demo.quality import add_quality_demo
 from oversight.engine.periods import add_months
 from oversight.facts.planner import refresh_planner_statistics
 from oversight.obligations.store import invalidate as invalidate_obligations
@@ -1535,6 +1536,7 @@ def generate(seed: int = 1, size: str = "small", as_of: dt.date | None = None) -
     council = plan_council(seed, size, as_of)
     with transaction.atomic():
         _save(council)
+        add_quality_demo(seed, as_of)
     # Loaded in bulk, without the signals that mark stale obligations: recompute them all.
     invalidate_obligations()
     refresh_planner_statistics()

@@ -11,6 +11,7 @@ from django.urls import reverse
 from oversight.access.audit_trail import can_search_trail
 from oversight.access.dashboards import uses_dashboards
 from oversight.access.files import uses_supervision_files
+from oversight.access.quality import uses_quality
 from oversight.access.returns import can_import_returns
 from oversight.access.staff import staff_of
 
@@ -41,6 +42,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         areas.append(("Dashboards", reverse("dashboards:index")))
     if can_import_returns(user):
         areas.append(("Returns", reverse("returns:list")))
+    if uses_quality(user):
+        areas.append(("Quality", reverse("quality:index")))
     if can_search_trail(user):
         areas.append(("Audit trail", reverse("audit_trail:search")))
     path = request.path

@@ -31,6 +31,11 @@ from oversight.engine.engine import Obligation
 from oversight.facts.live import worker_obligations
 from oversight.formatting import long_date, urgency, why_locked
 from oversight.organisation.models import Staff, StaffQuerySet
+from oversight.quality.writing_prompts import (
+    case_note_prompts,
+    professional_prompts,
+    record_prompts,
+)
 from oversight.records import writing
 from oversight.records.models import (
     Action,
@@ -222,6 +227,7 @@ def edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "professional": professional,
             "children": children,
             "agenda": list(record.agenda_items.select_related("added_by")),
+            "quality_prompts": record_prompts(record),
         },
     )
 
@@ -343,6 +349,7 @@ def professional(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "learning": learning,
             "reviews": reviews,
             "error_list": error_summary(form, actions, learning, *(f for _, f in reviews)),
+            "quality_prompts": professional_prompts(record, instance) if instance.pk else [],
             **saving,
         },
     )
@@ -493,6 +500,7 @@ def case_note(request: AuthenticatedHttpRequest, pk: int, case_pk: int) -> HttpR
             "siblings": siblings,
             "siblings_to_copy": [s for s in siblings if s.pk not in noted],
             "error_list": error_summary(form, actions, *(f for _, f in reviews)),
+            "quality_prompts": case_note_prompts(record, note) if note is not None else [],
             **saving,
         },
     )
