@@ -33,6 +33,7 @@ from oversight.files.uploads import store_document
 from oversight.organisation.models import Staff, Team
 from oversight.quality.auditing import draw_sample
 from oversight.records.models import CaseNote, OversightNote, Record
+from oversight.reminders.models import Notification
 from oversight.returns.uploads import store_return
 from oversight.supervision.models import Agreement, Session
 from tests.council import NOW, pdf_bytes, upload
@@ -257,6 +258,10 @@ def build_organisation() -> Organisation:
             **extra_quality,
             "audit_a": extra_quality["sample_a"].records.first(),
             "audit_b": extra_quality["sample_b"].records.first(),
+            # Anyone else opening it is answered "not found" (tests/test_notifications.py).
+            "notification": Notification.objects.create(
+                recipient=worker, event="record_sent", what="A record to agree", path="/"
+            ),
         },
     )
 
@@ -447,6 +452,13 @@ MATRIX.update(
         "files:list": Row(url("files:list"), EVERYONE_SIGNED_IN),
         "audit_trail:mine": Row(url("audit_trail:mine"), EVERYONE_SIGNED_IN),
         "records:month": Row(url("records:month"), EVERYONE_SIGNED_IN),
+        "reminders:notifications": Row(url("reminders:notifications"), EVERYONE_SIGNED_IN),
+        "reminders:open_notification": Row(
+            url("reminders:open_notification", _extra_pk("notification")), EVERYONE_SIGNED_IN
+        ),
+        "reminders:mark_all_read": Row(
+            url("reminders:mark_all_read"), EVERYONE_SIGNED_IN, method="post"
+        ),
         "calendar:page": Row(url("calendar:page"), EVERYONE_SIGNED_IN),
         "calendar:make": Row(url("calendar:make"), EVERYONE_SIGNED_IN, method="post"),
         "calendar:stop": Row(url("calendar:stop"), EVERYONE_SIGNED_IN, method="post"),

@@ -18,7 +18,7 @@ from django.urls import reverse
 from oversight.formatting import long_date
 from oversight.organisation.models import Staff
 from oversight.records.models import DisagreementTransition, GroupRecord, RecordTransition
-from oversight.reminders.models import Frequency, Kind, Message, Preference
+from oversight.reminders.models import Frequency, Kind, Message, Notification, Preference
 from oversight.reminders.sending import Mention, compose
 from oversight.supervision.models import Session, SessionEvent
 
@@ -43,6 +43,13 @@ def announce(event: str, row_pk: int) -> None:
     from oversight.reminders.tasks import notify_event
 
     assert event in EVENTS, event
+    # In the application at once, with the change; by email after it commits.
+    told = _told(event, row_pk)
+    if told is not None:
+        Notification.objects.bulk_create(
+            Notification(recipient=person, event=event, what=told.what, path=told.path)
+            for person in told.recipients
+        )
     transaction.on_commit(lambda: notify_event.enqueue(event, row_pk))
 
 

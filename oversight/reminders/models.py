@@ -12,6 +12,7 @@ import datetime as dt
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from oversight.organisation.models import Staff
 
@@ -112,3 +113,32 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recipient}: {self.about} ({self.period})"
+
+
+class NotificationQuerySet(models.QuerySet["Notification"]):
+    def for_staff(self, staff: Staff) -> NotificationQuerySet:
+        return self.filter(recipient=staff)
+
+    def unread(self) -> NotificationQuerySet:
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """What happened that a person must act on, kept in the application (issue 11 §5): made in
+    the same transaction as the change it tells of, whatever their email choice."""
+
+    recipient = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="notifications")
+    event = models.CharField(max_length=30)
+    what = models.TextField()
+    path = models.CharField(max_length=200)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
+
+    def __str__(self) -> str:
+        return f"{self.recipient} : {self.what[:40]}"

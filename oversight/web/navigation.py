@@ -14,6 +14,7 @@ from oversight.access.files import uses_supervision_files
 from oversight.access.quality import uses_quality
 from oversight.access.returns import can_import_returns
 from oversight.access.staff import staff_of
+from oversight.web.reminders.notifications import unread_count
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             ("Actions", reverse("mywork:actions")),
             ("Agreements", reverse("agreements:list")),
         ]
+        # The unread count in the menu itself, on every page (issue 11 §5).
+        unread = unread_count(user)
+        label = f"Notifications ({unread} new)" if unread else "Notifications"
+        areas.insert(1, (label, reverse("reminders:notifications")))
     if uses_supervision_files(user):
         areas.append(("Supervision files", reverse("files:list")))
     if uses_dashboards(user):

@@ -67,3 +67,23 @@ def test_a_worker_chooses_weekly_reminders(page: Page, live_server: Any) -> None
     page.get_by_role("button", name="Save").click()
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Monday only")
     assert Preference.objects.get(staff=org.worker).frequency == Frequency.WEEKLY
+
+
+def test_a_manager_finds_the_return_in_their_notifications_and_opens_the_record(
+    page: Page, live_server: Any
+) -> None:
+    org = council(last_supervised=TODAY - 120 * DAY)
+    draft = record(org.manager, org.worker, TODAY - DAY)
+    draft.send_to_worker(by=org.manager.user, on=TODAY)
+    draft.return_to_supervisor(by=org.worker.user, reason="The visit date is wrong")
+
+    signed_in(page, live_server, org.manager.user)
+    page.goto(f"{live_server.url}/")
+    page.get_by_role("link", name="Notifications (1 new)").click()
+    expect(page.get_by_role("heading", name="Notifications", level=1)).to_be_visible()
+    assert_accessible(page, context="the notification list")
+    page.get_by_role("link", name="was returned to you to correct").click()
+    expect(page).to_have_url(f"{live_server.url}/records/{draft.pk}/")
+    expect(page.locator("main")).to_contain_text("The visit date is wrong")
+    page.goto(f"{live_server.url}/")
+    expect(page.get_by_role("link", name="Notifications", exact=True)).to_be_visible()
