@@ -32,6 +32,7 @@ from oversight.access.models import Delegation
 from oversight.audit.actor import Actor
 from oversight.audit.models import AuditEvent
 from oversight.organisation.models import LineManagement, Staff
+from oversight.reminders.events import compose_event
 from oversight.reminders.models import (
     STALE_CLAIM,
     Delivery,
@@ -39,6 +40,7 @@ from oversight.reminders.models import (
     Kind,
     Message,
     Notice,
+    Notification,
     Preference,
 )
 from oversight.reminders.preferences import choose_frequency
@@ -531,17 +533,34 @@ def test_a_person_chooses_weekly_reminders_on_their_reminders_page(
     page = client.get(reverse("reminders:preferences"))
     assert page.status_code == 200
     assert b"How often do you want reminders?" in page.content
-    response = client.post(reverse("reminders:preferences"), {"frequency": "weekly"})
+    response = client.post(
+        reverse("reminders:preferences"), {"frequency": "weekly", "events": "yes"}
+    )
     assert response.status_code == 302
     assert Preference.objects.get(staff=org.worker).frequency == Frequency.WEEKLY
     assert AuditEvent.objects.filter(object_type="reminders.preference").exists()
+
+
+def test_a_person_turns_off_emails_about_events_and_still_sees_them_in_oversight(
+    org: Council, client: Any
+) -> None:
+    org.worker.email = "wanda@council.example"
+    org.worker.save(update_fields=["email"])
+    client.force_login(org.worker.user)
+    client.post(reverse("reminders:preferences"), {"frequency": "daily", "events": "no"})
+    assert Preference.objects.get(staff=org.worker).events is False
+
+    draft = record(org.manager, org.worker, TODAY - DAY)
+    sent = draft.send_to_worker(by=org.manager.user, on=TODAY)
+    assert compose_event("record_sent", sent.pk) == []
+    assert Notification.objects.filter(recipient=org.worker).count() == 1
 
 
 def test_the_reminders_page_names_the_problem_when_nothing_is_chosen(
     org: Council, client: Any
 ) -> None:
     client.force_login(org.worker.user)
-    page = client.post(reverse("reminders:preferences"), {"frequency": "hourly"})
+    page = client.post(reverse("reminders:preferences"), {"frequency": "hourly", "events": "yes"})
     assert page.status_code == 200
     assert b"Select how often you want reminders" in page.content
     assert not Preference.objects.exists()

@@ -13,6 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 
 from oversight.formatting import long_date
@@ -68,10 +69,11 @@ def compose_event(event: str, row_pk: int) -> list[Message]:
     told = _told(event, row_pk)
     if told is None:
         return []
+    # Emails for events are their own choice (the notification in the application is always made).
     off = set(
-        Preference.objects.filter(staff__in=told.recipients, frequency=Frequency.OFF).values_list(
-            "staff_id", flat=True
-        )
+        Preference.objects.filter(staff__in=told.recipients)
+        .filter(Q(frequency=Frequency.OFF) | Q(events=False))
+        .values_list("staff_id", flat=True)
     )
     made = []
     for person in told.recipients:

@@ -28,6 +28,9 @@ class Preference(models.Model):
 
     staff = models.OneToOneField(Staff, on_delete=models.CASCADE, related_name="reminders")
     frequency = models.CharField(max_length=10, choices=Frequency.choices, default=Frequency.DAILY)
+    # A second kind of email: something happened that is theirs to act on (a record sent or
+    # returned to them, a disagreement escalated to them, a booking made, moved or cancelled).
+    events = models.BooleanField(default=True)
     changed_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:

@@ -24,3 +24,19 @@ def choose_frequency(staff: Staff, frequency: str, *, by: Actor) -> Preference:
         )
         by.audit("change", preference, detail={"frequency": [before, frequency]})
     return preference
+
+
+def events_wanted(staff: Staff) -> bool:
+    chosen = Preference.objects.filter(staff=staff).values_list("events", flat=True).first()
+    return True if chosen is None else chosen
+
+
+def choose_events(staff: Staff, wanted: bool, *, by: Actor) -> Preference:
+    """Whether `staff` is emailed when something happens that is theirs to act on."""
+    with transaction.atomic():
+        before = events_wanted(staff)
+        preference, _ = Preference.objects.update_or_create(
+            staff=staff, defaults={"events": wanted}
+        )
+        by.audit("change", preference, detail={"events": [before, wanted]})
+    return preference

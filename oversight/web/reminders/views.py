@@ -12,7 +12,12 @@ from django.utils import timezone
 from oversight.access.reminders import reminders_chooser
 from oversight.audit.actor import Actor
 from oversight.reminders.models import Frequency
-from oversight.reminders.preferences import choose_frequency, frequency_of
+from oversight.reminders.preferences import (
+    choose_events,
+    choose_frequency,
+    events_wanted,
+    frequency_of,
+)
 from oversight.web.requests import AuthenticatedHttpRequest
 
 
@@ -26,14 +31,34 @@ class FrequencyForm(forms.Form):
             "invalid_choice": "Select how often you want reminders",
         },
     )
+    events = forms.ChoiceField(
+        label="Do you want an email when something happens that is yours to act on?",
+        help_text="A record sent or returned to you, a disagreement escalated to you, a session "
+        "booked, moved or cancelled. It is always in your notifications in Oversight.",
+        choices=[("yes", "Yes, email me"), ("no", "No, only show it in Oversight")],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select whether you want an email when something happens",
+            "invalid_choice": "Select whether you want an email when something happens",
+        },
+    )
 
 
 def preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
     staff = reminders_chooser(request.user, timezone.localdate())
-    form = FrequencyForm(request.POST or None, initial={"frequency": frequency_of(staff)})
+    form = FrequencyForm(
+        request.POST or None,
+        initial={
+            "frequency": frequency_of(staff),
+            "events": "yes" if events_wanted(staff) else "no",
+        },
+    )
     if request.method == "POST" and form.is_valid():
         chosen = form.cleaned_data["frequency"]
         choose_frequency(staff, chosen, by=Actor.from_request(request))
+        wanted = form.cleaned_data["events"] == "yes"
+        if wanted != events_wanted(staff):
+            choose_events(staff, wanted, by=Actor.from_request(request))
         messages.success(request, f"Reminders: {Frequency(chosen).label}")
         return redirect("reminders:preferences")
     return render(
