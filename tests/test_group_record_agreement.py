@@ -144,7 +144,7 @@ def test_one_return_sends_it_back_to_its_author_with_who_said_what(office: Counc
     assert WHY in shown
     assert "Edit the record" in shown
     assert "asks every attendee to agree the corrected record" in shown
-    worker_row = shown.split(f'scope="row" class="govuk-table__header">{office.worker.name}')[1]
+    worker_row = shown.split(f'data-label="Attendee">{office.worker.name}')[1]
     assert "Agreed" in worker_row.split("</tr>")[0]
     # The form the author corrects it on says who returned it and why.
     form = client_for(office.manager).get(reverse("records:edit_other", args=[record.pk]))

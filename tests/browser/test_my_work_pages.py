@@ -129,6 +129,7 @@ def test_my_work_and_the_child_page_work_without_javascript(
     sign_in(no_js_page, live_server, can_sign_in(org.manager.user), PASSWORD)
 
     visit(no_js_page, live_server, "/", "my-work-manager-no-js")
-    no_js_page.get_by_role("link", name="Bisi Okafor").click()
+    # Bisi is on the manager's list once for each thing due for her; any link opens her page.
+    no_js_page.get_by_role("link", name="Bisi Okafor").first.click()
     expect(no_js_page.get_by_role("heading", name="Bisi Okafor")).to_be_visible()
     assert_accessible(no_js_page, context="child page without JavaScript")
