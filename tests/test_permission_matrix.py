@@ -258,7 +258,7 @@ def build_organisation() -> Organisation:
             **extra_quality,
             "audit_a": extra_quality["sample_a"].records.first(),
             "audit_b": extra_quality["sample_b"].records.first(),
-            # Anyone else opening it is answered "not found" (tests/test_notifications.py).
+            # Only its recipient opens it; anyone else is answered "not found".
             "notification": Notification.objects.create(
                 recipient=worker, event="record_sent", what="A record to agree", path="/"
             ),
@@ -454,7 +454,7 @@ MATRIX.update(
         "records:month": Row(url("records:month"), EVERYONE_SIGNED_IN),
         "reminders:notifications": Row(url("reminders:notifications"), EVERYONE_SIGNED_IN),
         "reminders:open_notification": Row(
-            url("reminders:open_notification", _extra_pk("notification")), EVERYONE_SIGNED_IN
+            url("reminders:open_notification", _extra_pk("notification")), roles("worker")
         ),
         "reminders:mark_all_read": Row(
             url("reminders:mark_all_read"), EVERYONE_SIGNED_IN, method="post"
