@@ -148,8 +148,10 @@ def write_records(rng: random.Random, manager: Staff, as_of: dt.date) -> int:
         )
         # The children each replaced one-to-one discussed, so they stay discussed as often.
         discussed: dict[dt.date, list[int]] = {}
-        for day, case_pk in SessionCase.objects.filter(session__in=replaced).values_list(
-            "session__date", "case_id"
+        for day, case_pk in (
+            SessionCase.objects.filter(session__in=replaced)
+            .order_by("session__date", "case__case_id")
+            .values_list("session__date", "case_id")
         ):
             discussed.setdefault(day, []).append(case_pk)
         try:
@@ -160,7 +162,9 @@ def write_records(rng: random.Random, manager: Staff, as_of: dt.date) -> int:
         for month in range(MONTHS_WRITTEN, 0, -1):
             on = _weekday(add_months(as_of, -month) + dt.timedelta(days=rng.randrange(0, 5)))
             record = Record.objects.create(
-                session_id=f"OV-Q{worker.pk:04d}{month:02d}",
+                # From the staff ID, not the row's pk: the same seed makes the same council, and a
+                # database's sequences do not roll back.
+                session_id=f"OV-Q{worker.staff_id}-{month:02d}",
                 type="individual",
                 date=on,
                 supervisor=manager,
@@ -214,7 +218,7 @@ def write_records(rng: random.Random, manager: Staff, as_of: dt.date) -> int:
         if profile == "weak" and previous is not None:
             # Today's one-to-one, still a draft: the quality prompts show on its pages.
             draft = Record.objects.create(
-                session_id=f"OV-Q{worker.pk:04d}00",
+                session_id=f"OV-Q{worker.staff_id}-00",
                 type="individual",
                 date=_weekday(as_of),
                 supervisor=manager,
