@@ -11,11 +11,13 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from oversight.audit.actor import Actor
 from oversight.facts.planner import FACT_MODELS
 from oversight.import_export.exporter import export_folder
 from oversight.import_export.importer import import_folder
 from oversight.import_export.reader import SPECS, DataSetError
-from oversight.organisation.models import Staff
+from oversight.organisation.models import Staff, StaffRole, Team
+from oversight.organisation.transfers import move_to_team
 from oversight.supervision.models import Session
 from tests.paths import conformance_folders
 
@@ -88,6 +90,12 @@ def test_it_exports_the_same_rows_it_imported(folder: Path, tmp_path: Path) -> N
 def test_it_round_trips_an_export_through_a_second_import(tmp_path: Path) -> None:
     for folder in conformance_folders():
         import_folder(folder, changed_on=CHANGED_ON)
+    # With some history in it: someone who moved team, and job roles.
+    mover = Staff.objects.exclude(team=None).order_by("staff_id").first()
+    assert mover is not None
+    other_team = Team.objects.exclude(pk=mover.team_id).order_by("name").first()
+    move_to_team(mover, other_team, CHANGED_ON, by=Actor(None))
+    StaffRole.objects.create(staff=mover, role="Social worker", start_date=mover.start_date)
     export_folder(tmp_path / "first")
     before = table_counts()
 
@@ -97,6 +105,8 @@ def test_it_round_trips_an_export_through_a_second_import(tmp_path: Path) -> Non
     assert table_counts() == before
     for name in SPECS:
         assert (tmp_path / "first" / name).read_text() == (tmp_path / "second" / name).read_text()
+    assert len((tmp_path / "second" / "team_membership.csv").read_text().splitlines()) > 2
+    assert "Social worker" in (tmp_path / "second" / "staff_roles.csv").read_text()
 
 
 def test_it_refuses_an_unknown_staff_id(dataset_copy) -> None:

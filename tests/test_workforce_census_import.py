@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from oversight.organisation.models import Staff
+from oversight.organisation.models import Staff, StaffRole
 from tests.factories import StaffFactory
 from tests.paths import DATA
 
@@ -58,6 +58,79 @@ def test_it_dates_each_workers_role_from_the_fake_census() -> None:
     before = list(Staff.objects.order_by("pk").values_list("start_date", "end_date"))
     import_census()
     assert list(Staff.objects.order_by("pk").values_list("start_date", "end_date")) == before
+
+
+def roles(number: str) -> list[tuple[str, dt.date, dt.date | None]]:
+    return list(
+        StaffRole.objects.filter(staff__swe_number=number)
+        .order_by("start_date")
+        .values_list("role", "start_date", "end_date")
+    )
+
+
+def test_it_records_each_workers_role_with_its_dates_from_the_fake_census() -> None:
+    staff_the_census_names()
+
+    import_census()
+
+    # Worker 3: OrgRole 5 from 26/01/2014 to 28/03/2023.
+    assert roles("iP8098309864") == [("Case holder", dt.date(2014, 1, 26), dt.date(2023, 3, 28))]
+    # Worker 2: OrgRole 2 with no start date: from their start, to 23/09/2019.
+    assert roles("Yk7226043359") == [("Middle manager", FIRST_HIRED, dt.date(2019, 9, 23))]
+    # Worker 19: OrgRole 3 since 12/12/1985, still held.
+    assert roles("cD9282390165") == [("First line manager", dt.date(1985, 12, 12), None)]
+    # Worker 1 gives no OrgRole: no role is recorded.
+    assert roles("Oz2054309383") == []
+    assert StaffRole.objects.count() == 17
+    before = set(StaffRole.objects.values_list("staff", "role", "start_date", "end_date"))
+    import_census()
+    assert set(StaffRole.objects.values_list("staff", "role", "start_date", "end_date")) == before
+
+
+def test_a_new_role_in_the_census_ends_the_role_held_before_it() -> None:
+    staff_the_census_names()
+    worker = Staff.objects.get(swe_number="oP8178849586")  # OrgRole 6 from 28/03/2023
+    StaffRole.objects.create(staff=worker, role="Case holder", start_date=FIRST_HIRED)
+
+    import_census()
+
+    assert roles("oP8178849586") == [
+        ("Case holder", FIRST_HIRED, dt.date(2023, 3, 27)),
+        ("Qualified without cases", dt.date(2023, 3, 28), None),
+    ]
+
+
+def test_a_role_held_from_after_the_census_role_started_is_a_problem(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    staff_the_census_names()
+    worker = Staff.objects.get(swe_number="oP8178849586")
+    StaffRole.objects.create(staff=worker, role="Team manager", start_date=dt.date(2024, 1, 1))
+
+    error = refused(CENSUS, capsys)
+
+    assert (
+        "(W03) holds the role 'Team manager' from 2024-01-01, on or after the census's role "
+        "(Qualified without cases) starts on 2023-03-28: correct their roles (staff_roles.csv) "
+        "or the census" in error
+    )
+    assert StaffRole.objects.count() == 1
+
+
+def test_an_unknown_org_role_is_a_problem(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    staff_the_census_names()
+    path = tmp_path / "census.xml"
+    path.write_text(
+        CENSUS.read_text(encoding="utf-8").replace("<OrgRole>2", "<OrgRole>7", 1),
+        encoding="utf-8",
+    )
+
+    error = refused(path, capsys)
+
+    assert "/Message/CSWWWorker[2]/OrgRole: '7' is not a census role: use one of 1 (senior" in error
+    assert not StaffRole.objects.exists()
 
 
 def test_a_role_that_ended_before_the_person_started_is_a_problem(

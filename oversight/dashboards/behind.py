@@ -35,7 +35,7 @@ from oversight.engine.rules import (
     SupervisionAgreement,
 )
 from oversight.facts.from_database import load_facts
-from oversight.facts.scope import scope_for_team
+from oversight.facts.scope import scope_for_staff
 from oversight.organisation.models import Staff, Team
 from oversight.supervision.models import Session
 
@@ -82,14 +82,16 @@ def to_do(policy: Policy, obligation: str) -> tuple[str, str]:
 
 def rows_behind(policy: Policy, team: Team, as_of: dt.date) -> list[RowBehind]:
     """Every row counted in the team's figures on as_of, most urgent first."""
-    members = Staff.objects.in_team(team)
+    # Who may have rows in the team's figures on as_of: its members then and before (someone
+    # who has since moved still counts there on an earlier month end); `belongings` places each.
+    members = Staff.objects.in_team_by(team, as_of)
     held = list(
         Allocation.objects.active_on(as_of)
         .filter(worker__in=members)
         .values_list("case_id", flat=True)
     )
     facts = load_facts(staff=members, cases=Case.objects.filter(pk__in=held))
-    scope = scope_for_team(team, as_of)
+    scope = scope_for_staff(members, as_of, teams=[team])
     placed = belongings(facts, as_of)
     recurring = recurring_obligations(policy)
     counted: list[tuple[Obligation, bool]] = []
@@ -100,7 +102,7 @@ def rows_behind(policy: Policy, team: Team, as_of: dt.date) -> list[RowBehind]:
         if in_time is not None:
             counted.append((o, in_time))
 
-    people = {s.staff_id: s for s in Staff.objects.filter(team=team)}
+    people = {s.staff_id: s for s in members}
     children = _children([o.subject_id for o, _ in counted if o.subject_type == "case"], as_of)
     sessions = {
         s.session_id: s

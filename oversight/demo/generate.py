@@ -32,7 +32,7 @@ from oversight.demo.quality import add_quality_demo
 from oversight.engine.periods import add_months
 from oversight.facts.planner import refresh_planner_statistics
 from oversight.obligations.store import invalidate as invalidate_obligations
-from oversight.organisation.models import LineManagement, Service, Staff, Team
+from oversight.organisation.models import LineManagement, Service, Staff, Team, TeamMembership
 from oversight.supervision.models import Agreement, Session, SessionCase
 
 PASSWORD = "oversight-demo"
@@ -1578,6 +1578,15 @@ def _save(c: Council) -> None:
         batch_size=BATCH,
     )
     staff_pk = [s.pk for s in staff]
+    # Each person has been in their team since they started (the demo has nobody who moved).
+    TeamMembership.objects.bulk_create(
+        [
+            TeamMembership(staff_id=saved.pk, team_id=saved.team_id, start_date=saved.start_date)
+            for saved in staff
+            if saved.team_id is not None
+        ],
+        batch_size=BATCH,
+    )
     LineManagement.objects.bulk_create(
         [
             LineManagement(

@@ -59,6 +59,17 @@ class LineManagement:
 
 
 @dataclass(frozen=True, slots=True)
+class TeamMembership:
+    """A period in which a member of staff belonged to a team. A person with none is in their
+    `Staff.team` on every day."""
+
+    staff_id: str
+    team: str
+    start_date: dt.date
+    end_date: dt.date | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Case:
     case_id: str
     open_date: dt.date
@@ -119,3 +130,4 @@ class Facts:
     case_events: tuple[CaseEvent, ...] = ()
     sessions: tuple[Session, ...] = ()
     agreements: tuple[Agreement, ...] = ()
+    team_memberships: tuple[TeamMembership, ...] = ()

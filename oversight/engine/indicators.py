@@ -111,20 +111,52 @@ def recurring_obligations(policy: Policy) -> frozenset[str]:
     return frozenset(rule.name for rule in policy.obligations if isinstance(rule, RECURRING_RULES))
 
 
+class TeamsOnDays:
+    """Which team each member of staff was in on a day (INDICATORS.md, "Where a row belongs"):
+    the team of their membership period on the day; none on a day no period of theirs covers.
+    Someone with no membership periods at all is in their `Staff.team` on every day, as a data
+    set without team_membership.csv says."""
+
+    def __init__(self, facts: Facts) -> None:
+        self.current = {s.staff_id: s.team for s in facts.staff if s.team}
+        self.periods: dict[str, list[tuple[dt.date, dt.date | None, str]]] = {}
+        for m in facts.team_memberships:
+            self.periods.setdefault(m.staff_id, []).append((m.start_date, m.end_date, m.team))
+
+    def team_of(self, staff_id: str, day: dt.date) -> str | None:
+        periods = self.periods.get(staff_id)
+        if periods is None:
+            return self.current.get(staff_id)
+        for start, end, team in periods:
+            if start <= day and (end is None or end >= day):
+                return team
+        return None
+
+    def teams(self) -> set[str]:
+        """Every team anyone was in."""
+        found = set(self.current.values())
+        found.update(team for periods in self.periods.values() for _, _, team in periods)
+        return found
+
+
 def belongings(facts: Facts, as_of: dt.date) -> dict[Subject, str]:
     """The team each subject's obligations belong to on as_of; a subject left out belongs to the
     organisation only.
 
-    - staff: their team (the facts carry one team per person, with no history: it is the team on
-      every day, as_of and a session's date alike);
-    - case: the team of the worker holding the active allocation on as_of, the latest start_date
-      first, then the smallest worker_id;
-    - session: the supervisee's team; a group session: its own team;
+    - staff: the team they were in on as_of (``TeamsOnDays``: dated team membership, so a month
+      end in the past places a person who has since moved in the team they were in then);
+    - case: the team, on as_of, of the worker holding the active allocation on as_of, the latest
+      start_date first, then the smallest worker_id;
+    - session: the supervisee's team on the session's date; a group session: its own team;
     - team: itself.
     """
-    staff_team = {s.staff_id: s.team for s in facts.staff if s.team}
-    found: dict[Subject, str] = {("staff", sid): team for sid, team in staff_team.items()}
-    found.update((("team", team), team) for team in staff_team.values())
+    teams = TeamsOnDays(facts)
+    found: dict[Subject, str] = {}
+    for person in facts.staff:
+        team = teams.team_of(person.staff_id, as_of)
+        if team:
+            found["staff", person.staff_id] = team
+    found.update((("team", team), team) for team in teams.teams())
 
     # The allocations active on as_of, so that the one to keep for each case sorts last: the
     # latest start, and on the same start the smallest worker_id (hence the reversed sort).
@@ -140,7 +172,7 @@ def belongings(facts: Facts, as_of: dt.date) -> dict[Subject, str]:
     active.sort(key=lambda a: a.start_date)
     holder = {a.case_id: a.worker_id for a in active}
     for case_id, worker_id in holder.items():
-        team = staff_team.get(worker_id)
+        team = teams.team_of(worker_id, as_of)
         if team:
             found["case", case_id] = team
 
@@ -148,7 +180,11 @@ def belongings(facts: Facts, as_of: dt.date) -> dict[Subject, str]:
         if session.type == "group":
             team = session.team
         else:
-            team = staff_team.get(session.supervisee_id) if session.supervisee_id else None
+            team = (
+                teams.team_of(session.supervisee_id, session.date)
+                if session.supervisee_id
+                else None
+            )
         if team:
             found["session", session.session_id] = team
     return found

@@ -24,7 +24,7 @@ from django.db.models import Model, Q, QuerySet
 
 from oversight.cases.models import Allocation, Case, CaseEvent, CaseStatus
 from oversight.engine import facts
-from oversight.organisation.models import LineManagement, Staff, Team
+from oversight.organisation.models import LineManagement, Staff, Team, TeamMembership
 from oversight.supervision.models import Agreement, Session, SessionCase, readable_frequency
 
 type Row = tuple[Any, ...]
@@ -179,6 +179,13 @@ def _load(
             "staff", "manager", "start_date", "end_date"
         )
     )
+    # Every period of team membership, whatever as_of: the indicators place a session by the
+    # supervisee's team on the session's own date.
+    membership_rows = _fetch(
+        for_staff(TeamMembership.objects.all())
+        .order_by("staff_id", "start_date")
+        .values_list("staff", "team", "start_date", "end_date")
+    )
     agreement_rows = _fetch(
         agreements.order_by("staff_id", "-signed_date").values_list(
             "staff", "supervisor", "signed_date", "frequency"
@@ -257,6 +264,10 @@ def _load(
                 readable_frequency(frequency),
             )
             for staff_pk, supervisor, signed, frequency in agreement_rows
+        ),
+        team_memberships=tuple(
+            facts.TeamMembership(staff_ids[staff_pk], str(team_names[team]), days[start], days[end])
+            for staff_pk, team, start, end in membership_rows  # team: never null
         ),
     )
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.db import DEFAULT_DB_ALIAS, connections
 
 from oversight.cases.models import Allocation, Case, CaseEvent, CaseStatus
-from oversight.organisation.models import LineManagement, Staff, Team
+from oversight.organisation.models import LineManagement, Staff, StaffRole, Team, TeamMembership
 from oversight.supervision.models import Agreement, Session, SessionCase
 
 # The tables a load fills and the facts are read from.
@@ -19,6 +19,8 @@ FACT_MODELS = (
     Team,
     Staff,
     LineManagement,
+    TeamMembership,
+    StaffRole,
     Case,
     Allocation,
     CaseStatus,

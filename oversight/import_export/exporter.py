@@ -10,7 +10,7 @@ from typing import Any
 
 from oversight.cases.models import Allocation, Case, CaseEvent, CaseStatus
 from oversight.import_export.reader import SPECS
-from oversight.organisation.models import LineManagement, Staff
+from oversight.organisation.models import LineManagement, Staff, StaffRole, TeamMembership
 from oversight.spreadsheet_safety import spreadsheet_safe
 from oversight.supervision.models import (
     SESSION_DATA_SET_FIELDS,
@@ -57,6 +57,12 @@ def export_folder(folder: Path) -> dict[str, int]:
         "line_management.csv": LineManagement.objects.order_by(
             "staff__staff_id", "start_date", "manager__staff_id"
         ).values_list("staff__staff_id", "manager__staff_id", "start_date", "end_date"),
+        "team_membership.csv": TeamMembership.objects.order_by(
+            "staff__staff_id", "start_date", "team__name"
+        ).values_list("staff__staff_id", "team__name", "start_date", "end_date"),
+        "staff_roles.csv": StaffRole.objects.order_by(
+            "staff__staff_id", "start_date", "role"
+        ).values_list("staff__staff_id", "role", "start_date", "end_date"),
         "cases.csv": Case.objects.order_by("case_id").values_list(
             "case_id", "open_date", "close_date", "display_name", "date_of_birth"
         ),

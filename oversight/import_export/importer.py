@@ -21,7 +21,7 @@ from oversight.cases.models import Allocation, Case, CaseEvent, CaseStatus
 from oversight.facts.planner import refresh_planner_statistics
 from oversight.import_export.reader import DataSet, Row, Rows, read_dataset
 from oversight.obligations.store import invalidate as invalidate_obligations
-from oversight.organisation.models import LineManagement, Staff, Team
+from oversight.organisation.models import LineManagement, Staff, StaffRole, Team, TeamMembership
 from oversight.records.models import RecordTransition
 from oversight.supervision.models import Agreement, Session, SessionCase
 
@@ -169,6 +169,26 @@ def _write(dataset: DataSet, changed_on: dt.date) -> ImportSummary:
     staff = dict(Staff.objects.values_list("staff_id", "pk"))
     _write_line_management(summary, staff_rows, staff, changed_on, dataset.staff_with_history)
     _write_line_management_history(summary, dataset, staff)
+    _write_team_membership(
+        summary, staff_rows, staff, teams, changed_on, dataset.staff_with_team_history
+    )
+    _write_team_membership_history(summary, dataset, staff, teams)
+    if dataset.has("staff_roles.csv"):
+        _replace_histories(
+            summary,
+            "job role periods",
+            StaffRole,
+            dataset["staff_roles.csv"],
+            {staff[staff_id] for staff_id in dataset.staff_with_roles},
+            key=lambda v: (v["staff_id"], v["role"], v["start_date"]),
+            existing_key=lambda r: (r.staff_id, r.role, r.start_date),
+            values=lambda r: {
+                "staff_id": staff[r["staff_id"]],
+                "role": r["role"],
+                "start_date": r["start_date"],
+                "end_date": r["end_date"],
+            },
+        )
 
     _upsert(
         summary,
@@ -408,3 +428,116 @@ def _write_line_management_history(
     for new in LineManagement.objects.bulk_create(to_create, batch_size=BATCH):
         summary.access_changes.append(AccessChange("create", new))
     summary.count("line management periods", len(to_create), updated + len(removed))
+
+
+def _write_team_membership(
+    summary: ImportSummary,
+    staff_rows: Iterable[Row],
+    staff: dict[str, int],
+    teams: dict[str, Team],
+    changed_on: dt.date,
+    named: set[str],
+) -> None:
+    """Team membership from staff.csv's team, for staff team_membership.csv does not give a
+    history of: someone new is in their team from their start date; a change of team found on a
+    later import ends the old period the day before `changed_on` and starts the new one on it."""
+    current = {m.staff_id: m for m in TeamMembership.objects.current()}
+    has_history = set(TeamMembership.objects.values_list("staff_id", flat=True).distinct())
+    to_create: list[TeamMembership] = []
+    updated = 0
+    for row in staff_rows:
+        if row["staff_id"] in named:
+            continue
+        staff_pk = staff[row["staff_id"]]
+        team_pk = teams[row["team"]].pk if row["team"] else None
+        period = current.get(staff_pk)
+        if period is not None and period.team_id == team_pk:
+            continue
+        if period is not None:
+            updated += 1
+            if period.start_date >= changed_on:
+                # The period only just began: correct it rather than leave a zero-length period.
+                if team_pk is None:
+                    period.delete()
+                else:
+                    period.team_id = team_pk
+                    period.save(update_fields=["team"])
+                continue
+            period.end_date = changed_on - dt.timedelta(days=1)
+            period.save(update_fields=["end_date"])
+        if team_pk is not None:
+            start = (
+                max(changed_on, row["start_date"]) if staff_pk in has_history else row["start_date"]
+            )
+            to_create.append(TeamMembership(staff_id=staff_pk, team_id=team_pk, start_date=start))
+    TeamMembership.objects.bulk_create(to_create, batch_size=BATCH)
+    summary.count("team membership periods", len(to_create), updated)
+
+
+def _write_team_membership_history(
+    summary: ImportSummary, dataset: DataSet, staff: dict[str, int], teams: dict[str, Team]
+) -> None:
+    """team_membership.csv is the whole history of each person it names: their periods become
+    exactly its rows, and their team now (`Staff.team`) the team of their open period."""
+    if not dataset.has("team_membership.csv"):
+        return
+    named = {staff[staff_id] for staff_id in dataset.staff_with_team_history}
+    _replace_histories(
+        summary,
+        "team membership periods",
+        TeamMembership,
+        dataset["team_membership.csv"],
+        named,
+        key=lambda v: (v["staff_id"], v["team_id"], v["start_date"]),
+        existing_key=lambda m: (m.staff_id, m.team_id, m.start_date),
+        values=lambda r: {
+            "staff_id": staff[r["staff_id"]],
+            "team_id": teams[r["team"]].pk,
+            "start_date": r["start_date"],
+            "end_date": r["end_date"],
+        },
+    )
+    now = dict(
+        TeamMembership.objects.current()
+        .filter(staff_id__in=named)
+        .values_list("staff_id", "team_id")
+    )
+    for person in Staff.objects.filter(pk__in=named):
+        if person.team_id != now.get(person.pk):
+            person.team_id = now.get(person.pk)
+            person.save(update_fields=["team"])
+
+
+def _replace_histories(
+    summary: ImportSummary,
+    label: str,
+    model: type[TeamMembership] | type[StaffRole],
+    rows: Rows,
+    named: set[int],
+    *,
+    key: Any,
+    existing_key: Any,
+    values: Any,
+) -> None:
+    """The dated periods of each person in `named` become exactly `rows` (matched on `key`;
+    an end date changed in place; periods of theirs not in the rows removed)."""
+    manager = model._default_manager
+    existing = {existing_key(obj): obj for obj in manager.filter(staff_id__in=named)}
+    kept: set[int] = set()
+    to_create: list[Any] = []
+    updated = 0
+    for row in rows:
+        wanted = values(row)
+        period = existing.get(key(wanted))
+        if period is None:
+            to_create.append(model(**wanted))
+            continue
+        kept.add(period.pk)
+        if period.end_date != wanted["end_date"]:
+            period.end_date = wanted["end_date"]
+            period.save(update_fields=["end_date"])
+            updated += 1
+    removed = [obj.pk for obj in existing.values() if obj.pk not in kept]
+    manager.filter(pk__in=removed).delete()
+    manager.bulk_create(to_create, batch_size=BATCH)
+    summary.count(label, len(to_create), updated + len(removed))

@@ -208,6 +208,28 @@ FILES: tuple[FileSpec, ...] = (
         ordered=(("start_date", "end_date"),),
     ),
     FileSpec(
+        "team_membership.csv",
+        (
+            Column("staff_id", required=True, refers_to="staff"),
+            Column("team", required=True),
+            Column("start_date", _date, required=True),
+            Column("end_date", _date),
+        ),
+        key=("staff_id", "team", "start_date"),
+        ordered=(("start_date", "end_date"),),
+    ),
+    FileSpec(
+        "staff_roles.csv",
+        (
+            Column("staff_id", required=True, refers_to="staff"),
+            Column("role", required=True),
+            Column("start_date", _date, required=True),
+            Column("end_date", _date),
+        ),
+        key=("staff_id", "role", "start_date"),
+        ordered=(("start_date", "end_date"),),
+    ),
+    FileSpec(
         "cases.csv",
         (
             Column("case_id", required=True, max_length=ID_LENGTH),
@@ -323,6 +345,9 @@ class DataSet:
     team_names: set[str] = field(default_factory=set)
     # staff whose line management history line_management.csv gives
     staff_with_history: set[str] = field(default_factory=set)
+    # staff whose team membership and job roles team_membership.csv and staff_roles.csv give
+    staff_with_team_history: set[str] = field(default_factory=set)
+    staff_with_roles: set[str] = field(default_factory=set)
 
     def __getitem__(self, file_name: str) -> Rows:
         path = self.folder / file_name
@@ -570,8 +595,12 @@ class _Checker:
         for kind in ("staff", "case", "session", "team"):
             self.known.setdefault(kind, set())
         self.line_manager: dict[str, tuple[str | None, int]] = {}
+        self.team: dict[str, tuple[str | None, int]] = {}
         self.open_period: dict[str, tuple[str, int]] = {}
         self.periods: dict[str, list[tuple[dt.date, dt.date | None, int]]] = {}
+        # team_membership.csv and staff_roles.csv: each person's periods, with what they name
+        self.team_periods: dict[str, list[tuple[dt.date, dt.date | None, int, str]]] = {}
+        self.role_periods: dict[str, list[tuple[dt.date, dt.date | None, int, str]]] = {}
 
     def check_file(self, path: Path, spec: FileSpec) -> int:
         count = 0
@@ -627,6 +656,7 @@ class _Checker:
                 self.known["team"].add(row["team"])
                 self.dataset.team_names.add(row["team"])
             self.line_manager[row["staff_id"]] = (row["line_manager_id"], line)
+            self.team[row["staff_id"]] = (row["team"], line)
             if row["line_manager_id"] == row["staff_id"]:
                 self._problem(
                     file,
@@ -646,6 +676,20 @@ class _Checker:
                 self.open_period[row["staff_id"]] = (row["manager_id"], line)
             self.periods.setdefault(row["staff_id"], []).append(
                 (row["start_date"], row["end_date"], line)
+            )
+        elif file == "team_membership.csv":
+            # A team named here is a team, as in staff.csv's team column: one that closed in a
+            # restructure is still history. A misspelt current team is caught below.
+            self.known["team"].add(row["team"])
+            self.dataset.team_names.add(row["team"])
+            self.dataset.staff_with_team_history.add(row["staff_id"])
+            self.team_periods.setdefault(row["staff_id"], []).append(
+                (row["start_date"], row["end_date"], line, row["team"])
+            )
+        elif file == "staff_roles.csv":
+            self.dataset.staff_with_roles.add(row["staff_id"])
+            self.role_periods.setdefault(row["staff_id"], []).append(
+                (row["start_date"], row["end_date"], line, row["role"])
             )
         elif file == "sessions.csv":
             for column, message in session_problems(row):
@@ -682,6 +726,59 @@ class _Checker:
                     "line_manager_id",
                     f"'{named[0] or ''}' is not the manager of {staff_id}'s open period in "
                     f"line_management.csv ('{open_manager or ''}'): make them agree",
+                )
+
+        self._check_dated_periods("team_membership.csv", self.team_periods, "in a team")
+        self._check_dated_periods("staff_roles.csv", self.role_periods, "in a job role")
+        self._check_current_teams()
+
+    def _check_dated_periods(
+        self,
+        file: str,
+        by_staff: dict[str, list[tuple[dt.date, dt.date | None, int, str]]],
+        what: str,
+    ) -> None:
+        """One person's periods in a file of dated periods may not overlap: they are in one team
+        (one role) at a time."""
+        for staff_id, periods in by_staff.items():
+            periods.sort(key=lambda p: (p[0], p[2]))
+            for (_, end, earlier_line, name), (start, _, line, _) in itertools.pairwise(periods):
+                if end is None or end >= start:
+                    until = "with no end date" if end is None else f"until {end}"
+                    self._problem(
+                        file,
+                        line,
+                        "start_date",
+                        f"{staff_id} is already {what} on {start} ('{shown(name)}' on line "
+                        f"{earlier_line}, {until}): one person's periods must not overlap; end "
+                        "the earlier one the day before",
+                    )
+
+    def _check_current_teams(self) -> None:
+        """team_membership.csv's latest period of each person is their team in staff.csv: open
+        and in that team, or ended when staff.csv gives them no team."""
+        for staff_id, periods in self.team_periods.items():
+            named = self.team.get(staff_id)
+            if named is None:
+                continue  # not in staff.csv: their team now is taken from the file
+            start, end, line, team = max(periods, key=lambda p: (p[0], p[2]))
+            if named[0] is None and end is None:
+                self._problem(
+                    "team_membership.csv",
+                    line,
+                    "end_date",
+                    f"is empty, but staff.csv gives {staff_id} no team: end their period in "
+                    f"'{shown(team)}', or give them that team in staff.csv",
+                )
+            elif named[0] is not None and (team != named[0] or end is not None):
+                self._problem(
+                    "staff.csv",
+                    named[1],
+                    "team",
+                    f"'{shown(named[0])}' is not {staff_id}'s open period in "
+                    f"team_membership.csv (their latest is '{shown(team)}' from {start}"
+                    + (f" to {end}" if end else "")
+                    + "): make them agree",
                 )
 
     def _check_loops(self) -> None:
@@ -787,5 +884,9 @@ def to_facts(dataset: DataSet) -> facts.Facts:
         agreements=tuple(
             facts.Agreement(r["staff_id"], r["supervisor_id"], r["signed_date"], r["frequency"])
             for r in dataset["agreements.csv"]
+        ),
+        team_memberships=tuple(
+            facts.TeamMembership(r["staff_id"], r["team"], r["start_date"], r["end_date"])
+            for r in dataset["team_membership.csv"]
         ),
     )

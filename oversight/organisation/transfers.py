@@ -12,6 +12,11 @@ the outgoing supervisor could no longer open them and the new one could not edit
 session's supervisor becomes the new one, a `handed_over` session event says who wrote it and
 who has it now, and the audit trail has the change.
 
+A member of staff moving to another team (`move_to_team`) is dated the same way: their open
+team membership ends the day before the move and a new one starts on the day, and `Staff.team`
+(the team now, which every page reads) becomes the new team, so the indicators of earlier months
+still count them in the team they were in then (INDICATORS.md).
+
 Who may move people is an access rule (`oversight.access.people.can_reassign_supervisees`): the
 access rules depend on the organisation, never the other way round.
 """
@@ -27,7 +32,7 @@ from django.db.models import Q
 from oversight.audit.actor import Actor
 from oversight.audit.trail import changes
 from oversight.formatting import long_date
-from oversight.organisation.models import LineManagement, Staff
+from oversight.organisation.models import LineManagement, Staff, Team, TeamMembership
 from oversight.records.models import Record
 from oversight.records.workflow import EDITABLE_STATES
 from oversight.supervision.models import Session, SessionEvent
@@ -197,3 +202,97 @@ def handed_over_on(supervisor: Staff, new_supervisor: Staff, on: dt.date) -> lis
         .distinct()
         .order_by("supervisee__name", "date", "pk")
     )
+
+
+def move_to_team(
+    staff: Staff, team: Team | None, on: dt.date, *, by: Actor
+) -> TeamMembership | None:
+    """Move `staff` into `team` (None: into no team) from `on`: their open membership ends the
+    day before, a new one starts on `on`, and `Staff.team` becomes `team`. All or nothing,
+    audited. A membership that starts on or after `on` is corrected rather than ended (it never
+    ran). Returns the new period, or None when they are in no team."""
+    with transaction.atomic():
+        person = Staff.objects.select_for_update().get(pk=staff.pk)
+        if person.team_id == (team.pk if team else None):
+            where = f"in {team.name}" if team else "in no team"
+            raise ValidationError(f"{person.name} is already {where}", code="same_team")
+        if person.end_date is not None and person.end_date < on:
+            raise ValidationError(
+                f"{person.name} left on {person.end_date:%-d %B %Y}, before {on:%-d %B %Y}. "
+                "Choose an earlier date",
+                code="left",
+            )
+        later = TeamMembership.objects.filter(staff=person, start_date__gt=on)
+        if first := later.select_related("team").order_by("start_date").first():
+            raise ValidationError(
+                f"{person.name} joins {first.team.name} on {first.start_date:%-d %B %Y}, after "
+                "this date. Choose a later date",
+                code="later_membership",
+            )
+        day_before = on - dt.timedelta(days=1)
+        if (
+            person.team is not None
+            and person.start_date < on
+            and (not TeamMembership.objects.filter(staff=person).exists())
+        ):
+            # No history yet: they have been in their team since they started (the data set's
+            # reading of a person without team_membership.csv rows). Write that down first.
+            TeamMembership.objects.create(
+                staff=person, team=person.team, start_date=person.start_date
+            )
+        ended: list[tuple[TeamMembership, dt.date | None]] = []
+        removed: list[TeamMembership] = []
+        for period in TeamMembership.objects.current().filter(staff=person).select_related("team"):
+            if period.start_date >= on:
+                removed.append(period)
+                continue
+            ended.append((period, period.end_date))
+            period.end_date = day_before
+            period.save(update_fields=["end_date"])
+        # Deleted by query, so the rows in hand keep their ids for the trail.
+        TeamMembership.objects.filter(pk__in=[p.pk for p in removed]).delete()
+        new = (
+            TeamMembership.objects.create(staff=person, team=team, start_date=on)
+            if team is not None
+            else None
+        )
+        before = person.team.name if person.team else None
+        person.team = team
+        person.save(update_fields=["team"])
+        staff.team = team
+        for period, was in ended:
+            by.audit(
+                "change",
+                period,
+                detail={
+                    **changes({"end_date": was}, {"end_date": day_before}),
+                    "reason": "moved team",
+                    "new_team": team.name if team else None,
+                },
+            )
+        for period in removed:
+            by.audit(
+                "delete",
+                period,
+                detail={
+                    "team": period.team.name,
+                    "start_date": period.start_date,
+                    "reason": "moved team",
+                },
+            )
+        if new is not None:
+            by.audit(
+                "create",
+                new,
+                detail={"staff_id": person.staff_id, "team": new.team.name, "start_date": on},
+            )
+        by.audit(
+            "change",
+            person,
+            detail={
+                **changes({"team": before}, {"team": team.name if team else None}),
+                "reason": "moved team",
+                "on": on,
+            },
+        )
+    return new

@@ -21,12 +21,12 @@ from oversight.cases.models import STATUS_LABELS, Allocation, Case, CaseStatus
 from oversight.import_export.exporter import staff_row, write_data_set_file
 from oversight.import_export.importer import ImportSummary, import_folder
 from oversight.import_export.reader import SPECS, DataSetError, Problem, shown
-from oversight.organisation.models import LineManagement, Staff
+from oversight.organisation.models import LineManagement, Staff, StaffRole
 from oversight.returns.annex_a import WORKER, AnnexA, Episode
 from oversight.returns.cin_census import XmlReturn
 from oversight.returns.ssda903 import SW_EPISODES, Ssda903, WorkerPeriod
 from oversight.returns.workers import WorkerName, match_workers, name_key
-from oversight.returns.workforce import WorkforceCensus
+from oversight.returns.workforce import CensusWorker, WorkforceCensus
 
 CARE_LEAVER_AGE = 18
 NEW, CHANGED, ENDED = "new", "changed", "ended"
@@ -56,6 +56,9 @@ class Plan:
     children: int = 0
     unallocated_children: int = 0
     awaiting_worker: int = 0  # children whose worker's name is still to be matched
+    # staff_roles.csv is each named person's whole history of roles: every row of theirs, by
+    # staff id, for the people whose roles the return changes (the workforce census)
+    role_histories: dict[str, list[tuple[Any, ...]]] = field(default_factory=dict)
 
     @property
     def unresolved(self) -> list[WorkerName]:
@@ -73,6 +76,8 @@ class Plan:
         kinds: tuple[str, ...] = ("cases", "allocations", "case statuses")
         if any(r.kind == "staff" for r in self.rows):
             kinds = ("staff", *kinds)
+        if any(r.kind == "job roles" for r in self.rows):
+            kinds = (*kinds, "job roles")
         return [
             {
                 "kind": kind,
@@ -222,6 +227,9 @@ def plan_workforce(found: WorkforceCensus, *, name: str, changed_on: dt.date) ->
     if plan.problems:
         return plan
     managers = dict(LineManagement.objects.current().values_list("staff_id", "manager__staff_id"))
+    roles: dict[int, list[StaffRole]] = {}
+    for held in StaffRole.objects.filter(staff__in=staff.values()).order_by("start_date"):
+        roles.setdefault(held.staff_id, []).append(held)
     for worker in found.workers:
         person = staff[worker.swe_number]
         start = min(person.start_date, worker.role_start or person.start_date)
@@ -236,6 +244,7 @@ def plan_workforce(found: WorkforceCensus, *, name: str, changed_on: dt.date) ->
                 )
             )
             continue
+        _plan_role(plan, worker, person, roles.get(person.pk, []), start, end)
         if (start, end) == (person.start_date, person.end_date):
             continue
         action = ENDED if end is not None and person.end_date is None else CHANGED
@@ -250,6 +259,86 @@ def plan_workforce(found: WorkforceCensus, *, name: str, changed_on: dt.date) ->
             )
         )
     return plan
+
+
+def _plan_role(
+    plan: Plan,
+    worker: CensusWorker,
+    person: Staff,
+    held: list[StaffRole],
+    start: dt.date,
+    end: dt.date | None,
+) -> None:
+    """The census's role for the person (OrgRole), dated from RoleStartDate (else their start)
+    to RoleEndDate (else their end date). A role of theirs already running then ends the day
+    before; one Oversight holds from a later date is a problem (the census cannot say which is
+    right). The person's whole role history goes to staff_roles.csv."""
+    if worker.role is None:
+        return
+    role_start = max(worker.role_start or start, start)
+    history = {(r.role, r.start_date): r.end_date for r in held}
+    label = f"{person.name} ({person.staff_id}): {worker.role} from {role_start}" + (
+        f" to {end}" if end else ""
+    )
+    rows_before = len(plan.rows)
+    if (worker.role, role_start) in history:
+        before = history[(worker.role, role_start)]
+        if before == end:
+            return
+        action = ENDED if end is not None and before is None else CHANGED
+        plan.rows.append(
+            PlannedRow(
+                "job roles",
+                action,
+                (person.staff_id, worker.role, role_start, end),
+                label,
+                worker.where,
+            )
+        )
+        history[(worker.role, role_start)] = end
+    else:
+        for (role, held_from), held_to in sorted(history.items(), key=lambda kv: kv[0][1]):
+            if held_from >= role_start and (end is None or held_from <= end):
+                plan.problems.append(
+                    Problem(
+                        plan.name,
+                        None,
+                        f"{worker.where}/OrgRole",
+                        f"{person.name} ({person.staff_id}) holds the role '{shown(role)}' "
+                        f"from {held_from}, on or after the census's role ({worker.role}) "
+                        f"starts on {role_start}: correct their roles (staff_roles.csv) or the "
+                        "census",
+                    )
+                )
+                del plan.rows[rows_before:]
+                return
+            if held_from < role_start and (held_to is None or held_to >= role_start):
+                day_before = role_start - dt.timedelta(days=1)
+                history[(role, held_from)] = day_before
+                plan.rows.append(
+                    PlannedRow(
+                        "job roles",
+                        ENDED,
+                        (person.staff_id, role, held_from, day_before),
+                        f"{person.name} ({person.staff_id}): {role} from {held_from} to "
+                        f"{day_before}",
+                        worker.where,
+                    )
+                )
+        history[(worker.role, role_start)] = end
+        plan.rows.append(
+            PlannedRow(
+                "job roles",
+                NEW,
+                (person.staff_id, worker.role, role_start, end),
+                label,
+                worker.where,
+            )
+        )
+    plan.role_histories[person.staff_id] = [
+        (person.staff_id, role, held_from, held_to)
+        for (role, held_from), held_to in sorted(history.items(), key=lambda kv: kv[0][1])
+    ]
 
 
 def _by_child(episodes: list[Episode]) -> dict[str, list[Episode]]:
@@ -464,6 +553,7 @@ FILES = {
     "cases": "cases.csv",
     "allocations": "allocations.csv",
     "case statuses": "case_statuses.csv",
+    "job roles": "staff_roles.csv",
 }
 CASE_COLUMNS = ("case_id", "open_date", "close_date", "date_of_birth")
 
@@ -485,6 +575,8 @@ def apply_plan(plan: Plan, *, actor: Actor | None, source: Mapping[str, Any]) ->
         path = Path(folder)
         for kind, file_name in FILES.items():
             rows = [r.values for r in plan.rows_of(kind)]
+            if kind == "job roles":  # each person's whole history, not only what changes
+                rows = [row for history in plan.role_histories.values() for row in history]
             if not rows:
                 continue
             header = CASE_COLUMNS if kind == "cases" else SPECS[file_name].column_names

@@ -1,8 +1,8 @@
 """Read a children's social work workforce census (CSWW) XML return: each worker by their Social
-Work England number, with their role's start and end dates. docs/standard-returns.md gives every
-mapping decision. The census has no published schema beside it, so its shape is checked here:
-a CSWW message, and for each worker a number, dates written YYYY-MM-DD and an agency flag of 0
-or 1."""
+Work England number, with their role (OrgRole) and its start and end dates.
+docs/standard-returns.md gives every mapping decision. The census has no published schema beside
+it, so its shape is checked here: a CSWW message, and for each worker a number, dates written
+YYYY-MM-DD, an agency flag of 0 or 1 and an OrgRole from 1 to 6 when one is given."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from typing import IO
 import xmlschema
 
 from oversight.import_export.reader import EARLIEST_DATE, LATEST_DATE, MAX_PROBLEMS, Problem, shown
+from oversight.organisation.models import CENSUS_ROLES
 from oversight.returns.annex_a import tidy
 from oversight.returns.cin_census import xml_resource
 
@@ -28,6 +29,7 @@ class CensusWorker:
     role_start: dt.date | None
     role_end: dt.date | None
     reason_for_leaving: str
+    role: str | None = None  # the OrgRole in words (CENSUS_ROLES); None when not given
 
     @property
     def where(self) -> str:
@@ -107,6 +109,15 @@ def read_workforce_census(
                 day = None
             dates.append(day)
         start, end = dates
+        org_role = tidy(element.findtext("OrgRole") or "")
+        if org_role and org_role not in CENSUS_ROLES:
+            found.problem(
+                name,
+                f"{where}/OrgRole",
+                f"'{shown(org_role)}' is not a census role: use one of "
+                + ", ".join(f"{code} ({label.lower()})" for code, label in CENSUS_ROLES.items()),
+            )
+            continue
         if start and end and end < start:
             found.problem(name, f"{where}/RoleEndDate", f"{end} is before RoleStartDate {start}")
             continue
@@ -118,6 +129,7 @@ def read_workforce_census(
                 role_start=start,
                 role_end=end,
                 reason_for_leaving=tidy(element.findtext("ReasonLeave") or ""),
+                role=CENSUS_ROLES[org_role] if org_role else None,
             )
         )
     return found
