@@ -34,6 +34,10 @@ def test_it_lets_business_support_correct_a_staff_members_details(client) -> Non
         "user": "",
         "line_management-TOTAL_FORMS": "0",
         "line_management-INITIAL_FORMS": "0",
+        "team_memberships-TOTAL_FORMS": "0",
+        "team_memberships-INITIAL_FORMS": "0",
+        "roles-TOTAL_FORMS": "0",
+        "roles-INITIAL_FORMS": "0",
     }
     response = client.post(f"/admin/organisation/staff/{staff.pk}/change/", data)
 
@@ -169,4 +173,8 @@ def staff_details(staff: Staff) -> dict[str, object]:
         "swe_number": "",
         "line_management-TOTAL_FORMS": "0",
         "line_management-INITIAL_FORMS": "0",
+        "team_memberships-TOTAL_FORMS": "0",
+        "team_memberships-INITIAL_FORMS": "0",
+        "roles-TOTAL_FORMS": "0",
+        "roles-INITIAL_FORMS": "0",
     }

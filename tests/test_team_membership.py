@@ -11,6 +11,7 @@ import io
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import connection
@@ -146,6 +147,54 @@ def test_a_move_is_refused_into_the_same_team_after_leaving_or_before_a_later_mo
         ("Team A", JOINED, dt.date(2025, 5, 31)),
         ("Team B", MOVED, None),
     ]
+
+
+@pytest.mark.usefixtures("frozen_today")
+def test_changing_the_team_in_the_admin_is_a_move_from_today(client) -> None:
+    support = UserFactory(is_staff=True)
+    support.groups.add(Group.objects.get(name="Business support"))
+    team_a, team_b = TeamFactory(name="Team A"), TeamFactory(name="Team B")
+    worker = StaffFactory(team=team_a, start_date=JOINED)
+    client.force_login(support)
+    address = f"/admin/organisation/staff/{worker.pk}/change/"
+    form = {
+        "staff_id": worker.staff_id,
+        "name": worker.name,
+        "email": "",
+        "category": worker.category,
+        "team": team_b.pk,
+        "start_date": JOINED.isoformat(),
+        "end_date": "",
+        "asye_start": "",
+        "swe_number": "",
+        "user": "",
+        "line_management-TOTAL_FORMS": "0",
+        "line_management-INITIAL_FORMS": "0",
+        "team_memberships-TOTAL_FORMS": "0",
+        "team_memberships-INITIAL_FORMS": "0",
+        "roles-TOTAL_FORMS": "1",
+        "roles-INITIAL_FORMS": "0",
+        "roles-0-role": "Senior practitioner",
+        "roles-0-start_date": "2025-01-06",
+        "roles-0-end_date": "",
+    }
+
+    response = client.post(address, form)
+
+    assert response.status_code == 302, response.content.decode()[:3000]
+    today = dt.date.today()
+    assert history(worker) == [
+        ("Team A", JOINED, today - dt.timedelta(days=1)),
+        ("Team B", today, None),
+    ]
+    worker.refresh_from_db()
+    assert worker.team == team_b
+    assert list(worker.roles.values_list("role", "start_date")) == [
+        ("Senior practitioner", dt.date(2025, 1, 6))
+    ]
+    page = client.get(address).content.decode()
+    assert "Team membership periods" in page
+    assert "Job role periods" in page
 
 
 def test_the_migration_gives_everyone_in_a_team_one_open_membership_from_their_start(
