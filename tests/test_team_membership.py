@@ -425,8 +425,8 @@ def test_it_refuses_overlaps_unknown_staff_bad_dates_and_a_team_that_disagrees(
     )
 
     assert problems_for(folder) == [
-        "staff.csv:3: team: 'Team A' is not M01's open period in team_membership.csv (their "
-        "latest is 'Team B' from 2020-01-06): make them agree",
+        "staff.csv:3: team: 'Team A' is not the team of M01's open period in "
+        "team_membership.csv (their latest is 'Team B' from 2020-01-06): make them agree",
         "team_membership.csv:3: start_date: S01 is already in a team on 2025-01-01 ('Team B' on "
         "line 2, until 2025-01-10): one person's periods must not overlap; end the earlier one "
         "the day before",

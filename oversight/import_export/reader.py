@@ -775,7 +775,7 @@ class _Checker:
                     "staff.csv",
                     named[1],
                     "team",
-                    f"'{shown(named[0])}' is not {staff_id}'s open period in "
+                    f"'{shown(named[0])}' is not the team of {staff_id}'s open period in "
                     f"team_membership.csv (their latest is '{shown(team)}' from {start}"
                     + (f" to {end}" if end else "")
                     + "): make them agree",
