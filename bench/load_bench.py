@@ -93,6 +93,8 @@ def main() -> int:
             "4",
             "--worker-class",
             "gthread",
+            "--keep-alive",
+            "10",
             "--log-level",
             "warning",
         ],
