@@ -452,6 +452,8 @@ MATRIX.update(
         "files:list": Row(url("files:list"), EVERYONE_SIGNED_IN),
         "audit_trail:mine": Row(url("audit_trail:mine"), EVERYONE_SIGNED_IN),
         "records:month": Row(url("records:month"), EVERYONE_SIGNED_IN),
+        # The search finds only what each person may see (tests/test_search.py).
+        "search:search": Row(url("search:search", query="?q=C-B"), EVERYONE_SIGNED_IN),
         "reminders:notifications": Row(url("reminders:notifications"), EVERYONE_SIGNED_IN),
         "reminders:open_notification": Row(
             url("reminders:open_notification", _extra_pk("notification")), roles("worker")

@@ -51,6 +51,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         areas.append(("Quality", reverse("quality:index")))
     if can_search_trail(user):
         areas.append(("Audit trail", reverse("audit_trail:search")))
+    # Everyone finds what they may see: a child, a person or a record (web/search).
+    areas.append(("Search", reverse("search:search")))
     path = request.path
     menu = [
         # The home page is active only on itself; every other area on any page beneath it.
