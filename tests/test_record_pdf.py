@@ -207,6 +207,22 @@ def test_a_record_sent_but_not_agreed_says_so(org: Council) -> None:
     assert "Wanda Worker Not confirmed yet" in text
 
 
+def test_a_record_from_the_councils_own_system_says_where_it_was_signed(org: Council) -> None:
+    imported = Record.objects.create(
+        type="individual",
+        date=today() - 9 * DAY,
+        recorded_date=today() - 8 * DAY,
+        supervisor=org.manager,
+        supervisee=org.worker,
+    )
+
+    text = pdf_text(download(org.worker.user, "records:pdf", imported.pk).content)
+
+    assert "Recorded in the council's own system on 3 June 2025, where it was signed off" in text
+    assert "Not confirmed yet" not in text
+    assert "DRAFT" not in text
+
+
 def test_it_is_a_tagged_pdf_with_a_title_and_language(org: Council) -> None:
     session, _ = one_to_one(org)
     signed = agreed(session)
