@@ -35,6 +35,7 @@ TYPE_LABELS = {
     "auth.user": "Account",
     "audit.search": "Audit trail",
     "audit.access_history": "Access history",
+    "data_set": "Data set",
 }
 
 
