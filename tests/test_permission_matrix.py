@@ -502,6 +502,13 @@ MATRIX.update(
             other_team=url("agreements:detail", _pk("agreement_b")),
             allowed_other_team=READERS_OF_B,
         ),
+        # On paper (issue 10, part 5): exactly who may read the page.
+        "agreements:pdf": Row(
+            url("agreements:pdf", _pk("agreement")),
+            READERS_OF_A,
+            other_team=url("agreements:pdf", _pk("agreement_b")),
+            allowed_other_team=READERS_OF_B,
+        ),
         "agreements:edit": Row(url("agreements:edit", _pk("agreement")), roles("manager")),
         "agreements:confirm": Row(
             url("agreements:confirm", _pk("agreement")), roles("worker", "manager"), method="post"
@@ -515,6 +522,12 @@ MATRIX.update(
             url("records:detail", _pk("sent")),
             READERS_OF_A,
             other_team=url("records:detail", _pk("sent_b")),
+            allowed_other_team=READERS_OF_B,
+        ),
+        "records:pdf": Row(
+            url("records:pdf", _pk("agreed")),
+            READERS_OF_A,
+            other_team=url("records:pdf", _pk("sent_b")),
             allowed_other_team=READERS_OF_B,
         ),
         "records:agenda": Row(url("records:agenda", _pk("draft")), READERS_OF_A),
@@ -636,6 +649,9 @@ MATRIX.update(
         "returns:apply": Row(
             url("returns:apply", _extra_pk("annex_a")), roles("support"), method="post"
         ),
+        # The whole data set (issue 10, part 4b): the system administrator and Business Support.
+        "data_set:page": Row(url("data_set:page"), roles("support", "admin")),
+        "data_set:download": Row(url("data_set:download"), roles("support", "admin")),
         # The audit trail: quality assurance, and managers for the people below them.
         "audit_trail:search": Row(url("audit_trail:search"), PEOPLE_WITH_A_LINE),
         "audit_trail:export": Row(url("audit_trail:export"), PEOPLE_WITH_A_LINE),

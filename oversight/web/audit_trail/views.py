@@ -36,6 +36,7 @@ TYPE_LABELS = {
     "audit.search": "Audit trail",
     "audit.access_history": "Access history",
     "search": "Search",
+    "data_set": "Data set",
 }
 
 
