@@ -326,6 +326,7 @@ API = {
         "cases",
         "obligations",
         "records",
+        "indicators",
         "sessions",
         "allocations",
         "case_statuses",

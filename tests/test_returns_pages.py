@@ -425,3 +425,25 @@ def test_an_apply_that_fails_in_the_background_lists_why_and_changes_nothing(
     assert "This return was not applied: nothing was changed" in page
     assert "&#x27;Petra Wills&#x27; was matched to staff id &#x27;PW-1&#x27;" in page
     assert "Who is Petra Wills?" in page  # choose again, then apply again
+
+
+def test_a_return_whose_worker_stopped_while_applying_it_may_be_applied_again(
+    support: Client, media: Path, apply: Apply
+) -> None:
+    staff_the_workbooks_name()
+    upload(support, workbook_upload())
+    returned = ReturnUpload.objects.get()
+    # The worker was stopped mid-way: its transaction rolled back, nothing heard since.
+    ReturnUpload.objects.filter(pk=returned.pk).update(
+        state=ApplyState.APPLYING,
+        stage="writing",
+        progress_at=timezone.now() - dt.timedelta(minutes=31),
+    )
+
+    page = support.get(f"/returns/{returned.pk}/").content.decode()
+    assert "stopped when the background worker stopped. Nothing was changed" in page
+    assert "Apply this return again" in page
+    applied = apply(support, returned)
+
+    assert "Return applied" in applied.content.decode()
+    assert fact_counts() == (23, 18, 23)
