@@ -34,13 +34,13 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 test-sqlite: $(STAMP)
-	DATABASE_URL= $(BIN)/pytest -n 2 -q
+	DATABASE_URL= $(BIN)/pytest -n 2 -q --durations=20
 
 # The browser tests drive the pages, which are the same on either database: they run once, on
 # SQLite, and the PostgreSQL run is everything else.
 test-postgres: $(STAMP)
 	@bin/require-postgres "$(POSTGRES_URL)"
-	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest -n 2 -q -m "not browser"
+	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest -n 2 -q --durations=20 -m "not browser"
 
 test: lint test-sqlite test-postgres
 
