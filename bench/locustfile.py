@@ -8,6 +8,7 @@ gives p50/p95/p99 for each.
 
 from __future__ import annotations
 
+import random
 import re
 
 from locust import HttpUser, between, task
@@ -21,6 +22,7 @@ class SignedInPerson(HttpUser):
     wait_time = between(2, 6)
     usernames: tuple[str, ...] = ()
     role = ""
+    pages: tuple[tuple[str, str, int], ...] = ()  # (address, page, how often)
     signed_in_count = 0
 
     def on_start(self) -> None:
@@ -43,7 +45,13 @@ class SignedInPerson(HttpUser):
             if "Sign out" not in response.text:
                 response.failure(f"{username} could not sign in (status {response.status_code})")
 
-    def open(self, path: str, page: str) -> None:
+    @task
+    def open_a_page(self) -> None:
+        """One of the role's pages, the more used ones more often."""
+        path, page = random.choices(
+            [(path, page) for path, page, _ in self.pages],
+            weights=[weight for _, _, weight in self.pages],
+        )[0]
         self.client.get(path, name=f"{page} ({self.role})")
 
 
@@ -51,83 +59,37 @@ class Worker(SignedInPerson):
     weight = 24
     usernames = ("worker", "worker-b")
     role = "worker"
-
-    @task(4)
-    def my_work(self) -> None:
-        self.open("/", "My work")
-
-    @task(2)
-    def records(self) -> None:
-        self.open("/records/", "Records")
-
-    @task(1)
-    def agreements(self) -> None:
-        self.open("/agreements/", "Agreements")
+    pages = (("/", "My work", 4), ("/records/", "Records", 2), ("/agreements/", "Agreements", 1))
 
 
 class Manager(SignedInPerson):
     weight = 14
     usernames = ("manager",)
     role = "manager"
-
-    @task(4)
-    def my_work(self) -> None:
-        self.open("/", "My work")
-
-    @task(2)
-    def month(self) -> None:
-        self.open("/records/month/", "Month")
-
-    @task(1)
-    def records(self) -> None:
-        self.open("/records/", "Records")
-
-    @task(1)
-    def dashboard(self) -> None:
-        self.open("/dashboards/", "Dashboard")
+    pages = (
+        ("/", "My work", 4),
+        ("/records/month/", "Month", 2),
+        ("/records/", "Records", 1),
+        ("/dashboards/", "Dashboard", 1),
+    )
 
 
 class HeadOfService(SignedInPerson):
     weight = 6
     usernames = ("head",)
     role = "head"
-
-    @task(3)
-    def my_work(self) -> None:
-        self.open("/", "My work")
-
-    @task(2)
-    def dashboard(self) -> None:
-        self.open("/dashboards/", "Dashboard")
+    pages = (("/", "My work", 3), ("/dashboards/", "Dashboard", 2))
 
 
 class QualityAssurance(SignedInPerson):
     weight = 4
     usernames = ("auditor",)
     role = "quality"
-
-    @task(2)
-    def my_work(self) -> None:
-        self.open("/", "My work")
-
-    @task(2)
-    def quality(self) -> None:
-        self.open("/quality/", "Quality")
-
-    @task(1)
-    def dashboard(self) -> None:
-        self.open("/dashboards/", "Dashboard")
+    pages = (("/", "My work", 2), ("/quality/", "Quality", 2), ("/dashboards/", "Dashboard", 1))
 
 
 class Director(SignedInPerson):
     fixed_count = 2
     usernames = ("director", "assistant-director")
     role = "director"
-
-    @task(3)
-    def my_work(self) -> None:
-        self.open("/", "My work")
-
-    @task(2)
-    def dashboard(self) -> None:
-        self.open("/dashboards/", "Dashboard")
+    pages = (("/", "My work", 3), ("/dashboards/", "Dashboard", 2))
