@@ -34,20 +34,31 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 test-sqlite: $(STAMP)
-	DATABASE_URL= $(BIN)/pytest -n 2 -q
+	DATABASE_URL= $(BIN)/pytest -n 2 -q --durations=20
 
 # The browser tests drive the pages, which are the same on either database: they run once, on
 # SQLite, and the PostgreSQL run is everything else.
 test-postgres: $(STAMP)
 	@bin/require-postgres "$(POSTGRES_URL)"
-	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest -n 2 -q -m "not browser"
+	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest -n 2 -q --durations=20 -m "not browser"
 
 test: lint test-sqlite test-postgres
 
-bench: $(STAMP)
-	$(BIN)/python bench/engine_bench.py
-	$(BIN)/python bench/dashboards_bench.py
-	$(BIN)/python bench/reminders_bench.py
+# The benchmarks run on the large demo council in PostgreSQL (generated once into this database),
+# the load test against gunicorn with locust (the `bench` extra, installed only here).
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/oversight_bench
+BENCH_STAMP := $(VENV)/.installed-bench
+
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	@touch $@
+
+bench: $(BENCH_STAMP)
+	@bin/require-postgres "$(BENCH_DATABASE_URL)"
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/engine_bench.py
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/dashboards_bench.py
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/reminders_bench.py
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/load_bench.py
 
 assets:
 	bin/build-assets

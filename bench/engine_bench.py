@@ -78,7 +78,9 @@ def latest_supervision_floor() -> list[tuple[Any, ...]]:
 
 def main() -> None:
     import django
+    from database import ensure_database
 
+    ensure_database()
     django.setup()
     from django.core.management import call_command
     from django.db import connection

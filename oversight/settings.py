@@ -8,6 +8,8 @@ DATABASE_URL   a database URL (default: SQLite in data/oversight.sqlite3)
 SECRET_KEY     required in production; on a developer machine one is generated in data/
 OVERSIGHT_DEBUG  on for development
 OVERSIGHT_POLICY  the council's supervision policy: "bedford", "newham" or a path to a policy file
+OVERSIGHT_COUNCIL_NAME  the council's name, printed at the top of each record on paper (default:
+                 the council the policy names, its title up to the first comma)
 ALLOWED_HOSTS  comma-separated host names
 OVERSIGHT_DATA_DIR  the folder for the SQLite database and a developer's secret key (default data/)
 OVERSIGHT_FILES_DIR  where uploaded supervision files are kept (default: files/ in the data folder)
@@ -63,6 +65,7 @@ SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env.comma_separated("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 
 OVERSIGHT_POLICY = env.policy("OVERSIGHT_POLICY", preset_names(), "bedford")
+OVERSIGHT_COUNCIL_NAME = env.text("OVERSIGHT_COUNCIL_NAME")
 
 INSTALLED_APPS = [
     # Django's admin, signing in through the app's own sign-in and auditing every change.

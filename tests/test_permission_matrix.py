@@ -326,6 +326,7 @@ API = {
         "cases",
         "obligations",
         "records",
+        "indicators",
         "sessions",
         "allocations",
         "case_statuses",
@@ -452,6 +453,8 @@ MATRIX.update(
         "files:list": Row(url("files:list"), EVERYONE_SIGNED_IN),
         "audit_trail:mine": Row(url("audit_trail:mine"), EVERYONE_SIGNED_IN),
         "records:month": Row(url("records:month"), EVERYONE_SIGNED_IN),
+        # The search finds only what each person may see (tests/test_search.py).
+        "search:search": Row(url("search:search", query="?q=C-B"), EVERYONE_SIGNED_IN),
         "reminders:notifications": Row(url("reminders:notifications"), EVERYONE_SIGNED_IN),
         "reminders:open_notification": Row(
             url("reminders:open_notification", _extra_pk("notification")), roles("worker")
@@ -500,6 +503,13 @@ MATRIX.update(
             other_team=url("agreements:detail", _pk("agreement_b")),
             allowed_other_team=READERS_OF_B,
         ),
+        # On paper (issue 10, part 5): exactly who may read the page.
+        "agreements:pdf": Row(
+            url("agreements:pdf", _pk("agreement")),
+            READERS_OF_A,
+            other_team=url("agreements:pdf", _pk("agreement_b")),
+            allowed_other_team=READERS_OF_B,
+        ),
         "agreements:edit": Row(url("agreements:edit", _pk("agreement")), roles("manager")),
         "agreements:confirm": Row(
             url("agreements:confirm", _pk("agreement")), roles("worker", "manager"), method="post"
@@ -513,6 +523,12 @@ MATRIX.update(
             url("records:detail", _pk("sent")),
             READERS_OF_A,
             other_team=url("records:detail", _pk("sent_b")),
+            allowed_other_team=READERS_OF_B,
+        ),
+        "records:pdf": Row(
+            url("records:pdf", _pk("agreed")),
+            READERS_OF_A,
+            other_team=url("records:pdf", _pk("sent_b")),
             allowed_other_team=READERS_OF_B,
         ),
         "records:agenda": Row(url("records:agenda", _pk("draft")), READERS_OF_A),
@@ -634,6 +650,10 @@ MATRIX.update(
         "returns:apply": Row(
             url("returns:apply", _extra_pk("annex_a")), roles("support"), method="post"
         ),
+        # The whole data set (issue 10, part 4b): the system administrator and Business Support.
+        "data_set:page": Row(url("data_set:page"), roles("support", "admin")),
+        "data_set:download": Row(url("data_set:download"), roles("support", "admin")),
+        "returns:progress": Row(url("returns:progress", _extra_pk("annex_a")), roles("support")),
         # The audit trail: quality assurance, and managers for the people below them.
         "audit_trail:search": Row(url("audit_trail:search"), PEOPLE_WITH_A_LINE),
         "audit_trail:export": Row(url("audit_trail:export"), PEOPLE_WITH_A_LINE),
@@ -776,6 +796,25 @@ API_ROWS = {
     "child_b": ("/api/cases/", "case_id", lambda org: org.child_b.case_id, READERS_OF_B),
     "record": ("/api/records/", "session_id", lambda org: org.sent.session_id, READERS_OF_A),
     "record_b": ("/api/records/", "session_id", lambda org: org.sent_b.session_id, READERS_OF_B),
+    # The compliance indicators: the figures of the dashboards the pages let them open.
+    "team_figures": (
+        "/api/indicators/?scope_type=team",
+        "scope_id",
+        lambda org: org.team_a.name,
+        DASHBOARD_OF_A,
+    ),
+    "team_figures_b": (
+        "/api/indicators/?scope_type=team",
+        "scope_id",
+        lambda org: org.team_b.name,
+        DASHBOARD_OF_B,
+    ),
+    "organisation_figures": (
+        "/api/indicators/?scope_type=organisation",
+        "scope_id",
+        lambda org: "",
+        roles("head", "auditor"),
+    ),
 }
 
 
@@ -788,6 +827,10 @@ def test_a_persons_api_token_reads_exactly_what_the_matrix_lets_them_open(
     from oversight.api.models import ApiToken
 
     path, key, ident, allowed = API_ROWS[name]
+    if path.startswith("/api/indicators/"):
+        from oversight.dashboards.summaries import summarise_after_load
+
+        summarise_after_load(timezone.localdate())
     found = []
     for role in ROLES:
         cache.clear()  # the API's throttle counts in the cache
@@ -796,7 +839,8 @@ def test_a_persons_api_token_reads_exactly_what_the_matrix_lets_them_open(
             if role != "anonymous":
                 _, secret = ApiToken.issue(f"{role}'s", "read", organisation.users[role])
                 headers = {"Authorization": f"Bearer {secret}"}
-            response = Client().get(f"{path}?page_size=1000", headers=headers)
+            joined = "&" if "?" in path else "?"
+            response = Client().get(f"{path}{joined}page_size=1000", headers=headers)
             transaction.set_rollback(True)
         listed = response.status_code == 200 and ident(organisation) in {
             row[key] for row in response.json()["results"]

@@ -324,6 +324,34 @@ def test_the_worker_cannot_open_the_audit_of_their_supervisors_record(
     assert "Respond to the audit" in page.content.decode()
 
 
+def test_the_team_dashboard_shows_its_audit_results_beside_the_timeliness_figures(
+    org: Council, frozen_today: dt.date
+) -> None:
+    shared_records(org, 2)
+    first, second = sampled(org, 2)
+    grade(Actor(org.qa), first, ALL_GOOD)
+    grade(Actor(org.qa), second, {**ALL_GOOD, "risk": Graded(1, "No risk recorded.")})
+    client = Client()
+    client.force_login(org.manager.user)
+
+    page = client.get(f"/dashboards/teams/{org.team.pk}/").content.decode()
+
+    quality = page[page.index('id="quality"') :]
+    good = round(100 * (2 * len(RUBRIC) - 1) / (2 * len(RUBRIC)))
+    assert 'id="quality-records">2</span> records graded' in quality
+    assert f'id="quality-good">{good}%</span>' in quality
+    assert f'href="/quality/teams/{org.team.pk}/"' in quality
+
+
+def test_a_dashboard_with_no_graded_records_says_so(org: Council, frozen_today: dt.date) -> None:
+    client = Client()
+    client.force_login(org.manager.user)
+
+    page = client.get(f"/dashboards/teams/{org.team.pk}/").content.decode()
+
+    assert f"No record of {org.team.name} has been graded in a quality assurance audit yet." in page
+
+
 def test_a_bad_sample_form_says_what_to_fix(org: Council, frozen_today: dt.date) -> None:
     client = Client()
     client.force_login(org.qa)

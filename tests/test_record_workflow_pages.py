@@ -347,17 +347,17 @@ def test_it_lists_records_by_what_the_user_has_to_do(client) -> None:
 
 def test_it_pages_a_long_list_of_records(client) -> None:
     team = smith_children(council())
-    for days in range(30):
+    for days in range(60):
         team.session(timezone.localdate() - dt.timedelta(days=days))
     client.force_login(team.manager_user)
 
     first = client.get("/records/").content.decode()
     second = client.get("/records/?page=2").content.decode()
 
-    assert first.count('<tr class="govuk-table__row">') == 26  # header and 25 rows
+    assert first.count('<tr class="govuk-table__row">') == 51  # header and 50 rows
     assert 'aria-label="Pagination"' in first
     assert 'href="?show=all&amp;page=2" aria-label="Page 2"' in first  # the filter is kept
-    assert second.count('<tr class="govuk-table__row">') == 6
+    assert second.count('<tr class="govuk-table__row">') == 11
 
 
 def test_it_sends_a_deputys_manager_nothing_they_cannot_see(client) -> None:

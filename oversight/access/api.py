@@ -2,9 +2,10 @@
 
 A token linked to a person's account acts as that person: it reads exactly what they may see in
 the pages, through the same queries (`visible_staff`, `visible_cases`, `visible_sessions`), and
-the obligations of those people, children and records. A token with no person is a system's (a
-case management system, council reporting): it reads the whole organisation, as the system
-feeding Oversight already holds all of it.
+the obligations of those people, children and records, and the compliance indicators of the
+dashboards they may open (`oversight/access/dashboards.py`). A token with no person is a
+system's (a case management system, council reporting): it reads the whole organisation, as the
+system feeding Oversight already holds all of it.
 
 Writing takes a token with the write scope and, for a person's token, a person who corrects case
 data in the pages (business support, who keep it in the admin): nobody gains through the API a
@@ -17,6 +18,7 @@ import datetime as dt
 
 from django.db.models import Q, QuerySet
 
+from oversight.access.dashboards import can_view_organisation, visible_services, visible_teams
 from oversight.access.queries import (
     access_for,
     visible_cases,
@@ -25,6 +27,7 @@ from oversight.access.queries import (
 )
 from oversight.api.models import ApiToken
 from oversight.cases.models import Case, CaseQuerySet
+from oversight.dashboards.models import SummaryFigure
 from oversight.obligations.models import StoredObligation
 from oversight.organisation.models import Staff, StaffQuerySet, Team
 from oversight.supervision.models import Session, SessionQuerySet
@@ -88,6 +91,21 @@ def api_obligations(token: ApiToken, day: dt.date) -> QuerySet[StoredObligation]
         | Q(subject_type="session", subject_id__in=session_ids)
         | Q(subject_type="team", subject_id__in=team_names)
     )
+
+
+def api_figures(token: ApiToken, day: dt.date) -> QuerySet[SummaryFigure]:
+    """The summary table's figures of the scopes whose dashboards the person may open: their
+    teams', their services', the organisation's if they may see it whole."""
+    rows = SummaryFigure.objects.all()
+    if is_system(token):
+        return rows
+    user = token.user
+    scopes = Q(scope_type="team", scope_id__in=[t.name for t in visible_teams(user, day)]) | Q(
+        scope_type="service", scope_id__in=[s.name for s in visible_services(user, day)]
+    )
+    if can_view_organisation(user, day):
+        scopes |= Q(scope_type="organisation")
+    return rows.filter(scopes)
 
 
 def write_refusal(token: ApiToken, day: dt.date) -> str | None:

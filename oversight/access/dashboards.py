@@ -59,13 +59,23 @@ def _covers(access: Access, teams: set[int], below: set[int]) -> bool:
     return bool(teams) and teams <= below
 
 
+_ORGANISATION_CACHE = "_oversight_sees_organisation"
+
+
 def can_view_organisation(user: Any, day: dt.date | None = None) -> bool:
+    """Quality assurance, or someone with a person in every staffed team below them. Asked by
+    several parts of one page (the filters, the links), so kept on the user object per day, like
+    `access_for`."""
     access = access_for(user, day)
     if access.is_qa:
         return True
     if not access.manages_anyone:
         return False
-    return _covers(access, set(_staffed_teams(access.day)), _teams_below(access))
+    known: dict[dt.date, bool] = getattr(user, _ORGANISATION_CACHE, None) or {}
+    if access.day not in known:
+        known[access.day] = _covers(access, set(_staffed_teams(access.day)), _teams_below(access))
+        setattr(user, _ORGANISATION_CACHE, known)
+    return known[access.day]
 
 
 def visible_services(user: Any, day: dt.date | None = None) -> list[Service]:

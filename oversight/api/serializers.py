@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from oversight.cases.models import STATUS_LABELS
@@ -106,6 +107,34 @@ class RecordOut(Serializer):
         return sorted(case.case_id for case in session.cases.all())
 
 
+class IndicatorOut(Serializer):
+    """One row of `oversight indicators` (INDICATORS.md), as the dashboards show it."""
+
+    as_of = serializers.DateField(source="summary.as_of")
+    scope_type = serializers.ChoiceField(choices=["team", "service", "organisation"])
+    scope_id = serializers.CharField(
+        help_text="The team's or service's name; empty for the organisation."
+    )
+    obligation = serializers.CharField()
+    counted = serializers.IntegerField(help_text="Obligations that count on the date.")
+    in_time = serializers.IntegerField()
+    met_late = serializers.IntegerField()
+    overdue = serializers.IntegerField()
+    percent = serializers.SerializerMethodField()
+
+    @extend_schema_field(
+        serializers.DecimalField(
+            max_digits=4,
+            decimal_places=1,
+            coerce_to_string=False,
+            allow_null=True,
+            help_text="100 x in_time / counted, to one decimal place; null when none count.",
+        )
+    )
+    def get_percent(self, row: Any) -> Any:
+        return row.figure(row.summary.as_of).percent
+
+
 def paged(shape: type, name: str) -> type:
     """The shape of one page of a list of `shape` (views.Pages), for the schema."""
     return type(
@@ -125,6 +154,7 @@ PagedTeams = paged(TeamOut, "PagedTeams")
 PagedCases = paged(CaseOut, "PagedCases")
 PagedObligations = paged(ObligationOut, "PagedObligations")
 PagedRecords = paged(RecordOut, "PagedRecords")
+PagedIndicators = paged(IndicatorOut, "PagedIndicators")
 
 
 # Input -------------------------------------------------------------------------------------------

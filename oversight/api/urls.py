@@ -18,6 +18,7 @@ urlpatterns = [
     path("cases/", login_not_required(views.cases), name="cases"),
     path("obligations/", login_not_required(views.obligations), name="obligations"),
     path("records/", login_not_required(views.records), name="records"),
+    path("indicators/", login_not_required(views.indicators), name="indicators"),
     path("sessions/", login_not_required(views.sessions), name="sessions"),
     path("allocations/", login_not_required(views.allocations), name="allocations"),
     path("case-statuses/", login_not_required(views.case_statuses), name="case_statuses"),

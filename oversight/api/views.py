@@ -4,11 +4,13 @@ with its audit entry."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.db import models, transaction
 from django.db.models import QuerySet
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.decorators import api_view
 from rest_framework.pagination import PageNumberPagination
@@ -17,6 +19,7 @@ from rest_framework.response import Response
 
 from oversight.access.api import (
     api_cases,
+    api_figures,
     api_obligations,
     api_sessions,
     api_staff,
@@ -30,6 +33,8 @@ from oversight.api.models import ApiToken
 from oversight.audit.actor import Actor
 from oversight.audit.trail import changes, client_ip
 from oversight.cases.models import Allocation, Case, CaseEvent, CaseStatus
+from oversight.dashboards.summaries import stored_dates
+from oversight.facts.live import council_policy
 from oversight.import_export.reader import Problem, check_row, session_problems
 from oversight.obligations.store import ensure_current
 from oversight.organisation.models import LineManagement, Staff, Team
@@ -84,6 +89,8 @@ def _ident(row: Any) -> str:
     for name in ("staff_id", "case_id", "session_id", "name"):
         if hasattr(row, name):
             return str(getattr(row, name))
+    if hasattr(row, "scope_type"):
+        return f"{row.scope_type}:{row.scope_id}:{row.obligation}"
     return f"{row.subject_type}:{row.subject_id}:{row.obligation}"
 
 
@@ -167,6 +174,58 @@ def records(request: Request) -> Response:
     return _listed(request, rows, shapes.RecordOut, "records")
 
 
+@extend_schema(
+    parameters=[
+        *PAGING,
+        OpenApiParameter(
+            "as_of",
+            OpenApiTypes.DATE,
+            description="A date the figures were computed for (YYYY-MM-DD): each night's, and "
+            "each month end's. Default: the latest.",
+        ),
+        OpenApiParameter("scope_type", str, enum=["team", "service", "organisation"]),
+        OpenApiParameter("scope_id", str, description="A team's or service's name."),
+        OpenApiParameter("obligation", str, description="One kind, e.g. case_supervision."),
+    ],
+    responses={200: shapes.PagedIndicators, **FAILURES},
+    tags=["read"],
+)
+@api_view(["GET"])
+def indicators(request: Request) -> Response:
+    """The compliance indicators (INDICATORS.md) of the teams, services and organisation whose
+    dashboards the token may open, on one date: the figures `oversight indicators` computes, as
+    stored for the dashboards by `oversight summarise`, never computed again per request."""
+    policy = council_policy().name
+    dates = stored_dates(policy)
+    text = request.query_params.get("as_of", "").strip()
+    as_of = dates[0] if dates else None
+    if text:
+        try:
+            as_of = dt.date.fromisoformat(text)
+        except ValueError:
+            return problems_response(
+                [("as_of", f"'{text}' is not a date: write it as YYYY-MM-DD, e.g. 2025-04-30")]
+            )
+        if as_of not in dates:
+            return problems_response(
+                [
+                    (
+                        "as_of",
+                        f"no figures were computed for {as_of}: ask for a date they were "
+                        "computed for (each night's and each month end's)"
+                        + (f", such as the latest, {dates[0]}" if dates else ""),
+                    )
+                ]
+            )
+    rows = api_figures(request.auth, today()).filter(summary__policy=policy)
+    rows = rows.filter(summary__as_of=as_of) if as_of else rows.none()
+    for name in ("scope_type", "scope_id", "obligation"):
+        if value := request.query_params.get(name):
+            rows = rows.filter(**{name: value})
+    rows = rows.select_related("summary").order_by("scope_type", "scope_id", "obligation")
+    return _listed(request, rows, shapes.IndicatorOut, "indicators")
+
+
 # Writing ---------------------------------------------------------------------------------------
 
 
@@ -241,6 +300,41 @@ def _upsert(
     return Response(shape(row).data, status=200)
 
 
+CHILD = (Case, "case_id", "case_id", "child")
+WORKER = (Staff, "staff_id", "worker_id", "staff")
+
+
+def _case_row(
+    request: Request,
+    file_name: str,
+    model: type[models.Model],
+    shape: type,
+    *,
+    refers_to: dict[str, tuple[type[models.Model], str, str, str]],
+    key: tuple[str, ...],
+    values: tuple[str, ...] = (),
+) -> Response:
+    """A row of a child's case, sent as the data set's `file_name` holds it: checked by the
+    importer's rules, the child (and worker) it names looked up (`refers_to`: the field, and
+    the model, its id field, the request's column and what to call it), then created, or its
+    `values` brought up to date, by `key`, audited."""
+    columns = (*(ref[2] for ref in refers_to.values()), *key, *values)
+    row, problems = _checked(request, file_name, columns)
+    found: dict[str, Any] = {}
+    for field, (model_of, id_field, column, kind) in refers_to.items():
+        found[field], unknown = _known(model_of, id_field, row.get(column), column, kind)
+        problems += unknown
+    if problems:
+        return problems_response(problems)
+    return _upsert(
+        request,
+        model,
+        {**found, **{name: row[name] for name in key}},
+        {name: row[name] for name in values},
+        shape,
+    )
+
+
 @extend_schema(
     request=shapes.AllocationIn,
     responses={201: shapes.AllocationOut, 200: shapes.AllocationOut, **FAILURES},
@@ -249,20 +343,14 @@ def _upsert(
 @api_view(["POST"])
 def allocations(request: Request) -> Response:
     """A worker holds a child from a date (201); sent again with an end date, it ends (200)."""
-    row, problems = _checked(
-        request, "allocations.csv", ("case_id", "worker_id", "start_date", "end_date")
-    )
-    case, unknown_case = _known(Case, "case_id", row.get("case_id"), "case_id", "child")
-    worker, unknown_worker = _known(Staff, "staff_id", row.get("worker_id"), "worker_id", "staff")
-    problems += unknown_case + unknown_worker
-    if problems:
-        return problems_response(problems)
-    return _upsert(
+    return _case_row(
         request,
+        "allocations.csv",
         Allocation,
-        {"case": case, "worker": worker, "start_date": row["start_date"]},
-        {"end_date": row["end_date"]},
         shapes.AllocationOut,
+        refers_to={"case": CHILD, "worker": WORKER},
+        key=("start_date",),
+        values=("end_date",),
     )
 
 
@@ -274,19 +362,14 @@ def allocations(request: Request) -> Response:
 @api_view(["POST"])
 def case_statuses(request: Request) -> Response:
     """A child's status from a date (201); sent again with an end date, it ends (200)."""
-    row, problems = _checked(
-        request, "case_statuses.csv", ("case_id", "status", "start_date", "end_date")
-    )
-    case, unknown = _known(Case, "case_id", row.get("case_id"), "case_id", "child")
-    problems += unknown
-    if problems:
-        return problems_response(problems)
-    return _upsert(
+    return _case_row(
         request,
+        "case_statuses.csv",
         CaseStatus,
-        {"case": case, "status": row["status"], "start_date": row["start_date"]},
-        {"end_date": row["end_date"]},
         shapes.CaseStatusOut,
+        refers_to={"case": CHILD},
+        key=("status", "start_date"),
+        values=("end_date",),
     )
 
 
@@ -298,17 +381,13 @@ def case_statuses(request: Request) -> Response:
 @api_view(["POST"])
 def case_events(request: Request) -> Response:
     """A decision point in a child's case (201; 200 if it was already recorded)."""
-    row, problems = _checked(request, "case_events.csv", ("case_id", "event", "date"))
-    case, unknown = _known(Case, "case_id", row.get("case_id"), "case_id", "child")
-    problems += unknown
-    if problems:
-        return problems_response(problems)
-    return _upsert(
+    return _case_row(
         request,
+        "case_events.csv",
         CaseEvent,
-        {"case": case, "event": row["event"], "date": row["date"]},
-        {},
         shapes.CaseEventOut,
+        refers_to={"case": CHILD},
+        key=("event", "date"),
     )
 
 

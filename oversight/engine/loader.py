@@ -18,6 +18,7 @@ from oversight.engine.periods import PERIOD_HELP, parse_period
 from oversight.engine.rules import (
     KINDS,
     AgreementReview,
+    CaseloadThreshold,
     CaseSupervision,
     ConferenceChairReview,
     DecisionDiscussion,
@@ -418,9 +419,10 @@ class _Reader:
         name = title = None
         cite_as = ""
         due_soon: Sourced | None = None
+        caseload: CaseloadThreshold | None = None
         if head is not None:
             path: KeyPath = ("policy",)
-            self.keys(head, path, {"name", "title", "cite_as", "due_soon"})
+            self.keys(head, path, {"name", "title", "cite_as", "due_soon", "caseload_threshold"})
             name = self.string(head, path, "name")
             if name is not None and not _NAME_RE.match(name):
                 self.problem(
@@ -430,6 +432,7 @@ class _Reader:
             title = self.string(head, path, "title")
             cite_as = self.string(head, path, "cite_as", required=False) or ""
             due_soon = self.sourced_key(head, path, "due_soon", "RULES.md 1")
+            caseload = self._caseload_threshold(head, path)
         rules: list[ObligationRule] = []
         if obligations is not None:
             for ob_name, body in obligations.items():
@@ -438,7 +441,35 @@ class _Reader:
                     rules.append(rule)
         if name is None or title is None or due_soon is None or self.problems:
             return None
-        return Policy(name, title, cite_as, due_soon, tuple(rules), self.filename)
+        return Policy(name, title, cite_as, due_soon, tuple(rules), self.filename, caseload)
+
+    def _caseload_threshold(
+        self, head: Mapping[str, Any], path: KeyPath
+    ) -> CaseloadThreshold | None:
+        """caseload_threshold = { children = 18, source = "B 1.3", preset_choice = "..." }"""
+        value = head.get("caseload_threshold")
+        if value is None:
+            return None
+        path = (*path, "caseload_threshold")
+        if not isinstance(value, dict):
+            self.problem(
+                path,
+                "'caseload_threshold' must be a table, e.g. "
+                'caseload_threshold = { children = 18, source = "B 1.3" }',
+            )
+            return None
+        self.keys(value, path, {"children", "source", "preset_choice"})
+        children = value.get("children")
+        if not isinstance(children, int) or isinstance(children, bool) or children < 1:
+            self.problem(
+                (*path, "children"),
+                "'children' must be a whole number of at least 1 (no quotes), e.g. children = 18; "
+                f"got {children!r}",
+            )
+            return None
+        source = self.string(value, path, "source") or ""
+        preset_choice = self.string(value, path, "preset_choice", required=False)
+        return CaseloadThreshold(children, source, preset_choice)
 
     def obligation(self, name: str, body: Any) -> ObligationRule | None:
         path: KeyPath = ("obligations", name)

@@ -25,6 +25,16 @@ class Sourced:
 
 
 @dataclass(frozen=True, slots=True)
+class CaseloadThreshold:
+    """How many children a case holder may hold before their supervisor is told the caseload has
+    grown past what the council expects (B 1.3: "within the individual's ... capacity")."""
+
+    children: int
+    source: str
+    preset_choice: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class NewlyQualifiedStage:
     """From the end of the previous stage (or asye_start) until asye_start + ``until``."""
 
@@ -171,6 +181,7 @@ class Policy:
     due_soon: Sourced
     obligations: tuple[ObligationRule, ...]
     path: str | None = None
+    caseload_threshold: CaseloadThreshold | None = None
 
     def rule(self, source: str, preset_choice: str | None = None) -> str:
         """The rule column: ``bedford 3.1.2`` for source ``B 3.1.2``."""

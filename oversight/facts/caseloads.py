@@ -1,9 +1,9 @@
-"""The engine's answers for a group of people and everything they hold, computed in one pass.
+"""The engine's answers for a group of people and everything they hold, as pages show them.
 
 My work shows a manager their supervisees' supervision and every child their supervisees hold; a
-head of service sees the same for every team below them. Asking the engine once per person would
-load the facts once per person, so this loads the facts for all of them and their caseloads
-together and sorts the answers out afterwards.
+team page shows the same for a team. The answers are read from the obligations store (ADR 0007),
+which holds the child's worker beside each child's obligations, so a page never runs the engine
+for more than the subjects whose facts changed.
 """
 
 from __future__ import annotations
@@ -13,13 +13,16 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from oversight.cases.models import Allocation, Case
-from oversight.engine.engine import Obligation, compute_obligations
+from django.db.models import Q
+
+from oversight.cases.models import Case
+from oversight.engine.engine import Obligation
 from oversight.engine.owners import OUTSTANDING
 from oversight.engine.rules import CaseSupervision, ProfessionalSupervision
-from oversight.facts.from_database import load_facts
 from oversight.facts.live import council_policy
 from oversight.formatting import urgency
+from oversight.obligations.models import StoredObligation
+from oversight.obligations.store import as_obligation, ensure_current
 from oversight.organisation.models import Staff
 
 
@@ -93,42 +96,34 @@ class Caseloads:
 
 
 def caseloads(staff: Iterable[Staff], as_of: dt.date) -> Caseloads:
-    """The obligations of `staff` and of every child allocated to one of them on `as_of`.
-
-    A fixed number of queries whatever the number of people or children: one for the
-    allocations, the fact loading (one query per kind of fact) and nothing per row.
-    """
+    """The obligations of `staff` and of every child one of them holds on `as_of` (today), read
+    from the obligations store: a fixed number of indexed queries whatever the number of people
+    or children, and the engine runs only for subjects whose facts changed since (ADR 0007)."""
     people = {person.pk: person for person in staff}
-    held = list(
-        Allocation.objects.active_on(as_of)
-        .filter(worker__in=list(people))
-        .order_by("case_id", "-start_date")
-        .values_list("case_id", "case__case_id", "case__display_name", "worker_id")
-    )
-    # A child transferred today can have two active allocations; the latest start holds it.
-    holder: dict[str, tuple[int, str, int]] = {}
-    for case_pk, case_id, name, worker_pk in held:
-        holder.setdefault(case_id, (case_pk, name, worker_pk))
-
-    facts = load_facts(
-        staff=Staff.objects.filter(pk__in=list(people)),
-        cases=Case.objects.filter(pk__in=[pk for pk, _, _ in holder.values()]),
-    )
-    subjects = {
-        *(("staff", person.staff_id) for person in people.values()),
-        *(("case", case_id) for case_id in holder),
-    }
     by_staff_id = {person.staff_id: person for person in people.values()}
+    ensure_current(as_of)
+    rows = list(
+        StoredObligation.objects.filter(
+            Q(subject_type="staff", subject_id__in=list(by_staff_id))
+            | Q(subject_type="case", worker__in=list(by_staff_id))
+        )
+    )
+    children = dict(
+        (case_id, (pk, name))
+        for case_id, pk, name in Case.objects.filter(
+            case_id__in={row.subject_id for row in rows if row.subject_type == "case"}
+        ).values_list("case_id", "pk", "display_name")
+    )
     own: dict[int, list[Obligation]] = defaultdict(list)
     cases: dict[int, list[CaseDue]] = defaultdict(list)
-    for obligation in compute_obligations(council_policy(), facts, as_of, subjects=subjects):
-        if obligation.subject_type == "staff":
-            own[by_staff_id[obligation.subject_id].pk].append(obligation)
-        elif obligation.subject_type == "case":
-            case_pk, name, worker_pk = holder[obligation.subject_id]
-            cases[worker_pk].append(
-                CaseDue(case_pk, obligation.subject_id, name, people[worker_pk], obligation)
-            )
+    for row in rows:
+        obligation = as_obligation(row)
+        if row.subject_type == "staff":
+            own[by_staff_id[row.subject_id].pk].append(obligation)
+        elif row.worker is not None:
+            case_pk, name = children[row.subject_id]
+            worker = by_staff_id[row.worker]
+            cases[worker.pk].append(CaseDue(case_pk, row.subject_id, name, worker, obligation))
     for found in own.values():
         found.sort(key=urgency)
     for dues in cases.values():
@@ -140,8 +135,17 @@ def caseloads(staff: Iterable[Staff], as_of: dt.date) -> Caseloads:
 
 
 def case_obligations(case: Case, as_of: dt.date) -> list[Obligation]:
-    """One child's obligations, most urgent first (none if the case is closed or unallocated)."""
-    workers = Staff.objects.filter(pk__in=case.allocations.values("worker"))
-    facts = load_facts(staff=workers, cases=Case.objects.filter(pk=case.pk))
-    found = compute_obligations(council_policy(), facts, as_of, subjects={("case", case.case_id)})
-    return sorted(found, key=urgency)
+    """One child's obligations on `as_of` (today), most urgent first, from the obligations store
+    (none if the case is closed or unallocated)."""
+    return sorted(stored_obligations_of("case", case.case_id, as_of), key=urgency)
+
+
+def stored_obligations_of(subject_type: str, subject_id: str, as_of: dt.date) -> list[Obligation]:
+    """One subject's obligations on `as_of` (today), as the obligations store holds them."""
+    ensure_current(as_of)
+    return [
+        as_obligation(row)
+        for row in StoredObligation.objects.filter(
+            subject_type=subject_type, subject_id=subject_id
+        ).order_by("due_date", "obligation")
+    ]

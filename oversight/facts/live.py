@@ -27,6 +27,14 @@ def council_policy() -> Policy:
     return _policy(settings.OVERSIGHT_POLICY)
 
 
+def council_name() -> str:
+    """The council's name, as its records carry it on paper: OVERSIGHT_COUNCIL_NAME, or else the
+    council its policy names (the policy's title up to the first comma: "Bedford Borough
+    Council", "London Borough of Newham")."""
+    named: str = settings.OVERSIGHT_COUNCIL_NAME
+    return named.strip() or council_policy().title.split(",")[0].strip()
+
+
 def staff_obligations(staff: Iterable[Staff], as_of: dt.date) -> dict[str, list[Obligation]]:
     """Each person's own obligations (not their cases'), by staff ID."""
     people = list(staff)

@@ -133,7 +133,7 @@ class AbsurdArchive(Exception):
     """The archive's own numbers say it is not a real document."""
 
 
-def _check_archive_sizes(infos: list[zipfile.ZipInfo]) -> None:
+def check_archive_sizes(infos: list[zipfile.ZipInfo]) -> None:
     if len(infos) > ARCHIVE_MEMBER_LIMIT:
         raise AbsurdArchive
     if sum(info.file_size for info in infos) > ARCHIVE_EXPANDED_LIMIT:
@@ -154,7 +154,7 @@ def is_office_document(stream: IO[bytes], main_part: str, main_type: bytes) -> b
     try:
         with zipfile.ZipFile(stream) as archive:
             infos = archive.infolist()
-            _check_archive_sizes(infos)
+            check_archive_sizes(infos)
             names = {info.filename for info in infos}
             if main_part not in names or "[Content_Types].xml" not in names:
                 return False

@@ -8,7 +8,7 @@ export (only this month's sessions, say) never deletes history.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -57,10 +57,14 @@ class ImportSummary:
     # Each change of line management, which is a change of who may read whose supervision:
     # (action, period as it now stands, what it was), audited one by one after the import.
     access_changes: list[AccessChange] = field(default_factory=list)
+    # Told each kind as its rows are written (a return's progress bar), when given.
+    on_count: Callable[[str], None] | None = field(default=None, repr=False, compare=False)
 
     def count(self, label: str, created: int, updated: int) -> None:
         self.created[label] = self.created.get(label, 0) + created
         self.updated[label] = self.updated.get(label, 0) + updated
+        if self.on_count is not None:
+            self.on_count(label)
 
     def lines(self) -> list[str]:
         return [
@@ -84,6 +88,7 @@ def import_folder(
     changed_on: dt.date,
     actor: Actor | None = None,
     source: Mapping[str, Any] | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> ImportSummary:
     """Check and load `folder`; raise DataSetError (nothing written) if anything is wrong.
 
@@ -91,10 +96,14 @@ def import_folder(
     before and the new one starts on it. A standard return (`oversight.returns`) comes here too,
     translated into a data set: `source` says which return it was (added to the audit entry, and
     the folder then need not hold staff.csv) and `actor` who applied it (None: the command line).
+    `progress`, if given, is told "checked" once every row is checked, then each kind (the
+    labels of the summary) as its rows are written.
     """
     dataset = read_dataset(folder, existing=existing_ids(), staff_required=source is None)
+    if progress is not None:
+        progress("checked")
     with transaction.atomic():
-        summary = _write(dataset, changed_on)
+        summary = _write(dataset, changed_on, ImportSummary(on_count=progress))
         # A whole data set loaded at once is a change to many records: one entry says so.
         detail = {
             "folder": str(folder),
@@ -137,8 +146,7 @@ def _audit_access_changes(found: list[AccessChange]) -> None:
         )
 
 
-def _write(dataset: DataSet, changed_on: dt.date) -> ImportSummary:
-    summary = ImportSummary()
+def _write(dataset: DataSet, changed_on: dt.date, summary: ImportSummary) -> ImportSummary:
     staff_rows = dataset["staff.csv"]
 
     teams = {t.name: t for t in Team.objects.all()}

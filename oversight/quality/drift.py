@@ -29,7 +29,8 @@ SAME_STATUS_MONTHS = 12
 PLAN_UNCHANGED_MONTHS = 6
 PLAN_MILESTONES = (9, 12)
 PLAN_WARNING = dt.timedelta(days=28)
-CASELOAD_THRESHOLD = 18  # children per case holder; a council sets its own
+# Children per case holder, where a council's policy file sets no caseload_threshold of its own.
+CASELOAD_THRESHOLD = 18
 CASELOAD_LOOKBACK_MONTHS = 3
 CASE_MANAGEMENT_MONTHS = 3
 CASE_MANAGEMENT_SESSIONS = 2  # one session alone is not a pattern

@@ -36,7 +36,7 @@ from oversight import transitions
 from oversight.access.staff import staff_of
 from oversight.cases.models import Case, CaseQuerySet
 from oversight.formatting import long_date, state_phrase, why_locked
-from oversight.organisation.models import Staff
+from oversight.organisation.models import Staff, Team
 from oversight.records import workflow
 from oversight.records.workflow import (
     EDITABLE_STATES,
@@ -162,6 +162,42 @@ class RecordQuerySet(SessionQuerySet):
     def shared(self) -> RecordQuerySet:
         """Records others may read: sent, agreed or recorded elsewhere."""
         return self.in_state(*SHARED_STATES)
+
+    # The records list's filters (oversight/web/records/filters.py) ------------------------------
+
+    def with_cancelled(self) -> RecordQuerySet:
+        """Each record annotated `cancelled`: its booking was cancelled."""
+        if "cancelled" in self.query.annotations:
+            return self
+        return self.annotate(
+            cancelled=Exists(
+                SessionEvent.objects.filter(
+                    session=OuterRef("pk"), kind=SessionEvent.Kind.CANCELLED
+                )
+            )
+        )
+
+    def cancelled(self) -> RecordQuerySet:
+        """Cancelled bookings: listed as "Cancelled" whatever their record's state."""
+        return self.with_cancelled().filter(cancelled=True)  # type: ignore[misc]
+
+    def listed_as(self, state: str) -> RecordQuerySet:
+        """Records in `state` as the list shows it: not cancelled bookings."""
+        return self.in_state(state).with_cancelled().filter(cancelled=False)  # type: ignore[misc]
+
+    def of_team(self, team: Team) -> RecordQuerySet:
+        """A team's records: its members' supervision (by the supervisee's team) and the group
+        sessions the team held."""
+        return self.filter(Q(supervisee__team=team) | Q(supervisee__isnull=True, team=team))
+
+    def dated_between(self, start: dt.date | None, end: dt.date | None) -> RecordQuerySet:
+        """Sessions held (or booked) from `start` to `end`, both included; either may be open."""
+        found = self
+        if start is not None:
+            found = found.filter(date__gte=start)
+        if end is not None:
+            found = found.filter(date__lte=end)
+        return found
 
 
 # mypy cannot check a base class made by a call; the django-stubs plugin still gives the manager

@@ -16,7 +16,7 @@ from oversight.returns.plan import (
     plan_ssda903,
     plan_workforce,
 )
-from oversight.returns.ssda903 import is_ssda903, read_ssda903
+from oversight.returns.ssda903 import is_ssda903, read_ssda903, read_ssda903_archive
 from oversight.returns.workforce import is_workforce_census, read_workforce_census
 
 ANNEX_A = "annex-a"
@@ -25,7 +25,7 @@ CIN_CENSUS = "cin-census"
 WORKFORCE = "workforce"
 FORMATS = {
     ANNEX_A: "Ofsted Annex A workbook (lists 6 to 9)",
-    SSDA903: "SSDA903 looked-after children return (a folder of CSV files)",
+    SSDA903: "SSDA903 looked-after children return (CSV files)",
     CIN_CENSUS: "Children in Need census (XML)",
     WORKFORCE: "Children's social work workforce census (XML)",
 }
@@ -57,8 +57,13 @@ def plan_return(
         return plan_annex_a(
             read_annex_a(source, label), name=label, changed_on=changed_on, decisions=decisions
         )
-    if kind == SSDA903 and isinstance(source, Path):
-        return plan_ssda903(read_ssda903(source), name=label, changed_on=changed_on)
+    if kind == SSDA903:
+        found = (
+            read_ssda903(source)
+            if isinstance(source, Path)
+            else read_ssda903_archive(source, label)
+        )
+        return plan_ssda903(found, name=label, changed_on=changed_on)
     if kind == CIN_CENSUS:
         return plan_child_episodes(
             read_cin_census(source, label), name=label, changed_on=changed_on

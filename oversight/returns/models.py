@@ -1,7 +1,9 @@
 """Returns uploaded in the browser, the decisions made about their workers, and their applying.
 
-Each is an appended row: an upload is never changed, a later decision about a name supersedes an
-earlier one, and applying a return is a row of its own (at most one per upload).
+An upload's file and date are never changed; a later decision about a name supersedes an earlier
+one, and applying a return is a row of its own (at most one per upload). What moves is where the
+applying has got to (queued, applying with its stage and rows, applied or failed), written by the
+background task (`oversight/returns/applying.py`) for the page to show.
 """
 
 from __future__ import annotations
@@ -12,6 +14,20 @@ from django.conf import settings
 from django.db import models
 
 from oversight.returns.formats import FORMATS
+
+
+class ApplyState(models.TextChoices):
+    UPLOADED = "uploaded", "Not applied"
+    QUEUED = "queued", "Queued"
+    APPLYING = "applying", "Applying"
+    APPLIED = "applied", "Applied"
+    FAILED = "failed", "Not applied: problems"
+
+
+class ReturnUploadQuerySet(models.QuerySet["ReturnUpload"]):
+    def may_queue(self) -> ReturnUploadQuerySet:
+        """Uploads that may be queued to apply: never applied, and not queued or applying."""
+        return self.filter(state__in=[ApplyState.UPLOADED, ApplyState.FAILED])
 
 
 class ReturnUpload(models.Model):
@@ -26,6 +42,15 @@ class ReturnUpload(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    # Where applying it has got to (the background task writes these as it goes).
+    state = models.CharField(max_length=20, choices=ApplyState.choices, default=ApplyState.UPLOADED)
+    stage = models.CharField(max_length=100, blank=True)
+    done = models.PositiveIntegerField(default=0, help_text="Rows written so far.")
+    total = models.PositiveIntegerField(default=0, help_text="Rows the return changes.")
+    problems = models.JSONField(default=list, blank=True, help_text="Why applying failed.")
+    progress_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ReturnUploadQuerySet.as_manager()
 
     class Meta:
         ordering = ["-uploaded_at"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -564,11 +564,18 @@ class ReturnNotReady(Exception):
         super().__init__("\n".join(str(p) for p in problems))
 
 
-def apply_plan(plan: Plan, *, actor: Actor | None, source: Mapping[str, Any]) -> ImportSummary:
+def apply_plan(
+    plan: Plan,
+    *,
+    actor: Actor | None,
+    source: Mapping[str, Any],
+    progress: Callable[[str], None] | None = None,
+) -> ImportSummary:
     """Write the plan's rows as a data set and load it: all or nothing, audited.
 
     Raises ReturnNotReady (nothing written) while the return has problems or unresolved workers,
-    and DataSetError if the data set reader refuses the rows."""
+    and DataSetError if the data set reader refuses the rows. `progress` is told as the importer
+    goes (`import_folder`'s: "checked", then each kind as it is written)."""
     if not plan.can_apply:
         raise ReturnNotReady(plan.blocking_problems())
     with tempfile.TemporaryDirectory(prefix="oversight-return-") as folder:
@@ -586,6 +593,7 @@ def apply_plan(plan: Plan, *, actor: Actor | None, source: Mapping[str, Any]) ->
             changed_on=plan.changed_on,
             actor=actor,
             source={**source, "name": plan.name, "children": plan.children},
+            progress=progress,
         )
 
 

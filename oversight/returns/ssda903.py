@@ -1,16 +1,22 @@
-"""Read an SSDA903 return (looked-after children): header.csv, episodes.csv and sw_episodes.csv.
-docs/standard-returns.md gives every mapping decision. Dates are dd/mm/yyyy; every problem is
-collected with its file, line and column."""
+"""Read an SSDA903 return (looked-after children): header.csv, episodes.csv and sw_episodes.csv,
+from a folder (the command line) or a zip of them (the browser). docs/standard-returns.md gives
+every mapping decision. Dates are dd/mm/yyyy; every problem is collected with its file, line and
+column."""
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
 import itertools
+import shutil
+import tempfile
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from typing import IO
 
+from oversight.files.uploads import AbsurdArchive, check_archive_sizes
 from oversight.import_export.reader import ID_LENGTH, MAX_PROBLEMS, Problem, shown
 from oversight.returns.annex_a import Episode, parse_return_date
 
@@ -57,6 +63,54 @@ class _Row:
 
 def is_ssda903(folder: Path) -> bool:
     return folder.is_dir() and (folder / EPISODES).exists() and (folder / HEADER).exists()
+
+
+def ssda903_names(names: list[str]) -> list[str]:
+    """The files of an SSDA903 return Oversight reads, among `names` (paths in a zip, or the
+    names of files uploaded together), by their file name in any letter case."""
+    return [n for n in names if PurePosixPath(n.replace("\\", "/")).name.lower() in COLUMNS]
+
+
+def read_ssda903_archive(stream: IO[bytes], label: str) -> Ssda903:
+    """The return from a zip of its CSV files (in a folder inside it or not); the files Oversight
+    does not read are passed over. A zip that cannot be read is one problem naming it."""
+    found = Ssda903()
+    with tempfile.TemporaryDirectory(prefix="oversight-ssda903-") as folder:
+        try:
+            stream.seek(0)
+            with zipfile.ZipFile(stream) as archive:
+                infos = archive.infolist()
+                check_archive_sizes(infos)
+                taken: dict[str, str] = {}
+                for info in infos:
+                    if info.is_dir() or not ssda903_names([info.filename]):
+                        continue
+                    name = PurePosixPath(info.filename.replace("\\", "/")).name.lower()
+                    if name in taken:
+                        found.problem(
+                            name,
+                            None,
+                            None,
+                            f"is in the zip twice ({taken[name]} and {info.filename}): keep one",
+                        )
+                        continue
+                    taken[name] = info.filename
+                    with archive.open(info) as part, (Path(folder) / name).open("wb") as copy:
+                        shutil.copyfileobj(part, copy)
+        except AbsurdArchive:
+            found.problem(
+                label,
+                None,
+                None,
+                "expands to far more than a return would: zip the CSV files again and upload that",
+            )
+        except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError) as error:
+            found.problem(
+                label, None, None, f"cannot be read as a zip of CSV files ({error}): zip them again"
+            )
+        if found.problems:
+            return found
+        return read_ssda903(Path(folder))
 
 
 def read_ssda903(folder: Path) -> Ssda903:

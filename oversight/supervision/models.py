@@ -70,10 +70,10 @@ class SessionQuerySet(models.QuerySet["Session"]):
     def on_or_before(self, day: dt.date) -> SessionQuerySet:
         return self.filter(date__lte=day)
 
-    def of_type(self, *types: str) -> SessionQuerySet:
+    def of_type(self, *types: str) -> Self:
         return self.filter(type__in=types)
 
-    def involving(self, staff: Staff) -> SessionQuerySet:
+    def involving(self, staff: Staff) -> Self:
         return self.filter(Q(supervisor=staff) | Q(supervisee=staff))
 
     def not_cancelled(self) -> Self:

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from oversight.access.audit_trail import can_search_trail
 from oversight.access.dashboards import uses_dashboards
+from oversight.access.data_set import can_export_data_set
 from oversight.access.files import uses_supervision_files
 from oversight.access.quality import uses_quality
 from oversight.access.returns import can_import_returns
@@ -51,6 +52,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         areas.append(("Quality", reverse("quality:index")))
     if can_search_trail(user):
         areas.append(("Audit trail", reverse("audit_trail:search")))
+    # Everyone finds what they may see: a child, a person or a record (web/search).
+    areas.append(("Search", reverse("search:search")))
+    if can_export_data_set(user):
+        areas.append(("Data set", reverse("data_set:page")))
     path = request.path
     menu = [
         # The home page is active only on itself; every other area on any page beneath it.

@@ -110,6 +110,12 @@ def test_qa_samples_a_team_grades_two_records_and_the_supervisor_responds(
     screenshot(page, "quality-team-results")
     assert AuditSample.objects.get().seed == 31
 
+    # The team's compliance dashboard shows them beside the timeliness figures.
+    manager.goto(f"{live_server.url}/dashboards/teams/{team.team.pk}/")
+    expect(manager.locator("#quality-records")).to_have_text("2")
+    expect(manager.locator("#quality-good")).to_have_text("89%")
+    assert_accessible(manager, context="team dashboard with audit results")
+
 
 def test_prompts_appear_beside_a_case_note_as_the_manager_writes(
     page: Page, live_server: Any

@@ -1,12 +1,15 @@
 """Loading an Annex A return in a real browser: Business Support upload it, match a worker the
-return names but Oversight cannot find, apply it, and the children are there; each page checked
-with axe-core (WCAG 2.2 AA)."""
+return names but Oversight cannot find, apply it, watch it queued for the background worker
+(htmx asking how far it has got), leave and come back once the worker has applied it, and the
+children are there with what is due for them; each page checked with axe-core (WCAG 2.2 AA)."""
 
 from __future__ import annotations
 
+from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from oversight.cases.models import Allocation, Case
@@ -51,8 +54,33 @@ def test_business_support_load_an_annex_a_return(page: Page, live_server) -> Non
     screenshot(page, "returns-preview-ready")
     page.get_by_role("button", name="Apply this return").click()
 
+    # Queued for the background worker: the page shows it, and htmx asks how far it has got.
+    expect(page.get_by_role("heading", name="Queued")).to_be_visible()
+    expect(page.locator("progress")).to_be_visible()
+    expect(page.get_by_role("link", name="Refresh to see how far it has got")).to_be_visible()
+    assert_accessible(page, context="return queued")
+    screenshot(page, "returns-queued")
+    with page.expect_request(lambda request: request.url.endswith("/progress/")) as polled:
+        pass
+    assert polled.value.headers.get("hx-request") == "true"
+    assert Case.objects.count() == 0
+
+    # Left: the worker applies it meanwhile. Come back: it is applied.
+    page.get_by_role("link", name="Back to returns").click()
+    expect(page.get_by_text("Queued", exact=True)).to_be_visible()
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", stdout=StringIO())
+    page.get_by_role("link", name="Annex_A_2024_Jan.xlsx").click()
     expect(page.get_by_role("heading", name="Return applied")).to_be_visible()
     assert_accessible(page, context="return applied")
     screenshot(page, "returns-applied")
     assert Case.objects.count() == 23
     assert Allocation.objects.get(case__case_id="5358472").worker.staff_id == "PW-1"
+
+    # The children are there, with what is due for them.
+    signed_in(page, live_server, user_in_group("qa", "Quality assurance"))
+    page.goto(f"{live_server.url}/children/5358472/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Child 5358472")
+    expect(page.get_by_role("heading", name="What is due")).to_be_visible()
+    due = page.get_by_role("table").filter(has_text="Case supervision")
+    expect(due).to_be_visible()
+    screenshot(page, "returns-child-obligations")

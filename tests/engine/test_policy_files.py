@@ -171,6 +171,33 @@ def test_it_names_an_unknown_status_with_file_line_and_fix() -> None:
     assert "child_protection" in problem
 
 
+def test_it_reads_the_councils_caseload_threshold_and_leaves_it_unset_when_absent() -> None:
+    text = MINIMAL.replace(
+        'due_soon = "7d"', 'due_soon = "7d"\ncaseload_threshold = { children = 22, source = "T 2" }'
+    )
+
+    threshold = load_policy_text(text, "tiny.toml").caseload_threshold
+
+    assert threshold is not None
+    assert (threshold.children, threshold.source, threshold.preset_choice) == (22, "T 2", None)
+    assert load_policy_text(MINIMAL, "tiny.toml").caseload_threshold is None
+    for name in ("bedford", "newham"):
+        preset = load_policy(name).caseload_threshold
+        assert preset is not None
+        assert preset.preset_choice, "neither policy names a number: the preset says it chose"
+
+
+def test_it_refuses_a_caseload_threshold_that_is_not_a_whole_number() -> None:
+    threshold = 'caseload_threshold = { children = "lots", source = "T" }'
+    text = MINIMAL.replace('due_soon = "7d"', f'due_soon = "7d"\n{threshold}')
+
+    (problem,) = problems_in(text)
+
+    assert problem.startswith("council.toml:5: policy.caseload_threshold.children:")
+    assert "must be a whole number of at least 1" in problem
+    assert "children = 18" in problem
+
+
 def test_it_refuses_a_negative_period() -> None:
     (problem,) = problems_in(MINIMAL.replace('case_holder = "28d"', 'case_holder = "-28d"'))
     assert problem.startswith(

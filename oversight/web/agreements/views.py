@@ -36,7 +36,7 @@ from oversight.audit.trail import audit
 from oversight.engine.engine import Obligation
 from oversight.engine.explain import every
 from oversight.engine.rules import AgreementReview, ProfessionalSupervision, SupervisionAgreement
-from oversight.facts.live import council_policy, staff_obligations
+from oversight.facts.live import council_name, council_policy, staff_obligations
 from oversight.formatting import long_date
 from oversight.organisation.models import Staff
 from oversight.supervision.models import (
@@ -50,6 +50,7 @@ from oversight.supervision.models import (
 from oversight.versions import EditConflict, seen_version
 from oversight.web.agreements.forms import AgreementForm, frequency_label
 from oversight.web.conflicts import refuse
+from oversight.web.paper import pdf_response, render_pdf
 from oversight.web.requests import AuthenticatedHttpRequest
 
 PAGE_SIZE = 50
@@ -253,6 +254,47 @@ def agreement_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     with transaction.atomic():
         audit(request.user, "view", agreement, request=request)
     return _render_detail(request, agreement, today)
+
+
+def agreement_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The agreement on paper: whoever may read its page, audited as a look at it."""
+    today = timezone.localdate()
+    agreement = agreement_for_user(request.user, pk, today)
+    state = agreement.state_on(today)
+    me = staff_of(request.user)
+    title = f"Supervision agreement: {agreement.supervisor.name} and {agreement.staff.name}"
+    context = {
+        "agreement": agreement,
+        "state": state,
+        "title": title,
+        "council": council_name(),
+        "marking": "" if agreement.signed_date else "DRAFT",
+        "terms": _terms_for_display(agreement),
+        "confirmations": _confirmations(agreement),
+        "history": [
+            {
+                "at": move.at,
+                "who": _name_of(move.by),
+                "from": AgreementState(move.from_state).label,
+                "to": AgreementState(move.to_state).label,
+            }
+            for move in agreement.transitions.select_related("by").order_by("id")
+        ],
+        "superseded_why": _superseded_why(agreement, today) if state == "superseded" else "",
+        "produced_by": me.name if me else request.user.get_username(),
+        "produced_at": timezone.localtime(),
+    }
+    pdf = render_pdf("agreements/paper.html", context, request)
+    with transaction.atomic():
+        audit(request.user, "download", agreement, request=request, detail={"format": "pdf"})
+    return pdf_response(pdf, title)
+
+
+def _name_of(user: Any) -> str:
+    if user is None:
+        return "Not recorded"
+    staff = staff_of(user)
+    return staff.name if staff is not None else str(user.get_username())
 
 
 @require_POST

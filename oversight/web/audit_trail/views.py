@@ -35,6 +35,8 @@ TYPE_LABELS = {
     "auth.user": "Account",
     "audit.search": "Audit trail",
     "audit.access_history": "Access history",
+    "search": "Search",
+    "data_set": "Data set",
 }
 
 

@@ -27,6 +27,7 @@ from oversight.access.dashboards import (
     visible_services,
     visible_teams,
 )
+from oversight.access.quality import can_view_team_results
 from oversight.audit.trail import audit
 from oversight.cases.models import Allocation, Case
 from oversight.dashboards.behind import RowBehind, rows_behind, tally, to_do
@@ -46,6 +47,8 @@ from oversight.facts.from_database import load_facts
 from oversight.facts.live import council_policy
 from oversight.facts.scope import scope_for_staff
 from oversight.organisation.models import Service, Staff, Team
+from oversight.quality import results
+from oversight.quality.results import Result
 from oversight.web.dashboards.charts import Chart, trend_chart
 from oversight.web.requests import AuthenticatedHttpRequest
 
@@ -236,6 +239,7 @@ def _dashboard(
         context["missing_months"] = TREND_MONTHS - len(found.trend)
         if team is not None:
             context.update(_behind(request, team, day.as_of, found))
+    context["quality"] = _quality(request, scope, team)
     audit(
         request.user,
         "view",
@@ -246,6 +250,36 @@ def _dashboard(
         detail={"as_of": day.as_of.isoformat() if day.as_of else None},
     )
     return render(request, "dashboards/dashboard.html", context)
+
+
+@dataclass(frozen=True)
+class Quality:
+    """The audit results of the scope's records (issue 14), beside the timeliness figures."""
+
+    overall: Result
+    quarters: list[Result]
+    url: str
+
+
+def _quality(request: AuthenticatedHttpRequest, scope: Scope, team: Team | None) -> Quality:
+    """How the records of the scope's teams were graded in quality assurance audits, with a link
+    to the full results where the user may open them."""
+    if team is not None:
+        teams = [team]
+        url = reverse("quality:team_results", args=[team.pk])
+        may_open = can_view_team_results(request.user, team)
+    else:
+        teams = list(
+            Team.objects.all()
+            if scope.type == "organisation"
+            else Team.objects.filter(service__name=scope.id)
+        )
+        url = reverse("quality:results")
+        may_open = True
+    grades = results.standing_grades([t.pk for t in teams])
+    return Quality(
+        results.roll_up(scope.title, grades), results.by_quarter(grades), url if may_open else ""
+    )
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,8 @@ from oversight.access.cases import case_for_user
 from oversight.access.people import manages_anyone, team_for_user
 from oversight.access.queries import access_for, visible_cases
 from oversight.audit.trail import audit
-from oversight.cases.models import Allocation, Case, CaseStatus
-from oversight.engine.engine import Obligation, compute_obligations
+from oversight.cases.models import Allocation, CaseStatus
+from oversight.engine.engine import Obligation
 from oversight.engine.explain import CATEGORY_WORDS
 from oversight.engine.owners import OwnerRole, role_of
 from oversight.facts.caseloads import (
@@ -23,8 +23,8 @@ from oversight.facts.caseloads import (
     case_obligations,
     caseloads,
     obligation_label,
+    stored_obligations_of,
 )
-from oversight.facts.from_database import load_facts
 from oversight.facts.live import council_policy
 from oversight.facts.write_ups import late_write_ups
 from oversight.organisation.models import Staff, Team
@@ -180,6 +180,4 @@ def team(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 def _group_supervision(team: Team, as_of: dt.date) -> Obligation | None:
     """The team's group supervision, if the council's policy asks for it (B 3)."""
-    facts = load_facts(staff=Staff.objects.in_team(team), cases=Case.objects.none(), as_of=as_of)
-    found = compute_obligations(council_policy(), facts, as_of, subjects={("team", team.name)})
-    return next((o for o in found if o.subject_type == "team"), None)
+    return next(iter(stored_obligations_of("team", team.name, as_of)), None)

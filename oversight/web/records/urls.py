@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from oversight.web.records import month, one_to_one, pages, views
+from oversight.web.records import month, one_to_one, pages, paper, views
 
 app_name = "records"
 urlpatterns = [
@@ -13,6 +13,7 @@ urlpatterns = [
     path("new/", one_to_one.book, name="book"),
     path("month/", month.month, name="month"),
     path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/pdf/", paper.record_pdf, name="pdf"),
     path("<int:pk>/agenda/", one_to_one.agenda, name="agenda"),
     path("<int:pk>/write/", one_to_one.edit, name="edit"),
     path("<int:pk>/write/professional/", one_to_one.professional, name="professional"),

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Prefetch
+from django.core.paginator import Page, Paginator
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import TemplateDoesNotExist
@@ -61,6 +62,7 @@ from oversight.records.workflow import (
 )
 from oversight.records.writing import audit_session
 from oversight.supervision.models import SESSION_TYPE_LABELS, SessionEvent
+from oversight.web.records.filters import RecordFilters
 from oversight.web.records.forms import (
     AddendumForm,
     CancelSessionForm,
@@ -79,20 +81,20 @@ FILTERS = {
     "waiting": "Waiting for me",
     "agreed": "Agreed",
 }
-PAGE_SIZE = 25
+PAGE_SIZE = 50
 
 
 def record_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The records the user may see, filtered to what they have to do."""
+    """The records the user may see, filtered to what they have to do and by the filters chosen
+    (team, worker, type, state, dates, late write-ups), a page at a time."""
+    today = timezone.localdate()
     me = staff_of(request.user)
     show = request.GET.get("show", "all")
     if show not in FILTERS:
         show = "all"
-    records = Record.objects.filter(pk__in=visible_sessions(request.user).values("pk")).annotate(
-        cancelled=Exists(
-            SessionEvent.objects.filter(session=OuterRef("pk"), kind=SessionEvent.Kind.CANCELLED)
-        )
-    )
+    visible = visible_sessions(request.user, today)
+    form = RecordFilters.for_records(request.GET, visible)
+    records = Record.objects.filter(pk__in=visible.values("pk")).with_cancelled()
     if show == "to-write":
         records = records.in_state(State.DRAFT, State.RETURNED).filter(
             supervisor=me, cancelled=False
@@ -101,24 +103,51 @@ def record_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         records = records.awaiting_agreement(me) if me else records.none()
     elif show == "agreed":
         records = records.agreed()
-    records = records.select_related("supervisor", "supervisee", "team").order_by("-date", "-pk")
-    page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
-    late = late_write_ups(page.object_list, timezone.localdate())
+    valid = form.is_valid()
+    kept = form.query() if valid else {}
+    page = None
+    rows: list[dict[str, Any]] = []
+    if valid:
+        records = form.apply(records, today)
+        records = records.select_related("supervisor", "supervisee", "team").order_by(
+            "-date", "-pk"
+        )
+        # RecordQuerySet is typed as sessions' (it extends SessionQuerySet); its rows are Records.
+        listed = cast("QuerySet[Record]", records)
+        page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
+        late = late_write_ups(page.object_list, today)
+        rows = [list_row(r, late.get(r.pk)) for r in page.object_list]
     return render(
         request,
         "records/list.html",
         {
+            "form": form,
+            "filtered": valid and form.in_use,
             "page": page,
-            "rows": [_row(r, late.get(r.pk)) for r in page.object_list],
+            "showing": _showing(page) if page else "",
+            "rows": rows,
             "show": show,
+            "show_label": FILTERS[show],
             "filters": FILTERS.items(),
+            # Links that keep the filters: to each of the lists above, and to each page.
+            "filter_query": urlencode(kept),
+            "page_query": urlencode({"show": show, **kept}),
             "can_book": bool(bookable_supervisees(request.user)),
         },
     )
 
 
-def _row(record: Record, late: Obligation | None) -> dict[str, Any]:
-    cancelled = getattr(record, "cancelled", False)  # annotated by record_list
+def _showing(page: Page[Record]) -> str:
+    """ "Showing 1 to 50 of 8,213 records"."""
+    count = page.paginator.count
+    noun = "record" if count == 1 else "records"
+    return f"Showing {page.start_index():,} to {page.end_index():,} of {count:,} {noun}"
+
+
+def list_row(record: Record, late: Obligation | None) -> dict[str, Any]:
+    """One record as the lists show it (the records list, the search): its type, its state (a
+    cancelled booking as "Cancelled") and its write-up deadline when that is late."""
+    cancelled = getattr(record, "cancelled", False)  # RecordQuerySet.with_cancelled()
     return {
         "record": record,
         "write_up": late,

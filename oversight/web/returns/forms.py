@@ -15,12 +15,28 @@ from oversight.web.widgets import GovukDateField
 UNALLOCATED_CHOICE = "-"
 
 
+class SeveralFilesInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class SeveralFilesField(forms.FileField):
+    """One file, or several selected together (the SSDA903's CSV files): a list either way."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(widget=SeveralFilesInput(attrs={"multiple": True}), **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        files = data if isinstance(data, list | tuple) else [data]
+        return [super(SeveralFilesField, self).clean(f, initial) for f in files if f]
+
+
 class ReturnUploadForm(forms.Form):
-    workbook = forms.FileField(
+    workbook = SeveralFilesField(
         label="Upload the return",
         help_text="The Ofsted Annex A workbook (.xlsx) with lists 6 to 9: children in need, "
-        "child protection, children in care and care leavers; or the Children in Need census or "
-        "the social work workforce census (.xml).",
+        "child protection, children in care and care leavers; the SSDA903 return's CSV files "
+        "(header.csv, episodes.csv and sw_episodes.csv: select them together, or upload them "
+        "in a zip); or the Children in Need census or the social work workforce census (.xml).",
         required=False,
         error_messages={"empty": "The selected file is empty", "invalid": "Select a file"},
     )

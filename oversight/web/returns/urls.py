@@ -11,4 +11,5 @@ urlpatterns = [
     path("<uuid:pk>/", views.return_detail, name="detail"),
     path("<uuid:pk>/workers/", views.decide_workers, name="workers"),
     path("<uuid:pk>/apply/", views.apply, name="apply"),
+    path("<uuid:pk>/progress/", views.progress, name="progress"),
 ]
