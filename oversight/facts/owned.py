@@ -17,7 +17,7 @@ from oversight.engine.engine import Obligation
 from oversight.engine.owners import OUTSTANDING, kinds_of
 from oversight.facts.live import council_policy
 from oversight.formatting import urgency
-from oversight.obligations.models import ObligationOwner
+from oversight.obligations.models import ObligationOwner, StoredObligation
 from oversight.obligations.store import as_obligation, ensure_current
 from oversight.organisation.models import LineManagement, Staff
 
@@ -40,13 +40,19 @@ def owned_obligations(people: Iterable[Staff], as_of: dt.date) -> OwnedWork:
     ensure_current(as_of)
     by_owner: dict[str, list[Obligation]] = {staff_id: [] for staff_id in owners}
     worker_of: dict[str, str] = {}
-    for link in (
-        ObligationOwner.objects.filter(owner__in=owners, obligation__status__in=OUTSTANDING)
-        .select_related("obligation")
-        .order_by("obligation__due_date", "obligation_id")
+    # Two indexed reads rather than one join: PostgreSQL plans the join as a scan of every
+    # owner row, where the owner's own rows (from the index) and then their obligations by
+    # primary key take a few milliseconds.
+    owned: dict[int, list[str]] = defaultdict(list)
+    for obligation_pk, owner in ObligationOwner.objects.filter(owner__in=owners).values_list(
+        "obligation_id", "owner"
     ):
-        row = link.obligation
-        by_owner[link.owner].append(as_obligation(row))
+        owned[obligation_pk].append(owner)
+    for row in StoredObligation.objects.filter(pk__in=list(owned), status__in=OUTSTANDING).order_by(
+        "due_date", "pk"
+    ):
+        for owner in owned[row.pk]:
+            by_owner[owner].append(as_obligation(row))
         if row.subject_type == "case" and row.worker:
             worker_of[row.subject_id] = row.worker
     for found in by_owner.values():

@@ -31,6 +31,8 @@ class StoredObligation(models.Model):
         indexes = [
             models.Index(fields=["subject_type", "subject_id"], name="stored_subject"),
             models.Index(fields=["team", "status"], name="stored_team_status"),
+            # The children a group of workers hold (team pages, My work's caseloads).
+            models.Index(fields=["worker"], name="stored_worker"),
         ]
 
     def __str__(self) -> str:
@@ -43,7 +45,13 @@ class ObligationOwner(models.Model):
     obligation = models.ForeignKey(
         StoredObligation, on_delete=models.CASCADE, related_name="owners"
     )
-    owner = models.CharField(max_length=50, db_index=True)  # a staff ID
+    owner = models.CharField(max_length=50)  # a staff ID
+
+    class Meta:
+        indexes = [
+            # What a person owns, read from the index alone before the obligations are fetched.
+            models.Index(fields=["owner", "obligation"], name="owned_by"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.owner} owns {self.obligation_id}"

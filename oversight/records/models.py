@@ -147,12 +147,16 @@ class RecordQuerySet(SessionQuerySet):
             .order_by("-id")
             .values("pk")[:1]
         )
-        unanswered_copy = AttendeeCopy.objects.filter(
-            session=OuterRef("pk"), staff=staff, sending=Subquery(latest_sending)
-        ).exclude(Exists(AttendeeCopyTransition.objects.filter(copy=OuterRef("pk"))))
+        # The group records first, from this attendee's own copies (a small indexed read), so
+        # the database need not work out the state of every group record to find them.
+        unanswered_copies = list(
+            AttendeeCopy.objects.filter(staff=staff, sending=Subquery(latest_sending))
+            .exclude(Exists(AttendeeCopyTransition.objects.filter(copy=OuterRef("pk"))))
+            .values_list("session_id", flat=True)
+        )
         return (
             self.in_state(State.SENT)
-            .filter(Q(supervisee=staff) | (Q(supervisee__isnull=True) & Exists(unanswered_copy)))
+            .filter(Q(supervisee=staff) | Q(supervisee__isnull=True, pk__in=unanswered_copies))
             .exclude(supervisor=staff)
         )
 
