@@ -738,6 +738,19 @@ MATRIX.update(
     }
 )
 
+# The chair-review impact report (issue 16, part 5): the chairs' manager (here the head, who
+# manages the chair), heads of service and quality assurance.
+CHAIR_REPORT = roles("head", "auditor")
+MATRIX.update(
+    {
+        "chair_reviews:report": Row(url("chair_reviews:report"), CHAIR_REPORT),
+        "chair_reviews:pdf": Row(url("chair_reviews:pdf"), CHAIR_REPORT),
+        "chair_reviews:download": Row(
+            url("chair_reviews:download", "figures", "csv"), CHAIR_REPORT
+        ),
+    }
+)
+
 
 def test_it_has_a_row_for_every_address() -> None:
     missing = sorted(set(named_addresses()) - set(MATRIX) - PUBLIC - API - {"logout"})
