@@ -631,6 +631,13 @@ MATRIX.update(
         "files:retention": Row(url("files:retention"), roles("hr")),
         "files:destroy": Row(url("files:destroy", _staff_id("leaver")), roles("hr")),
         # Leavers and transfers: senior managers above the person.
+        # A caseload over time (issue 16): the person, their chain, quality assurance.
+        "people:caseload": Row(
+            url("people:caseload", _staff_id("worker")),
+            READERS_OF_A,
+            other_team=url("people:caseload", _staff_id("worker_b")),
+            allowed_other_team=READERS_OF_B,
+        ),
         "people:reassign": Row(url("people:reassign", _staff_id("manager")), roles("head")),
         "people:reassigned": Row(url("people:reassigned", _staff_id("manager")), roles("head")),
         "people:leaver": Row(url("people:leaver", _staff_id("worker")), roles("manager", "head")),

@@ -20,6 +20,7 @@ from oversight.access.files import can_view_file
 from oversight.access.models import Delegation
 from oversight.access.people import (
     can_reassign_supervisees,
+    caseload_person,
     cover_candidates,
     cover_to_end,
     leaver_to_record,
@@ -28,6 +29,8 @@ from oversight.access.people import (
     supervisor_to_reassign,
 )
 from oversight.audit.actor import Actor
+from oversight.audit.trail import audit
+from oversight.cases.caseload_history import caseload_of
 from oversight.facts.live import staff_obligations
 from oversight.files.models import add_years, retention_years
 from oversight.files.retention import children_held, record_leaver, still_supervising
@@ -40,6 +43,7 @@ from oversight.organisation.transfers import (
     reassign_supervisees,
     unfinished_records,
 )
+from oversight.web.people.caseload_chart import caseload_chart
 from oversight.web.people.forms import CoverForm, LeaverForm, ReassignForm
 from oversight.web.requests import AuthenticatedHttpRequest
 
@@ -272,3 +276,23 @@ def cover_end(request: AuthenticatedHttpRequest, staff_id: str, pk: int) -> Http
     else:
         messages.success(request, f"{deputy.name} no longer covers from today")
     return redirect("people:cover", staff_id=staff_id)
+
+
+def caseload(request: AuthenticatedHttpRequest, staff_id: str) -> HttpResponse:
+    """A person's caseload over the last twelve months against the council's threshold (issue 16,
+    B 1.3), for them, their managers and quality assurance."""
+    today = timezone.localdate()
+    person = caseload_person(request.user, staff_id, today)
+    found = caseload_of(person, today)
+    audit(
+        request.user,
+        "view",
+        person,
+        request=request,
+        detail={"page": "caseload", "on": today.isoformat()},
+    )
+    return render(
+        request,
+        "people/caseload.html",
+        {"person": person, "found": found, "chart": caseload_chart(found), "today": today},
+    )
