@@ -155,3 +155,41 @@ def test_the_team_page_links_each_case_holder_to_their_caseload(
 
     assert reverse("people:caseload", args=[org.worker.staff_id]) in page
     assert reverse("people:caseload", args=[org.manager.staff_id]) not in page  # holds no cases
+
+
+def test_it_shows_a_teams_caseloads_side_by_side_to_its_manager(
+    org: Council, frozen_today: dt.date
+) -> None:
+    caseload(org)
+    client = Client()
+    client.force_login(org.users["manager"])
+
+    team_page = client.get(reverse("mywork:team", args=[org.team.pk])).content.decode()
+    response = client.get(reverse("people:team_caseloads", args=[org.team.pk]))
+
+    assert reverse("people:team_caseloads", args=[org.team.pk]) in team_page
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert reverse("people:caseload", args=[org.worker.staff_id]) in page
+    assert reverse("people:caseload", args=[org.colleague.staff_id]) in page
+    assert "At the end of July 2024" in page
+    assert "Nobody is over it." in page
+    entry = AuditEvent.objects.filter(action="view", detail__page="caseloads").get()
+    assert entry.detail["staff"] == [org.colleague.staff_id, org.worker.staff_id]
+
+
+def test_it_shows_a_teams_caseloads_only_to_those_who_may_open_the_team(
+    org: Council, frozen_today: dt.date
+) -> None:
+    address = reverse("people:team_caseloads", args=[org.team.pk])
+    for who, status in [
+        ("manager", 200),
+        ("head", 200),
+        ("qa", 200),
+        ("worker", 403),
+        ("other_manager", 403),
+        ("chairs_manager", 403),
+    ]:
+        client = Client()
+        client.force_login(org.users[who])
+        assert client.get(address).status_code == status, who

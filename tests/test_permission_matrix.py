@@ -638,6 +638,12 @@ MATRIX.update(
             other_team=url("people:caseload", _staff_id("worker_b")),
             allowed_other_team=READERS_OF_B,
         ),
+        "people:team_caseloads": Row(
+            url("people:team_caseloads", _pk("team_a")),
+            roles("manager", "head", "auditor"),
+            other_team=url("people:team_caseloads", _pk("team_b")),
+            allowed_other_team=roles("manager_b", "head", "auditor"),
+        ),
         "people:reassign": Row(url("people:reassign", _staff_id("manager")), roles("head")),
         "people:reassigned": Row(url("people:reassigned", _staff_id("manager")), roles("head")),
         "people:leaver": Row(url("people:leaver", _staff_id("worker")), roles("manager", "head")),

@@ -27,10 +27,11 @@ from oversight.access.people import (
     manager_to_cover,
     reassign_candidates,
     supervisor_to_reassign,
+    team_for_user,
 )
 from oversight.audit.actor import Actor
 from oversight.audit.trail import audit
-from oversight.cases.caseload_history import caseload_of
+from oversight.cases.caseload_history import caseload_of, council_threshold
 from oversight.facts.live import staff_obligations
 from oversight.files.models import add_years, retention_years
 from oversight.files.retention import children_held, record_leaver, still_supervising
@@ -295,4 +296,31 @@ def caseload(request: AuthenticatedHttpRequest, staff_id: str) -> HttpResponse:
         request,
         "people/caseload.html",
         {"person": person, "found": found, "chart": caseload_chart(found), "today": today},
+    )
+
+
+def team_caseloads(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The caseloads of a team's case holders side by side, against the council's threshold: the
+    people the user may see on the team's page (its managers, quality assurance)."""
+    today = timezone.localdate()
+    the_team, members = team_for_user(request.user, pk, today)
+    holders = [m for m in members if m.category == "case_holder"]
+    found = [caseload_of(person, today) for person in holders]
+    audit(
+        request.user,
+        "view",
+        the_team,
+        request=request,
+        detail={"page": "caseloads", "staff": [m.staff_id for m in holders]},
+    )
+    return render(
+        request,
+        "people/team_caseloads.html",
+        {
+            "team": the_team,
+            "caseloads": found,
+            "threshold": council_threshold(),
+            "today": today,
+            "over": sum(1 for c in found if c.over),
+        },
     )
