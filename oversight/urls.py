@@ -25,6 +25,7 @@ urlpatterns = [
     path("dashboards/", include("oversight.web.dashboards.urls")),
     path("reminders/", include("oversight.web.reminders.urls")),
     path("quality/", include("oversight.web.quality.urls")),
+    path("chair-reviews/", include("oversight.web.chair_reviews.urls")),
     path("search/", include("oversight.web.search.urls")),
     path("data-set/", include("oversight.web.data_set.urls")),
     path("admin/", admin.site.urls),

@@ -631,6 +631,19 @@ MATRIX.update(
         "files:retention": Row(url("files:retention"), roles("hr")),
         "files:destroy": Row(url("files:destroy", _staff_id("leaver")), roles("hr")),
         # Leavers and transfers: senior managers above the person.
+        # A caseload over time (issue 16): the person, their chain, quality assurance.
+        "people:caseload": Row(
+            url("people:caseload", _staff_id("worker")),
+            READERS_OF_A,
+            other_team=url("people:caseload", _staff_id("worker_b")),
+            allowed_other_team=READERS_OF_B,
+        ),
+        "people:team_caseloads": Row(
+            url("people:team_caseloads", _pk("team_a")),
+            roles("manager", "head", "auditor"),
+            other_team=url("people:team_caseloads", _pk("team_b")),
+            allowed_other_team=roles("manager_b", "head", "auditor"),
+        ),
         "people:reassign": Row(url("people:reassign", _staff_id("manager")), roles("head")),
         "people:reassigned": Row(url("people:reassigned", _staff_id("manager")), roles("head")),
         "people:leaver": Row(url("people:leaver", _staff_id("worker")), roles("manager", "head")),
@@ -734,6 +747,19 @@ MATRIX.update(
             roles("manager"),
             method="post",
             data=lambda org: {"analysis": "", "focus": "Visited."},
+        ),
+    }
+)
+
+# The chair-review impact report (issue 16, part 5): the chairs' manager (here the head, who
+# manages the chair), heads of service and quality assurance.
+CHAIR_REPORT = roles("head", "auditor")
+MATRIX.update(
+    {
+        "chair_reviews:report": Row(url("chair_reviews:report"), CHAIR_REPORT),
+        "chair_reviews:pdf": Row(url("chair_reviews:pdf"), CHAIR_REPORT),
+        "chair_reviews:download": Row(
+            url("chair_reviews:download", "figures", "csv"), CHAIR_REPORT
         ),
     }
 )

@@ -44,6 +44,19 @@ def can_view_staff(user: Any, staff: Staff, day: dt.date | None = None) -> bool:
     )
 
 
+CASELOAD_REFUSED = (
+    "A person's caseload is for them, the managers above them in line management and quality "
+    "assurance. Check the staff ID, or ask their manager."
+)
+
+
+def can_view_caseload(user: Any, staff: Staff, day: dt.date | None = None) -> bool:
+    """May the user see this person's caseload over time (issue 16): the person themselves, their
+    management chain on the day, quality assurance."""
+    access = access_for(user, day)
+    return access.is_qa or access.in_line(staff)
+
+
 def manages_anyone(user: Any, day: dt.date | None = None) -> bool:
     """Has anyone below them in line management on the day (their own or, deputising, another
     manager's)."""
@@ -130,6 +143,15 @@ def person_for_user(user: Any, staff_id: str, day: dt.date | None = None) -> Sta
             "You do not have access to this person: they are not someone you supervise. "
             "Check the staff ID, or ask their manager."
         )
+    return staff
+
+
+def caseload_person(user: Any, staff_id: str, day: dt.date | None = None) -> Staff:
+    """The person whose caseload the user asks for; the same refusal whether they do not exist or
+    are not the user's to see."""
+    staff = Staff.objects.select_related("team").filter(staff_id=staff_id).first()
+    if staff is None or not can_view_caseload(user, staff, day):
+        raise PermissionDenied(CASELOAD_REFUSED)
     return staff
 
 

@@ -7,6 +7,8 @@ from oversight.web.people import views
 app_name = "people"
 
 urlpatterns = [
+    path("<str:staff_id>/caseload/", views.caseload, name="caseload"),
+    path("teams/<int:pk>/caseloads/", views.team_caseloads, name="team_caseloads"),
     path("<str:staff_id>/reassign/", views.reassign, name="reassign"),
     path("<str:staff_id>/reassign/done/", views.reassigned, name="reassigned"),
     path("<str:staff_id>/leaver/", views.leaver, name="leaver"),

@@ -20,14 +20,18 @@ from oversight.access.files import can_view_file
 from oversight.access.models import Delegation
 from oversight.access.people import (
     can_reassign_supervisees,
+    caseload_person,
     cover_candidates,
     cover_to_end,
     leaver_to_record,
     manager_to_cover,
     reassign_candidates,
     supervisor_to_reassign,
+    team_for_user,
 )
 from oversight.audit.actor import Actor
+from oversight.audit.trail import audit
+from oversight.cases.caseload_history import caseload_of, council_threshold
 from oversight.facts.live import staff_obligations
 from oversight.files.models import add_years, retention_years
 from oversight.files.retention import children_held, record_leaver, still_supervising
@@ -40,6 +44,7 @@ from oversight.organisation.transfers import (
     reassign_supervisees,
     unfinished_records,
 )
+from oversight.web.people.caseload_chart import caseload_chart
 from oversight.web.people.forms import CoverForm, LeaverForm, ReassignForm
 from oversight.web.requests import AuthenticatedHttpRequest
 
@@ -272,3 +277,50 @@ def cover_end(request: AuthenticatedHttpRequest, staff_id: str, pk: int) -> Http
     else:
         messages.success(request, f"{deputy.name} no longer covers from today")
     return redirect("people:cover", staff_id=staff_id)
+
+
+def caseload(request: AuthenticatedHttpRequest, staff_id: str) -> HttpResponse:
+    """A person's caseload over the last twelve months against the council's threshold (issue 16,
+    B 1.3), for them, their managers and quality assurance."""
+    today = timezone.localdate()
+    person = caseload_person(request.user, staff_id, today)
+    found = caseload_of(person, today)
+    audit(
+        request.user,
+        "view",
+        person,
+        request=request,
+        detail={"page": "caseload", "on": today.isoformat()},
+    )
+    return render(
+        request,
+        "people/caseload.html",
+        {"person": person, "found": found, "chart": caseload_chart(found), "today": today},
+    )
+
+
+def team_caseloads(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The caseloads of a team's case holders side by side, against the council's threshold: the
+    people the user may see on the team's page (its managers, quality assurance)."""
+    today = timezone.localdate()
+    the_team, members = team_for_user(request.user, pk, today)
+    holders = [m for m in members if m.category == "case_holder"]
+    found = [caseload_of(person, today) for person in holders]
+    audit(
+        request.user,
+        "view",
+        the_team,
+        request=request,
+        detail={"page": "caseloads", "staff": [m.staff_id for m in holders]},
+    )
+    return render(
+        request,
+        "people/team_caseloads.html",
+        {
+            "team": the_team,
+            "caseloads": found,
+            "threshold": council_threshold(),
+            "today": today,
+            "over": sum(1 for c in found if c.over),
+        },
+    )

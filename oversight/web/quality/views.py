@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from oversight.access.chair_reviews import can_view_chair_report
 from oversight.access.predicates import require
 from oversight.access.quality import (
     audit_role,
@@ -65,6 +66,7 @@ def index(request: AuthenticatedHttpRequest) -> HttpResponse:
             "mine": mine,
             "results_teams": results_teams(request.user, day),
             "sees_drift": sees_drift(request.user, day),
+            "sees_chair_report": can_view_chair_report(request.user, day),
         },
     )
 

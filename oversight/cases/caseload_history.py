@@ -1,0 +1,130 @@
+"""A worker's caseload over time (issue 16, part 3; B 1.3: supervision "provides an opportunity to
+review workers' current case load and ensures that this is within the individual's professional
+competency and capacity").
+
+From allocations alone, as the drift signal counts a caseload (`oversight.quality.drift`): the
+children allocated to the worker at each month end of the last twelve (the current month's "end"
+being today), how many of them were on a child protection plan that day, how many were newly
+allocated during the month, and today's mix by status. The threshold is the council's
+(`caseload_threshold` in its policy file), with the paragraph it comes from.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from oversight.cases.models import STATUS_LABELS, Allocation, CaseStatus
+from oversight.engine.indicators import month_ends
+from oversight.facts.live import council_policy
+from oversight.organisation.models import Staff
+from oversight.quality.drift_from_database import caseload_threshold
+
+MONTHS = 12
+NO_STATUS = "No status recorded"
+PLAN = "child_protection"
+
+
+@dataclass(frozen=True)
+class MonthEnd:
+    day: dt.date
+    children: int
+    on_plan: int  # of them, on a child protection plan that day
+    new: int  # allocated to the worker during the month
+    over_by: int  # children above the threshold, 0 when within it
+
+    @property
+    def month(self) -> str:
+        return f"{self.day:%B %Y}"
+
+
+@dataclass(frozen=True)
+class Threshold:
+    children: int
+    source: str  # the policy paragraph, or where the default comes from
+    preset_choice: str | None
+
+
+@dataclass(frozen=True)
+class Caseload:
+    worker: Staff
+    months: list[MonthEnd]  # oldest first; the last is today
+    mix: list[tuple[str, int]]  # today's children by status, most first (a child may have two)
+    threshold: Threshold
+
+    @property
+    def now(self) -> MonthEnd:
+        return self.months[-1]
+
+    @property
+    def over(self) -> bool:
+        return self.now.over_by > 0
+
+    @property
+    def months_over(self) -> int:
+        return sum(1 for m in self.months if m.over_by)
+
+
+def council_threshold() -> Threshold:
+    found = council_policy().caseload_threshold
+    if found is None:
+        return Threshold(
+            caseload_threshold(),
+            "Oversight's default: the council's policy file sets no caseload threshold",
+            None,
+        )
+    return Threshold(found.children, found.source, found.preset_choice)
+
+
+def _active(start: dt.date, end: dt.date | None, day: dt.date) -> bool:
+    return start <= day and (end is None or end >= day)
+
+
+def caseload_of(worker: Staff, today: dt.date, months: int = MONTHS) -> Caseload:
+    ends = month_ends(today, months)
+    first = ends[0].replace(day=1)
+    allocations = list(
+        Allocation.objects.filter(worker=worker, start_date__lte=today)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=first))
+        .values_list("case_id", "start_date", "end_date")
+    )
+    cases = {case for case, _, _ in allocations}
+    statuses = list(
+        CaseStatus.objects.filter(case__in=cases).values_list(
+            "case_id", "status", "start_date", "end_date"
+        )
+    )
+    plans: dict[int, list[tuple[dt.date, dt.date | None]]] = {}
+    for case, status, start, end in statuses:
+        if status == PLAN:
+            plans.setdefault(case, []).append((start, end))
+
+    threshold = council_threshold()
+    found = []
+    for day in ends:
+        month_start = day.replace(day=1)
+        held = {case for case, start, end in allocations if _active(start, end, day)}
+        on_plan = sum(1 for case in held if any(_active(s, e, day) for s, e in plans.get(case, ())))
+        new = len({case for case, start, _ in allocations if month_start <= start <= day})
+        over_by = max(len(held) - threshold.children, 0)
+        found.append(MonthEnd(day, len(held), on_plan, new, over_by))
+
+    held_now = {case for case, start, end in allocations if _active(start, end, today)}
+    mix: Counter[str] = Counter()
+    for case in held_now:
+        now = {
+            STATUS_LABELS.get(status, status)
+            for c, status, s, e in statuses
+            if c == case and _active(s, e, today)
+        }
+        for label in now or {NO_STATUS}:
+            mix[label] += 1
+    return Caseload(
+        worker=worker,
+        months=found,
+        mix=sorted(mix.items(), key=lambda item: (-item[1], item[0])),
+        threshold=threshold,
+    )
