@@ -160,8 +160,9 @@ def test_the_page_shows_the_agreements_and_a_sample_of_the_last_six_months(
 
     html = client.get(page(org) + "?seed=42").content.decode()
 
-    assert "Review Tamsin Manager’s supervision evidence" in html
-    assert "Wanda Worker" in html and "Colin Colleague" in html
+    assert "Review Tamsin Manager\N{RIGHT SINGLE QUOTATION MARK}s supervision evidence" in html
+    assert "Wanda Worker" in html
+    assert "Colin Colleague" in html
     assert "No agreement" in html  # Colin has none
     drawn = draw([r.session_id for r in made], 42, SAMPLE_SIZE)
     shown = [r for r in made if reverse("records:detail", args=[r.pk]) in html]
@@ -171,7 +172,8 @@ def test_the_page_shows_the_agreements_and_a_sample_of_the_last_six_months(
     again = client.get(page(org) + "?seed=42").content.decode()
     assert [r for r in made if reverse("records:detail", args=[r.pk]) in again] == shown
     viewed = AuditEvent.objects.filter(action="view", object_type="organisation.staff").last()
-    assert viewed is not None and viewed.detail["page"] == "supervision evidence"
+    assert viewed is not None
+    assert viewed.detail["page"] == "supervision evidence"
 
 
 def test_the_managers_supervision_file_links_to_the_review(

@@ -608,11 +608,15 @@ class _Run:
             if last is None:
                 last_words = "not reviewed yet"
             elif last < since:
-                last_words = f"last reviewed {day(last)}, before managing the people they manage now"
+                last_words = (
+                    f"last reviewed {day(last)}, before managing the people they manage now"
+                )
             else:
                 last_words = f"last reviewed {day(last)}"
             anchor = since if last is None or last < since else last
-            window: Window[Reason] = Window(rule.every.period, None, None, (context, None, rule.every))
+            window: Window[Reason] = Window(
+                rule.every.period, None, None, (context, None, rule.every)
+            )
             self.recurring(
                 "staff",
                 person.staff_id,
