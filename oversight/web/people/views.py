@@ -52,6 +52,7 @@ from oversight.quality.evidence import (
 from oversight.quality.models import EvidenceReview
 from oversight.quality.sampling import new_seed
 from oversight.transitions import WorkflowError
+from oversight.web.agreements.forms import frequency_label
 from oversight.web.people.forms import CoverForm, EvidenceReviewForm, LeaverForm, ReassignForm
 from oversight.web.requests import AuthenticatedHttpRequest
 
@@ -317,7 +318,14 @@ def evidence(request: AuthenticatedHttpRequest, staff_id: str) -> HttpResponse:
     if seed is None or seed >= 1_000_000:
         seed = new_seed()
     records = draw_records(request.user, manager, day, seed)
-    supervised = supervised_with_agreements(manager, day)
+    supervised = [
+        {
+            "staff": row.staff,
+            "agreement": row.agreement,
+            "frequency": frequency_label(row.agreement.frequency if row.agreement else ""),
+        }
+        for row in supervised_with_agreements(manager, day)
+    ]
     reviews = list(
         EvidenceReview.objects.of_manager(manager)
         .select_related("reviewer")
