@@ -18,7 +18,8 @@ Two ways, both cheap:
   this suits a page that wants a few rows out of facts already in memory.
 - Pass a smaller ``Facts`` (the web app does this for one worker's caseload). It must hold, for
   each case wanted: the case, all its allocations, statuses and events, and every session listing
-  it; for each staff member: the staff row, their line management rows and agreements, and the
+  it; for each staff member: the staff row, their line management rows (those in which they are
+  the manager too, for ``manager_evidence_review``), agreements and evidence reviews, and the
   sessions where they are the supervisee; for a team: all its staff and its group sessions. Rows
   for other subjects may be left out; their obligations are then simply not computed. Combine with
   ``subjects`` to drop rows for subjects whose facts are incomplete (e.g. the worker's team).

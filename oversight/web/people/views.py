@@ -50,7 +50,7 @@ from oversight.quality.evidence import (
     supervised_with_agreements,
 )
 from oversight.quality.models import EvidenceReview
-from oversight.quality.sampling import new_seed
+from oversight.quality.sampling import SEED_LIMIT, new_seed
 from oversight.transitions import WorkflowError
 from oversight.web.agreements.forms import frequency_label
 from oversight.web.people.forms import CoverForm, EvidenceReviewForm, LeaverForm, ReassignForm
@@ -315,7 +315,7 @@ def evidence(request: AuthenticatedHttpRequest, staff_id: str) -> HttpResponse:
         else:
             messages.success(request, f"Recorded that you reviewed {manager.name}'s evidence")
             return redirect(reverse("people:evidence", args=[manager.staff_id]) + "#reviews")
-    if seed is None or seed >= 1_000_000:
+    if seed is None or seed >= SEED_LIMIT:
         seed = new_seed()
     records = draw_records(request.user, manager, day, seed)
     supervised = [
