@@ -288,7 +288,11 @@ def cover_end(request: AuthenticatedHttpRequest, staff_id: str, pk: int) -> Http
 
 
 def _seed(text: str | None) -> int | None:
-    return int(text) if text is not None and text.isdigit() and len(text) < 10 else None
+    return (
+        int(text)
+        if text is not None and text.isascii() and text.isdigit() and len(text) < 10
+        else None
+    )
 
 
 @require_http_methods(["GET", "POST"])
