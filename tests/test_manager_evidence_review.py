@@ -261,3 +261,17 @@ def test_it_refuses_a_review_of_someone_who_manages_nobody(
     assert "Record that I have reviewed this" not in shown
     assert "Colin Colleague does not manage anyone today" in response.content.decode()
     assert not EvidenceReview.objects.exists()
+
+
+def test_the_reminder_names_the_review_and_leads_to_the_evidence_page(
+    org: Council, frozen_today: dt.date
+) -> None:
+    from oversight.reminders.due import Describer, reminders_due
+
+    owned = owned_obligations([org.head], TODAY)
+    mine = [o for o in owned.of(org.head.staff_id) if o.obligation == REVIEW]
+
+    [item] = [i for i in reminders_due(mine, TODAY, Describer(owned)) if "MA" in i.about]
+
+    assert item.what == "Review of the supervision evidence of Tamsin Manager"
+    assert item.path == page(org)
