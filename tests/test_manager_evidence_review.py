@@ -23,6 +23,7 @@ from oversight.quality.evidence import SAMPLE_SIZE
 from oversight.quality.models import EvidenceReview
 from oversight.quality.sampling import draw
 from oversight.records.models import Record
+from oversight.reminders.due import Describer, reminders_due
 from tests.council import TODAY, Council, days_ago, record, sent, signed_agreement
 from tests.engine.test_manager_evidence_review import policy_text_with_evidence_review
 
@@ -266,8 +267,6 @@ def test_it_refuses_a_review_of_someone_who_manages_nobody(
 def test_the_reminder_names_the_review_and_leads_to_the_evidence_page(
     org: Council, frozen_today: dt.date
 ) -> None:
-    from oversight.reminders.due import Describer, reminders_due
-
     owned = owned_obligations([org.head], TODAY)
     mine = [o for o in owned.of(org.head.staff_id) if o.obligation == REVIEW]
 
