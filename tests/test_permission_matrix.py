@@ -247,6 +247,7 @@ def build_organisation() -> Organisation:
         agreement_b=agreement_b,
         extra={
             "head": head,
+            "manager_b": manager_b,
             "one_to_one": Record.of(one_to_one),
             "oversight": Record.of(oversight),
             "open_disagreement": open_disagreement,
@@ -649,6 +650,13 @@ MATRIX.update(
         "people:leaver": Row(url("people:leaver", _staff_id("worker")), roles("manager", "head")),
         # A manager arranges their own cover, or a manager above them; never the deputy.
         "people:cover": Row(url("people:cover", _staff_id("manager")), MANAGERS_OF_A),
+        # A manager's supervision evidence (N 8.1): the managers above them, never themselves.
+        "people:evidence": Row(
+            url("people:evidence", _staff_id("manager")),
+            roles("head"),
+            other_team=url("people:evidence", lambda org: org.extra["manager_b"].staff_id),
+            allowed_other_team=roles("head"),
+        ),
         "people:cover_end": Row(
             url("people:cover_end", _staff_id("manager"), _extra_pk("cover")),
             MANAGERS_OF_A,

@@ -28,6 +28,7 @@ from oversight.engine.rules import (
     DecisionDiscussion,
     GroupSupervision,
     InitialCaseDiscussion,
+    ManagerEvidenceReview,
     Policy,
     PracticeObservation,
     ProfessionalSupervision,
@@ -69,6 +70,7 @@ TO_DO: dict[type, tuple[str, str]] = {
     InitialCaseDiscussion: ("Discuss the child's case with the worker and record it", "child"),
     DecisionDiscussion: ("Discuss the decision with the worker and record it", "child"),
     RecordCompletion: ("Finish writing up the record and send it", "record"),
+    ManagerEvidenceReview: ("Review their supervision evidence", "evidence"),
 }
 
 

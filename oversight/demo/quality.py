@@ -1,7 +1,8 @@
 """The demo council's quality assurance: one-to-ones written in Oversight for the demo manager's
 team (good and weaker records, actions carried over, a worker whose supervision is only case
 management), audits of that team and two others graded, answered and moderated, so the audit,
-prompt and drift pages have something believable to show.
+prompt and drift pages have something believable to show; and a review of the manager's
+supervision evidence by their head of service.
 
 Deterministic from the seed, like the rest of the demo: the same seed writes the same records
 with the same session IDs, draws the same samples and gives the same grades.
@@ -15,6 +16,7 @@ import random
 from django.contrib.auth.models import User
 from django.db.models import ProtectedError
 
+from oversight.access.evidence import can_review_evidence
 from oversight.access.quality import audit_role
 from oversight.audit.actor import Actor
 from oversight.cases.models import Allocation, Case
@@ -22,6 +24,7 @@ from oversight.engine.periods import add_months
 from oversight.organisation.models import Staff, Team
 from oversight.quality import auditing
 from oversight.quality.auditing import Graded
+from oversight.quality.evidence import record_evidence_review
 from oversight.quality.models import AuditRole
 from oversight.quality.results import quarter_of
 from oversight.quality.rubric import RUBRIC
@@ -33,6 +36,7 @@ from oversight.records.models import (
     Record,
 )
 from oversight.supervision.models import Session, SessionCase
+from oversight.transitions import WorkflowError
 
 MONTHS_WRITTEN = 8
 WORKERS_WRITTEN = 4
@@ -342,3 +346,24 @@ def add_quality_demo(seed: int, as_of: dt.date) -> None:
     rng = random.Random(seed * 7919 + 14)
     write_records(rng, manager, as_of)
     audit(rng, manager, as_of)
+    review_evidence(rng, manager, as_of)
+
+
+def review_evidence(rng: random.Random, manager: Staff, as_of: dt.date) -> None:
+    """The head of service reviewed the demo manager's supervision evidence five months ago
+    (N 8.1), so the page has a review to list and the next falls due next month."""
+    head = _user("head")
+    on = add_months(as_of, -5)
+    if head is None or not can_review_evidence(head, manager, on):
+        return
+    try:
+        record_evidence_review(
+            Actor(head, "127.0.0.1"),
+            manager,
+            seed=rng.randrange(1_000_000),
+            comments="Agreements signed for all but one new starter, booked for next week. "
+            "Records on time and clear about decisions; more of the children's own words, please.",
+            today=on,
+        )
+    except WorkflowError:
+        return  # the manager managed nobody then

@@ -18,7 +18,8 @@ Two ways, both cheap:
   this suits a page that wants a few rows out of facts already in memory.
 - Pass a smaller ``Facts`` (the web app does this for one worker's caseload). It must hold, for
   each case wanted: the case, all its allocations, statuses and events, and every session listing
-  it; for each staff member: the staff row, their line management rows and agreements, and the
+  it; for each staff member: the staff row, their line management rows (those in which they are
+  the manager too, for ``manager_evidence_review``), agreements and evidence reviews, and the
   sessions where they are the supervisee; for a team: all its staff and its group sessions. Rows
   for other subjects may be left out; their obligations are then simply not computed. Combine with
   ``subjects`` to drop rows for subjects whose facts are incomplete (e.g. the worker's team).
@@ -64,6 +65,7 @@ from oversight.engine.rules import (
     DecisionDiscussion,
     GroupSupervision,
     InitialCaseDiscussion,
+    ManagerEvidenceReview,
     Policy,
     PracticeObservation,
     ProfessionalSupervision,
@@ -314,6 +316,23 @@ class _Run:
                 self.agreements.setdefault(ag.staff_id, []).append(ag)
         for signed in self.agreements.values():
             signed.sort(key=lambda a: a.signed_date)
+
+        # Whom each manager manages on as_of (as line manager), and since when: the earliest start
+        # among those relationships. Only rows active on as_of are read, so the answer is the same
+        # from every row or from the rows of that day alone (load_facts with as_of).
+        self.managing: dict[str, tuple[int, dt.date]] = {}
+        for manager_id, since in self.manager.values():
+            held_m = self.managing.get(manager_id)
+            if held_m is None:
+                self.managing[manager_id] = (1, since)
+            else:
+                self.managing[manager_id] = (held_m[0] + 1, min(held_m[1], since))
+        self.reviews: dict[str, list[dt.date]] = {}
+        for review in facts.evidence_reviews:
+            if review.date <= as_of:
+                self.reviews.setdefault(review.staff_id, []).append(review.date)
+        for dates_reviewed in self.reviews.values():
+            dates_reviewed.sort()
 
         supervisee_types: set[str] = set()
         team_types: set[str] = set()
@@ -567,6 +586,47 @@ class _Run:
                 rule.every,
                 f"Supervision agreement signed {day(latest)}: to be reviewed "
                 f"{every(rule.every.period)}, so due {day(due)} ({status_words(status)})",
+            )
+
+    def manager_evidence_review(self, rule: ManagerEvidenceReview) -> None:
+        """N 8.1: a manager who manages someone on as_of, reviewed by their line manager every
+        period, counted from the later of their last review and the start of their management
+        (the earliest start among the line management they hold on as_of)."""
+        for person in self.staff:
+            managing = self.managing.get(person.staff_id)
+            if (
+                person.category != "manager"
+                or managing is None
+                or not self.want("staff", person.staff_id)
+            ):
+                continue
+            count, since = managing
+            since = max(since, person.start_date)
+            reviewed = [d for d in self.reviews.get(person.staff_id, ()) if d >= person.start_date]
+            last = reviewed[-1] if reviewed else None
+            people = "1 person" if count == 1 else f"{count} people"
+            context = f"Manages {people}, since {day(since)}"
+            if last is None:
+                last_words = "not reviewed yet"
+            elif last < since:
+                last_words = (
+                    f"last reviewed {day(last)}, before managing the people they manage now"
+                )
+            else:
+                last_words = f"last reviewed {day(last)}"
+            anchor = since if last is None or last < since else last
+            window: Window[Reason] = Window(
+                rule.every.period, None, None, (context, None, rule.every)
+            )
+            self.recurring(
+                "staff",
+                person.staff_id,
+                rule.name,
+                anchor,
+                last,
+                [window],
+                f"{rule.label} by their line manager",
+                last_words,
             )
 
     def practice_observation(self, rule: PracticeObservation) -> None:

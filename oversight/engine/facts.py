@@ -121,6 +121,16 @@ class Agreement:
 
 
 @dataclass(frozen=True, slots=True)
+class EvidenceReview:
+    """A line manager's review of a manager's supervision evidence (their agreements and a sample
+    of their records), on ``date`` (N 8.1)."""
+
+    staff_id: str  # the manager whose evidence was reviewed
+    reviewer_id: str
+    date: dt.date
+
+
+@dataclass(frozen=True, slots=True)
 class Facts:
     staff: tuple[Staff, ...] = ()
     line_management: tuple[LineManagement, ...] = ()
@@ -131,3 +141,4 @@ class Facts:
     sessions: tuple[Session, ...] = ()
     agreements: tuple[Agreement, ...] = ()
     team_memberships: tuple[TeamMembership, ...] = ()
+    evidence_reviews: tuple[EvidenceReview, ...] = ()

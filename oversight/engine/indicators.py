@@ -24,6 +24,7 @@ from oversight.engine.rules import (
     AgreementReview,
     CaseSupervision,
     GroupSupervision,
+    ManagerEvidenceReview,
     Policy,
     ProfessionalSupervision,
 )
@@ -60,6 +61,7 @@ RECURRING_RULES: Final = (
     AgreementReview,
     GroupSupervision,
     CaseSupervision,
+    ManagerEvidenceReview,
 )
 
 Subject = tuple[str, str]  # (subject_type, subject_id), as in an obligation row

@@ -24,6 +24,7 @@ from oversight.engine.rules import (
     DecisionDiscussion,
     GroupSupervision,
     InitialCaseDiscussion,
+    ManagerEvidenceReview,
     NewlyQualifiedStage,
     ObligationRule,
     Policy,
@@ -231,6 +232,7 @@ _KIND_KEYS: dict[str, set[str]] = {
     "conference_chair_review": {"met_by", "status", "due", "counts_from"},
     "decision_discussion": {"met_by", "lookback", "events"},
     "record_completion": {"deadlines"},
+    "manager_evidence_review": {"every"},
 }
 _SOURCED_KEYS = {"period", "source", "preset_choice"}
 _SECTION_NEEDS = {
@@ -676,6 +678,12 @@ class _Reader:
     ) -> ObligationRule | None:
         deadlines = self.sourced_map(body, path, "deadlines", source, SESSION_TYPES, "session type")
         return RecordCompletion(name, label, source, deadlines)
+
+    def _manager_evidence_review(
+        self, body: Mapping[str, Any], path: KeyPath, name: str, label: str, source: str
+    ) -> ObligationRule | None:
+        every = self.sourced_key(body, path, "every", source, at_least_one_day=True)
+        return None if every is None else ManagerEvidenceReview(name, label, source, every)
 
 
 def _rough_days(sourced: Sourced) -> float:

@@ -8,7 +8,8 @@ obligation reaches exactly the people who can act on it and nobody else (issue 8
 policy names its obligations, and ownership follows the kind behind the name).
 
 - ``supervisor``: the subject's line manager on the day (B 1.3, N 4.1: the supervisor books and
-  holds supervision, agrees the agreement, reviews it and observes practice).
+  holds supervision, agrees the agreement, reviews it and observes practice; N 8.1: a manager's
+  line manager reviews the manager's supervision evidence).
 - ``worker_supervisor``: for a child, the line manager of the worker who holds the case on the day
   (case supervision and the discussions that decisions and allocation call for happen in the
   worker's supervision).
@@ -55,6 +56,7 @@ OWNER_ROLES: Final[dict[str, OwnerRole]] = {
     "decision_discussion": OwnerRole.WORKER_SUPERVISOR,
     "conference_chair_review": OwnerRole.CHAIRS_MANAGER,
     "record_completion": OwnerRole.SESSION_LEAD,
+    "manager_evidence_review": OwnerRole.SUPERVISOR,
 }
 
 # Every kind has exactly one role; a new kind of rule without one fails here, at import.

@@ -146,6 +146,19 @@ class RecordCompletion:
     deadlines: Mapping[str, Sourced]  # session type -> time allowed to record it
 
 
+@dataclass(frozen=True, slots=True)
+class ManagerEvidenceReview:
+    """A manager who manages someone shows their line manager their supervision agreements and a
+    sample of their records ``every`` period, and the line manager records that they reviewed them
+    (N 8.1 "at a minimum twice yearly"). No preset sets it: a council switches it on in its own
+    policy file (docs/policy-files.md)."""
+
+    name: str
+    label: str
+    source: str
+    every: Sourced
+
+
 ObligationRule = (
     ProfessionalSupervision
     | SupervisionAgreement
@@ -157,6 +170,7 @@ ObligationRule = (
     | ConferenceChairReview
     | DecisionDiscussion
     | RecordCompletion
+    | ManagerEvidenceReview
 )
 
 KINDS: dict[str, type[ObligationRule]] = {
@@ -170,6 +184,7 @@ KINDS: dict[str, type[ObligationRule]] = {
     "conference_chair_review": ConferenceChairReview,
     "decision_discussion": DecisionDiscussion,
     "record_completion": RecordCompletion,
+    "manager_evidence_review": ManagerEvidenceReview,
 }
 
 

@@ -25,6 +25,7 @@ from django.db.models import Model, Q, QuerySet
 from oversight.cases.models import Allocation, Case, CaseEvent, CaseStatus
 from oversight.engine import facts
 from oversight.organisation.models import LineManagement, Staff, Team, TeamMembership
+from oversight.quality.models import EvidenceReview
 from oversight.supervision.models import Agreement, Session, SessionCase, readable_frequency
 
 type Row = tuple[Any, ...]
@@ -102,15 +103,21 @@ def _load(
     allocations = for_cases(
         Allocation.objects.all() if as_of is None else Allocation.objects.active_on(as_of)
     )
-    line_management = for_staff(
+    line_management = (
         LineManagement.objects.all() if as_of is None else LineManagement.objects.active_on(as_of)
     )
+    if not whole:
+        # Each person's own line management, and whom they manage: a manager's review of their
+        # supervision evidence is owed while they manage someone (engine manager_evidence_review).
+        line_management = line_management.filter(Q(staff__in=staff_pks) | Q(manager__in=staff_pks))
     statuses = for_cases(CaseStatus.objects.all())
     events = for_cases(CaseEvent.objects.all())
     # Only sessions that took place count: a booking is a plan (issue 8).
     sessions = Session.objects.took_place()
     agreements = for_staff(Agreement.objects.signed())
+    reviews = for_staff(EvidenceReview.objects.all(), "manager")
     if as_of is not None:
+        reviews = reviews.filter(reviewed_on__lte=as_of)
         statuses = statuses.filter(start_date__lte=as_of)
         events = events.filter(date__lte=as_of)
         sessions = sessions.on_or_before(as_of)
@@ -191,12 +198,19 @@ def _load(
             "staff", "supervisor", "signed_date", "frequency"
         )
     )
+    review_rows = _fetch(
+        reviews.order_by("manager_id", "reviewed_on").values_list(
+            "manager", "reviewer", "reviewed_on"
+        )
+    )
     if not whole:
         # Supervisors, workers and managers outside the staff loaded: their IDs, in one query.
         staff_ids.resolve(
             pk
             for pk in (
                 *(row[1] for row in allocation_rows),
+                *(row[0] for row in line_management_rows),
+                *(row[1] for row in review_rows),
                 *(row[4] for row in session_rows),
                 *(row[5] for row in session_rows),
                 *(row[1] for row in line_management_rows),
@@ -264,6 +278,10 @@ def _load(
                 readable_frequency(frequency),
             )
             for staff_pk, supervisor, signed, frequency in agreement_rows
+        ),
+        evidence_reviews=tuple(
+            facts.EvidenceReview(staff_ids[manager], staff_ids[reviewer], days[on])
+            for manager, reviewer, on in review_rows
         ),
         team_memberships=tuple(
             facts.TeamMembership(staff_ids[staff_pk], str(team_names[team]), days[start], days[end])

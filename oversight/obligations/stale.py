@@ -17,6 +17,7 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from oversight.cases.models import Allocation, Case, CaseEvent, CaseStatus
 from oversight.obligations.models import StaleSubject
 from oversight.organisation.models import LineManagement, Staff
+from oversight.quality.models import EvidenceReview
 from oversight.supervision.models import Agreement, Session, SessionCase, SessionEvent
 
 Subject = tuple[str, str]
@@ -117,7 +118,11 @@ def _affected(instance: Any) -> list[Subject]:
     elif isinstance(instance, Agreement):
         subjects = [("staff", instance.staff.staff_id)]
     elif isinstance(instance, LineManagement):
-        subjects = of_staff(instance.staff)
+        # The manager's too: whether they manage anyone, and since when, is theirs (the review of
+        # their supervision evidence, engine manager_evidence_review).
+        subjects = [*of_staff(instance.staff), ("staff", instance.manager.staff_id)]
+    elif isinstance(instance, EvidenceReview):
+        subjects = [("staff", instance.manager.staff_id)]
     elif isinstance(instance, Staff):
         subjects = of_staff(instance)
         old_team = getattr(instance, "_team_when_loaded", None)
@@ -139,6 +144,7 @@ WATCHED = (
     Agreement,
     LineManagement,
     Staff,
+    EvidenceReview,
 )
 
 # Connected for every sender: records are proxies of sessions and send signals as themselves.

@@ -18,9 +18,9 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from oversight import transitions
-from oversight.organisation.models import Team
+from oversight.organisation.models import Staff, Team
 from oversight.quality.rubric import CRITERIA, RUBRIC, Grade
-from oversight.supervision.models import Session
+from oversight.supervision.models import Agreement, Session
 from oversight.transitions import AppendOnlyError, Move, TransitionRow
 
 if TYPE_CHECKING:
@@ -275,3 +275,36 @@ class AuditWorkflow(transitions.Workflow[SampledRecord, AuditTransition]):
             by=by,
             reason=reason,
         )
+
+
+class EvidenceReviewQuerySet(models.QuerySet["EvidenceReview"]):
+    def of_manager(self, manager: Staff) -> EvidenceReviewQuerySet:
+        return self.filter(manager=manager)
+
+
+class EvidenceReview(models.Model):
+    """A line manager's review of a manager's supervision evidence (N 8.1): the manager's
+    agreements and a random sample of their records, with the seed that drew it, and what the
+    reviewer found. Made only by ``quality.evidence.record_evidence_review``; never changed."""
+
+    manager = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="evidence_reviews")
+    reviewer = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    reviewed_on = models.DateField()
+    seed = models.PositiveIntegerField(help_text="Draws the same sample of records again.")
+    agreements = models.ManyToManyField(Agreement, related_name="+", blank=True)
+    records = models.ManyToManyField(Session, related_name="+", blank=True)
+    comments = models.TextField()
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    objects = EvidenceReviewQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["manager", "-reviewed_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"Review of {self.manager}'s supervision evidence on {self.reviewed_on}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("A recorded review cannot be changed; record another.")
+        super().save(*args, **kwargs)

@@ -36,6 +36,7 @@ KIND_WORDS = {
     "decision_discussion": "Decision discussion",
     "conference_chair_review": "Conference chair review",
     "record_completion": "Write up the record",
+    "manager_evidence_review": "Review of the supervision evidence",
 }
 assert set(KIND_WORDS) == set(OWNER_ROLES)
 
@@ -125,6 +126,8 @@ class Describer:
             name = person.name if person else subject_id
             if kind in ("supervision_agreement", "agreement_review") and person is not None:
                 return f"for {name}", reverse("agreements:staff", args=[person.pk])
+            if kind == "manager_evidence_review":
+                return f"of {name}", reverse("people:evidence", args=[subject_id])
             return f"for {name}", reverse("records:book") + f"?supervisee={subject_id}"
         if obligation.subject_type == "case":
             # A child is named by their case ID only: the least personal data an email can carry.

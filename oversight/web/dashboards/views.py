@@ -428,6 +428,7 @@ def _listed(action: tuple[str, str], row: RowBehind, the_team: Team) -> Listed:
         "agreement": lambda: reverse("agreements:new", args=[person.pk]) if person else "",
         "observation": lambda: reverse("records:observation_new") + f"?staff={staff_id}",
         "chair": lambda: reverse("records:chair_new") + f"?staff={staff_id}",
+        "evidence": lambda: reverse("people:evidence", args=[staff_id]),
         "group": lambda: reverse("records:group_new") + f"?team={the_team.pk}",
         "child": lambda: subject_url,
         "record": lambda: subject_url,

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from oversight.access.evidence import can_review_evidence, manages_someone
 from oversight.access.files import (
     can_destroy_files,
     can_view_file,
@@ -159,6 +160,8 @@ def file_detail(request: AuthenticatedHttpRequest, staff_id: str) -> HttpRespons
             "can_arrange_cover": can_arrange_cover(request.user, staff, day),
             "can_reassign": can_reassign_supervisees(request.user, staff, day)
             and staff.supervisees_on(day).exists(),
+            "can_review_evidence": can_review_evidence(request.user, staff, day)
+            and manages_someone(staff, day),
             "retention_ends": retention_ends,
             "retention_years": retention_years(),
             "day": day,

@@ -37,6 +37,7 @@ KIND_HEADINGS = {
     "practice_observation": "Practice observations",
     "supervision_agreement": "Supervision agreements",
     "agreement_review": "Agreement reviews",
+    "manager_evidence_review": "Managers' supervision evidence to review",
     "group_supervision": "Group supervision",
     "record_completion": "Records to write up",
 }
@@ -192,6 +193,9 @@ class _Presenter:
         kind = self.kind_of.get(obligation.obligation)
         if kind in ("supervision_agreement", "agreement_review") and person:
             return name, files, "Open the agreement", reverse("agreements:staff", args=[person.pk])
+        if kind == "manager_evidence_review":
+            review = reverse("people:evidence", args=[staff_id])
+            return name, files, "Review their supervision evidence", review
         if kind == "practice_observation":
             observe = reverse("records:observation_new") + f"?staff={staff_id}"
             return name, files, "Record an observation", observe

@@ -1,4 +1,4 @@
-"""Forms for moving supervisees and recording leavers."""
+"""Forms for moving supervisees, recording leavers and reviewing a manager's evidence."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from oversight.formatting import long_date
 from oversight.organisation.models import Staff
+from oversight.quality.evidence import LONGEST_COMMENTS
 from oversight.web.form_fields import model_choice_field
 from oversight.web.widgets import GovukDateField
 
@@ -129,3 +130,22 @@ class CoverForm(forms.Form):
 
     def clean_end_date(self) -> dt.date:
         return within_reach(self.cleaned_data["end_date"], "The last day of cover")
+
+
+class EvidenceReviewForm(forms.Form):
+    """What the line manager found in a manager's agreements and sampled records (N 8.1). The
+    sample's seed travels in a hidden input and is checked by the domain operation."""
+
+    comments = forms.CharField(
+        label="What did you find?",
+        help_text=(
+            "For example: does everyone they supervise have an agreement, are records written on "
+            "time, do they show reflection, the child's voice and actions with owners and dates?"
+        ),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=LONGEST_COMMENTS,
+        error_messages={
+            "required": "Enter what you found in the agreements and the records",
+            "max_length": f"Keep your comments to {LONGEST_COMMENTS} characters",
+        },
+    )

@@ -14,4 +14,5 @@ urlpatterns = [
     path("<str:staff_id>/leaver/", views.leaver, name="leaver"),
     path("<str:staff_id>/deputy/", views.cover, name="cover"),
     path("<str:staff_id>/deputy/<int:pk>/end/", views.cover_end, name="cover_end"),
+    path("<str:staff_id>/evidence/", views.evidence, name="evidence"),
 ]

@@ -1,6 +1,8 @@
 """Transfers (N 12.1) and leavers (N 11.2): a senior manager moves all of a supervisor's
 people to a new supervisor in one step, and a manager records that someone is leaving. Both
-show what will happen and change nothing until it is confirmed."""
+show what will happen and change nothing until it is confirmed. Cover while a manager is away
+(N 11.1), a line manager's twice-yearly review of a manager's supervision evidence (N 8.1), and
+each case holder's caseload over the year against the council's threshold (B 1.3)."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from oversight.access.cover import arrange_cover, end_cover
+from oversight.access.evidence import manager_to_review, manages_someone
 from oversight.access.files import can_view_file
 from oversight.access.models import Delegation
 from oversight.access.people import (
@@ -44,8 +47,19 @@ from oversight.organisation.transfers import (
     reassign_supervisees,
     unfinished_records,
 )
+from oversight.quality.evidence import (
+    SAMPLE_SIZE,
+    draw_records,
+    looked_back_from,
+    record_evidence_review,
+    supervised_with_agreements,
+)
+from oversight.quality.models import EvidenceReview
+from oversight.quality.sampling import SEED_LIMIT, new_seed
+from oversight.transitions import WorkflowError
+from oversight.web.agreements.forms import frequency_label
 from oversight.web.people.caseload_chart import caseload_chart
-from oversight.web.people.forms import CoverForm, LeaverForm, ReassignForm
+from oversight.web.people.forms import CoverForm, EvidenceReviewForm, LeaverForm, ReassignForm
 from oversight.web.requests import AuthenticatedHttpRequest
 
 
@@ -322,5 +336,80 @@ def team_caseloads(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "threshold": council_threshold(),
             "today": today,
             "over": sum(1 for c in found if c.over),
+        },
+    )
+
+
+def _seed(text: str | None) -> int | None:
+    return (
+        int(text)
+        if text is not None and text.isascii() and text.isdigit() and len(text) < 10
+        else None
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def evidence(request: AuthenticatedHttpRequest, staff_id: str) -> HttpResponse:
+    """A manager's supervision evidence for their line manager (N 8.1): the agreements with the
+    people they supervise and a random sample of their records of the last six months, the form
+    that records the review, and the reviews before. `?seed=N` redraws a sample."""
+    day = _today()
+    manager = manager_to_review(request.user, staff_id, day)
+    actor = Actor.from_request(request)
+    form = EvidenceReviewForm(request.POST or None)
+    seed = _seed(request.POST.get("seed") if request.method == "POST" else request.GET.get("seed"))
+    if request.method == "POST" and form.is_valid():
+        try:
+            record_evidence_review(
+                actor,
+                manager,
+                seed=-1 if seed is None else seed,
+                comments=form.cleaned_data["comments"],
+                today=day,
+            )
+        except WorkflowError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Recorded that you reviewed {manager.name}'s evidence")
+            return redirect(reverse("people:evidence", args=[manager.staff_id]) + "#reviews")
+    if seed is None or seed >= SEED_LIMIT:
+        seed = new_seed()
+    records = draw_records(request.user, manager, day, seed)
+    supervised = [
+        {
+            "staff": row.staff,
+            "agreement": row.agreement,
+            "frequency": frequency_label(row.agreement.frequency if row.agreement else ""),
+        }
+        for row in supervised_with_agreements(manager, day)
+    ]
+    reviews = list(
+        EvidenceReview.objects.of_manager(manager)
+        .select_related("reviewer")
+        .prefetch_related("records", "agreements__staff")
+    )
+    actor.audit(
+        "view",
+        manager,
+        detail={
+            "page": "supervision evidence",
+            "seed": seed,
+            "records": [record.session_id for record in records],
+        },
+    )
+    return render(
+        request,
+        "people/evidence.html",
+        {
+            "manager": manager,
+            "form": form,
+            "seed": seed,
+            "records": records,
+            "sample_size": SAMPLE_SIZE,
+            "since": looked_back_from(day),
+            "today": day,
+            "supervised": supervised,
+            "manages_someone": manages_someone(manager, day),
+            "reviews": reviews,
         },
     )
