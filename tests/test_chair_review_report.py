@@ -290,6 +290,7 @@ def test_it_lists_by_name_only_the_children_the_user_may_see(
     [
         ("2025-13", "&#x27;2025-13&#x27; is not a month. Choose the last month of the 12"),
         ("2027-01", "January 2027 is in the future"),
+        ("2025-12", "December 2025 is in the future"),  # begins before today, ends after
     ],
 )
 def test_it_names_a_bad_month_and_shows_the_latest_twelve(

@@ -71,7 +71,7 @@ def chosen_period(request: AuthenticatedHttpRequest) -> Chosen:
         asked = twelve_months_ending(text)
     except PeriodError as error:
         return Chosen(latest, months, str(error))
-    if asked.first > today:
+    if asked.last.replace(day=1) > today.replace(day=1):  # ends after this month
         return Chosen(
             latest,
             months,
