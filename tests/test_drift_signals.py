@@ -10,8 +10,9 @@ import pytest
 from django.test import Client
 
 from oversight.engine.loader import PRESETS_DIR
+from oversight.facts.live import caseload_threshold
 from oversight.quality import drift
-from oversight.quality.drift_from_database import caseload_threshold, drift_signals
+from oversight.quality.drift_from_database import drift_signals
 from oversight.records.models import CaseNote
 from tests.council import Council, action, record, sent, smith_children
 from tests.factories import CaseNoteFactory
@@ -205,10 +206,10 @@ def test_an_action_set_again_in_the_same_words_is_one_signal_from_when_it_was_fi
 def test_the_caseload_threshold_is_the_one_the_councils_policy_file_sets(
     settings, tmp_path: Path
 ) -> None:
-    assert caseload_threshold() == 18  # Bedford's preset choice
+    assert caseload_threshold().children == 18  # Bedford's preset choice
     own = (PRESETS_DIR / "bedford.toml").read_text(encoding="utf-8")
     own = own.replace("children = 18,", "children = 25,")
     (tmp_path / "ours.toml").write_text(own, encoding="utf-8")
     settings.OVERSIGHT_POLICY = str(tmp_path / "ours.toml")
 
-    assert caseload_threshold() == 25
+    assert caseload_threshold().children == 25

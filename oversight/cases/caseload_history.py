@@ -19,9 +19,9 @@ from django.db.models import Q
 
 from oversight.cases.models import STATUS_LABELS, Allocation, CaseStatus
 from oversight.engine.indicators import month_ends
-from oversight.facts.live import council_policy
+from oversight.engine.rules import CaseloadThreshold
+from oversight.facts.live import caseload_threshold
 from oversight.organisation.models import Staff
-from oversight.quality.drift_from_database import caseload_threshold
 
 MONTHS = 12
 NO_STATUS = "No status recorded"
@@ -42,18 +42,11 @@ class MonthEnd:
 
 
 @dataclass(frozen=True)
-class Threshold:
-    children: int
-    source: str  # the policy paragraph, or where the default comes from
-    preset_choice: str | None
-
-
-@dataclass(frozen=True)
 class Caseload:
     worker: Staff
     months: list[MonthEnd]  # oldest first; the last is today
     mix: list[tuple[str, int]]  # today's children by status, most first (a child may have two)
-    threshold: Threshold
+    threshold: CaseloadThreshold
 
     @property
     def now(self) -> MonthEnd:
@@ -66,17 +59,6 @@ class Caseload:
     @property
     def months_over(self) -> int:
         return sum(1 for m in self.months if m.over_by)
-
-
-def council_threshold() -> Threshold:
-    found = council_policy().caseload_threshold
-    if found is None:
-        return Threshold(
-            caseload_threshold(),
-            "Oversight's default: the council's policy file sets no caseload threshold",
-            None,
-        )
-    return Threshold(found.children, found.source, found.preset_choice)
 
 
 def _active(start: dt.date, end: dt.date | None, day: dt.date) -> bool:
@@ -102,7 +84,7 @@ def caseload_of(worker: Staff, today: dt.date, months: int = MONTHS) -> Caseload
         if status == PLAN:
             plans.setdefault(case, []).append((start, end))
 
-    threshold = council_threshold()
+    threshold = caseload_threshold()
     found = []
     for day in ends:
         month_start = day.replace(day=1)

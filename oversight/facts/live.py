@@ -11,7 +11,7 @@ from django.conf import settings
 from oversight.cases.models import Case
 from oversight.engine.engine import Obligation, compute_obligations
 from oversight.engine.loader import load_policy
-from oversight.engine.rules import Policy
+from oversight.engine.rules import CaseloadThreshold, Policy
 from oversight.facts.from_database import load_facts
 from oversight.formatting import urgency
 from oversight.organisation.models import Staff
@@ -25,6 +25,17 @@ def _policy(name: str) -> Policy:
 def council_policy() -> Policy:
     """The policy named by the OVERSIGHT_POLICY setting, read once per process."""
     return _policy(settings.OVERSIGHT_POLICY)
+
+
+# Children per case holder where a council's policy file sets no caseload_threshold of its own.
+DEFAULT_CASELOAD_THRESHOLD = CaseloadThreshold(
+    18, "Oversight's default: the council's policy file sets no caseload threshold"
+)
+
+
+def caseload_threshold() -> CaseloadThreshold:
+    """The council's caseload threshold with its source (drift, the caseload pages)."""
+    return council_policy().caseload_threshold or DEFAULT_CASELOAD_THRESHOLD
 
 
 def council_name() -> str:

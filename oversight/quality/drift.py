@@ -29,7 +29,7 @@ SAME_STATUS_MONTHS = 12
 PLAN_UNCHANGED_MONTHS = 6
 PLAN_MILESTONES = (9, 12)
 PLAN_WARNING = dt.timedelta(days=28)
-# Children per case holder, where a council's policy file sets no caseload_threshold of its own.
+# The signal's default when a caller passes none (the pages pass the council's: facts/live.py).
 CASELOAD_THRESHOLD = 18
 CASELOAD_LOOKBACK_MONTHS = 3
 CASE_MANAGEMENT_MONTHS = 3

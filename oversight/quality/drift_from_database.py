@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from oversight.cases.models import STATUS_LABELS, Allocation, CaseStatus
 from oversight.engine.periods import add_months
-from oversight.facts.live import council_policy
+from oversight.facts.live import caseload_threshold
 from oversight.organisation.models import Staff
 from oversight.quality import drift
 from oversight.records.models import (
@@ -52,14 +52,8 @@ def drift_signals(workers: Iterable[Staff], today: dt.date) -> list[drift.Signal
         plans=_plans(people, today),
         caseloads=_caseloads(people, today),
         supervision=_supervision(people, sessions, today),
-        threshold=caseload_threshold(),
+        threshold=caseload_threshold().children,
     )
-
-
-def caseload_threshold() -> int:
-    """The council's caseload threshold from its policy file, or the default where it sets none."""
-    found = council_policy().caseload_threshold
-    return found.children if found is not None else drift.CASELOAD_THRESHOLD
 
 
 def _children(people: dict[int, str], today: dt.date) -> dict[int, tuple[str, str]]:

@@ -34,8 +34,8 @@ from oversight.access.people import (
 )
 from oversight.audit.actor import Actor
 from oversight.audit.trail import audit
-from oversight.cases.caseload_history import caseload_of, council_threshold
-from oversight.facts.live import staff_obligations
+from oversight.cases.caseload_history import caseload_of
+from oversight.facts.live import caseload_threshold, staff_obligations
 from oversight.files.models import add_years, retention_years
 from oversight.files.retention import children_held, record_leaver, still_supervising
 from oversight.formatting import long_date
@@ -333,7 +333,7 @@ def team_caseloads(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         {
             "team": the_team,
             "caseloads": found,
-            "threshold": council_threshold(),
+            "threshold": caseload_threshold(),
             "today": today,
             "over": sum(1 for c in found if c.over),
         },
