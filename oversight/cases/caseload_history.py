@@ -12,7 +12,7 @@ allocated during the month, and today's mix by status. The threshold is the coun
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Q
@@ -66,42 +66,57 @@ def _active(start: dt.date, end: dt.date | None, day: dt.date) -> bool:
 
 
 def caseload_of(worker: Staff, today: dt.date, months: int = MONTHS) -> Caseload:
+    return caseloads_of([worker], today, months)[0]
+
+
+def caseloads_of(workers: list[Staff], today: dt.date, months: int = MONTHS) -> list[Caseload]:
+    """Each worker's caseload over the last `months` month ends, in the order given: two queries
+    however many workers (a team's page lists them side by side)."""
     ends = month_ends(today, months)
     first = ends[0].replace(day=1)
-    allocations = list(
-        Allocation.objects.filter(worker=worker, start_date__lte=today)
+    allocations: dict[int, list[tuple[int, dt.date, dt.date | None]]] = defaultdict(list)
+    for worker_pk, case, start, end in (
+        Allocation.objects.filter(worker__in=[w.pk for w in workers], start_date__lte=today)
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=first))
-        .values_list("case_id", "start_date", "end_date")
-    )
-    cases = {case for case, _, _ in allocations}
-    statuses = list(
-        CaseStatus.objects.filter(case__in=cases).values_list(
-            "case_id", "status", "start_date", "end_date"
-        )
-    )
-    plans: dict[int, list[tuple[dt.date, dt.date | None]]] = {}
-    for case, status, start, end in statuses:
-        if status == PLAN:
-            plans.setdefault(case, []).append((start, end))
-
+        .values_list("worker_id", "case_id", "start_date", "end_date")
+    ):
+        allocations[worker_pk].append((case, start, end))
+    statuses: dict[int, list[tuple[str, dt.date, dt.date | None]]] = defaultdict(list)
+    for case, status, start, end in CaseStatus.objects.filter(
+        case__in={case for held in allocations.values() for case, _, _ in held}
+    ).values_list("case_id", "status", "start_date", "end_date"):
+        statuses[case].append((status, start, end))
     threshold = caseload_threshold()
+    return [
+        _caseload(worker, allocations[worker.pk], statuses, ends, today, threshold)
+        for worker in workers
+    ]
+
+
+def _caseload(
+    worker: Staff,
+    allocations: list[tuple[int, dt.date, dt.date | None]],
+    statuses: dict[int, list[tuple[str, dt.date, dt.date | None]]],
+    ends: list[dt.date],
+    today: dt.date,
+    threshold: CaseloadThreshold,
+) -> Caseload:
     found = []
     for day in ends:
         month_start = day.replace(day=1)
         held = {case for case, start, end in allocations if _active(start, end, day)}
-        on_plan = sum(1 for case in held if any(_active(s, e, day) for s, e in plans.get(case, ())))
+        on_plan = sum(
+            1
+            for case in held
+            if any(st == PLAN and _active(s, e, day) for st, s, e in statuses[case])
+        )
         new = len({case for case, start, _ in allocations if month_start <= start <= day})
         over_by = max(len(held) - threshold.children, 0)
         found.append(MonthEnd(day, len(held), on_plan, new, over_by))
 
-    held_now = {case for case, start, end in allocations if _active(start, end, today)}
     mix: Counter[str] = Counter()
-    for case in held_now:
-        now = {
-            STATUS_LABELS.get(status, status)
-            for c, status, s, e in statuses
-            if c == case and _active(s, e, today)
-        }
+    for case in {case for case, start, end in allocations if _active(start, end, today)}:
+        now = {STATUS_LABELS.get(st, st) for st, s, e in statuses[case] if _active(s, e, today)}
         for label in now or {NO_STATUS}:
             mix[label] += 1
     return Caseload(

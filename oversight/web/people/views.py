@@ -34,7 +34,7 @@ from oversight.access.people import (
 )
 from oversight.audit.actor import Actor
 from oversight.audit.trail import audit
-from oversight.cases.caseload_history import caseload_of
+from oversight.cases.caseload_history import caseload_of, caseloads_of
 from oversight.facts.live import caseload_threshold, staff_obligations
 from oversight.files.models import add_years, retention_years
 from oversight.files.retention import children_held, record_leaver, still_supervising
@@ -319,7 +319,7 @@ def team_caseloads(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
     the_team, members = team_for_user(request.user, pk, today)
     holders = [m for m in members if m.category == "case_holder"]
-    found = [caseload_of(person, today) for person in holders]
+    found = caseloads_of(holders, today)
     audit(
         request.user,
         "view",
