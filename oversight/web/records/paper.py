@@ -25,15 +25,15 @@ from oversight.records.workflow import State
 from oversight.supervision.models import SESSION_TYPE_LABELS
 from oversight.web.paper import pdf_response, render_pdf
 from oversight.web.records.views import (
-    _content_template,
-    _disagreement_history,
-    _may_read_contents,
-    _written_as_oversight,
     attendee_agreement,
     audit_record,
     booking_status,
+    content_template,
+    disagreement_history,
     history_rows,
+    may_read_contents,
     record_contents,
+    written_as_oversight,
 )
 from oversight.web.requests import AuthenticatedHttpRequest
 
@@ -63,15 +63,15 @@ def record_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "marking": MARKINGS.get(State(state), ""),
         "state": state,
         "state_name": state_name(state),
-        "content_template": _content_template(
-            "management_oversight" if _written_as_oversight(record) else record.type
+        "content_template": content_template(
+            "management_oversight" if written_as_oversight(record) else record.type
         ),
-        "show_content": _may_read_contents(record, role),
+        "show_content": may_read_contents(record, role),
         "signatures": signatures(record, history),
         "history_rows": history_rows(record, history),
         "addenda": list(record.addenda.select_related("author", "case").order_by("on", "id")),
         "disagreements": [
-            {"disagreement": d, "history": _disagreement_history(d)}
+            {"disagreement": d, "history": disagreement_history(d)}
             for d in record.disagreements.select_related(
                 "raised_by", "escalated_to", "escalated_by", "resolved_by"
             ).prefetch_related("transitions__by__staff")

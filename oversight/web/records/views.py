@@ -195,10 +195,10 @@ def render_detail(
         "state_name": state_name(state),
         "state_tag": state_tag(state),
         "type_label": SESSION_TYPE_LABELS.get(record.type, record.type),
-        "content_template": _content_template(
-            "management_oversight" if _written_as_oversight(record) else record.type
+        "content_template": content_template(
+            "management_oversight" if written_as_oversight(record) else record.type
         ),
-        "show_content": _may_read_contents(record, role),
+        "show_content": may_read_contents(record, role),
         "edit_url": _edit_url(record) if record.can_edit(request.user) else None,
         "locked": state in LOCKED_STATES,
         "locked_because": why_locked(state),
@@ -324,7 +324,7 @@ def audit_record(
     audit_session(Actor.from_request(request), action, record, detail)
 
 
-def _content_template(session_type: str) -> str:
+def content_template(session_type: str) -> str:
     # Each area writes the content template of its own record types; until one exists, the page
     # still works and shows a plain summary rather than failing.
     try:
@@ -336,19 +336,19 @@ def _content_template(session_type: str) -> str:
     return str(chosen.template.name)
 
 
-def _written_as_oversight(record: Record) -> bool:
+def written_as_oversight(record: Record) -> bool:
     # An ad hoc case discussion can be written either way: as PPF notes here, or as a decision and
     # rationale on the oversight form. Its content shows, and is edited, the way it was written.
     return record.type == "case_discussion" and record.oversight_notes.exists()
 
 
 def _edit_url(record: Record) -> str:
-    if record.type in ONE_TO_ONE_TYPES and not _written_as_oversight(record):
+    if record.type in ONE_TO_ONE_TYPES and not written_as_oversight(record):
         return reverse("records:edit", args=[record.pk])
     return reverse("records:edit_other", args=[record.pk])
 
 
-def _may_read_contents(record: Record, role: Role | None) -> bool:
+def may_read_contents(record: Record, role: Role | None) -> bool:
     """A draft is its author's until sent; a returned record is being corrected by them."""
     if role == Role.SUPERVISOR:
         return True
@@ -436,7 +436,7 @@ def _disagreements(
         rows.append(
             {
                 "disagreement": d,
-                "history": _disagreement_history(d),
+                "history": disagreement_history(d),
                 "can_escalate": can_escalate,
                 "can_resolve": can_resolve,
                 "escalate_form": bound.get(f"escalate-{d.pk}")
@@ -448,7 +448,7 @@ def _disagreements(
     return rows
 
 
-def _disagreement_history(d: Disagreement) -> list[dict[str, str]]:
+def disagreement_history(d: Disagreement) -> list[dict[str, str]]:
     """Everything that happened to a disagreement, oldest first, read from its transition rows:
     so escalation and the meeting stay on the record once the line manager has decided it."""
 
