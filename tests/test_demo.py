@@ -22,7 +22,7 @@ from oversight.cases.models import Allocation, Case, CaseEvent, CaseStatus, Sibl
 from oversight.import_export.exporter import export_folder
 from oversight.import_export.reader import read_dataset
 from oversight.organisation.models import LineManagement, Service, Staff, Team
-from oversight.supervision.models import Agreement, Session
+from oversight.supervision.models import Agreement, Session, SessionEvent
 
 pytestmark = pytest.mark.django_db
 AS_OF = dt.date(2026, 6, 30)
@@ -143,7 +143,8 @@ def test_it_records_supervision_with_realistic_gaps(demo: Demo) -> None:
     for kind in ("case_discussion", "management_oversight", "group", "practice_observation"):
         assert types[kind] >= 100, kind
     assert types["conference_chair"] >= 20
-    assert not Session.objects.filter(date__gt=AS_OF).exists()
+    # After the demo's date there are only bookings, which have not taken place.
+    assert not Session.objects.took_place().filter(date__gt=AS_OF).exists()
     assert Session.objects.filter(recorded_date__isnull=True).exists()
     lags = [
         (recorded - held).days
@@ -158,6 +159,25 @@ def test_it_records_supervision_with_realistic_gaps(demo: Demo) -> None:
     assert individual.annotate(n=Count("session_cases")).filter(n__gte=3).count() > 1000
     frequencies = set(Agreement.objects.values_list("frequency", flat=True))
     assert {"", "7d", "14d"} <= frequencies
+
+
+def test_it_books_the_year_ahead_for_everyone_a_demo_supervisor_supervises(demo: Demo) -> None:
+    manager = staff_of("manager")
+    supervisees = set(
+        LineManagement.objects.active_on(AS_OF)
+        .filter(manager=manager)
+        .values_list("staff", flat=True)
+    )
+    booked = Session.objects.filter(supervisor=manager, date__gt=AS_OF)
+    assert supervisees
+    assert set(booked.values_list("supervisee", flat=True)) == supervisees
+    for supervisee in supervisees:
+        dates = list(
+            booked.filter(supervisee=supervisee).order_by("date").values_list("date", flat=True)
+        )
+        assert dates[0] <= AS_OF + dt.timedelta(days=28)
+        assert dates[-1] >= AS_OF + dt.timedelta(days=300)  # a year ahead, not a month
+    assert all(s.events.filter(kind=SessionEvent.Kind.BOOKED).exists() for s in booked[:20])
 
 
 def test_it_makes_every_demo_user_who_can_sign_in(demo: Demo, client: Client) -> None:
@@ -198,7 +218,7 @@ def test_it_links_the_demo_users_through_line_management(demo: Demo) -> None:
 def test_it_exports_a_data_set_the_importer_accepts(demo: Demo) -> None:
     dataset = read_dataset(demo.second_export)
     assert len(dataset["staff.csv"]) == Staff.objects.count()
-    assert len(dataset["sessions.csv"]) == Session.objects.count()
+    assert len(dataset["sessions.csv"]) == Session.objects.took_place().count()  # no bookings
 
 
 def test_it_makes_the_same_council_from_the_same_seed(demo: Demo) -> None:

@@ -13,6 +13,7 @@ from oversight.audit.models import AuditEvent
 from oversight.engine.engine import compute_obligations
 from oversight.facts.from_database import load_facts
 from oversight.facts.live import council_policy
+from oversight.import_export.exporter import export_folder
 from oversight.supervision.models import Session, SessionCase, SessionEvent
 from tests.council import (
     NOW,
@@ -264,3 +265,28 @@ def test_it_does_not_count_other_drafts_written_in_the_browser_until_sent(client
     assert session.session_id not in counted()
     client.post(reverse("records:send", args=[session.pk]))
     assert session.session_id in counted()
+
+
+def test_it_leaves_bookings_and_cancelled_sessions_out_of_the_data_set_export(
+    client, tmp_path
+) -> None:
+    # A session in sessions.csv counts from its date (RULES.md), so a plan exported and imported
+    # again would come back as supervision given.
+    org = smith_children(council(last_supervised=TODAY - dt.timedelta(days=30)))
+    client.force_login(org.manager.user)
+    planned = book(client, org, TODAY + dt.timedelta(days=14))
+    SessionCase.objects.create(session=planned, case=org.amy)
+    cancelled = book(client, org, TODAY + dt.timedelta(days=7))
+    SessionCase.objects.create(session=cancelled, case=org.amy)
+    client.post(reverse("records:cancel", args=[cancelled.pk]), {"reason": "Worker off sick"})
+
+    export_folder(tmp_path)
+
+    sessions = (tmp_path / "sessions.csv").read_text()
+    links = (tmp_path / "session_cases.csv").read_text()
+    exported = {s.session_id for s in Session.objects.took_place()}
+    assert exported  # the council's sessions that took place are there
+    assert all(session_id in sessions for session_id in exported)
+    for plan in (planned, cancelled):
+        assert plan.session_id not in sessions
+        assert plan.session_id not in links

@@ -28,6 +28,7 @@ from django.db import transaction
 
 from oversight.cases.models import Allocation, Case, CaseEvent, CaseStatus, SiblingGroup
 from oversight.demo import names
+from oversight.demo.bookings import book_the_year_ahead
 from oversight.demo.quality import add_quality_demo
 from oversight.engine.periods import add_months
 from oversight.facts.planner import refresh_planner_statistics
@@ -1536,7 +1537,12 @@ def generate(seed: int = 1, size: str = "small", as_of: dt.date | None = None) -
     council = plan_council(seed, size, as_of)
     with transaction.atomic():
         _save(council)
+        # The quality demo reads what was just written: without fresh statistics PostgreSQL
+        # plans its queries from whatever the tables held before (in the test suite, a few
+        # rows), and one nested loop over every session took ten minutes.
+        refresh_planner_statistics()
         add_quality_demo(seed, as_of)
+        book_the_year_ahead(seed, as_of)
     # Loaded in bulk, without the signals that mark stale obligations: recompute them all.
     invalidate_obligations()
     refresh_planner_statistics()

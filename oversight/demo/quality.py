@@ -150,10 +150,11 @@ def write_records(rng: random.Random, manager: Staff, as_of: dt.date) -> int:
         replaced = Session.objects.filter(
             type="individual", supervisee=worker, date__range=(first, as_of)
         )
-        # The children each replaced one-to-one discussed, so they stay discussed as often.
+        # The children each replaced one-to-one discussed, so they stay discussed as often. The
+        # few sessions' ids are read first: a join to the subquery was planned badly.
         discussed: dict[dt.date, list[int]] = {}
         for day, case_pk in (
-            SessionCase.objects.filter(session__in=replaced)
+            SessionCase.objects.filter(session__in=list(replaced.values_list("pk", flat=True)))
             .order_by("session__date", "case__case_id")
             .values_list("session__date", "case_id")
         ):

@@ -74,12 +74,14 @@ def export_folder(folder: Path) -> dict[str, int]:
         "case_statuses.csv": CaseStatus.objects.order_by(
             "case__case_id", "start_date", "status"
         ).values_list("case__case_id", "status", "start_date", "end_date"),
-        "sessions.csv": Session.objects.order_by("session_id").values_list(
-            *SESSION_DATA_SET_FIELDS
-        ),
-        "session_cases.csv": SessionCase.objects.order_by(
-            "session__session_id", "case__case_id"
-        ).values_list("session__session_id", "case__case_id"),
+        # The data set holds what happened: a session read from sessions.csv counts from its
+        # date, so a booking not yet held (or cancelled) would come back as supervision given.
+        "sessions.csv": Session.objects.took_place()
+        .order_by("session_id")
+        .values_list(*SESSION_DATA_SET_FIELDS),
+        "session_cases.csv": SessionCase.objects.filter(session__in=Session.objects.took_place())
+        .order_by("session__session_id", "case__case_id")
+        .values_list("session__session_id", "case__case_id"),
         "agreements.csv": Agreement.objects.signed()
         .order_by("staff__staff_id", "signed_date", "supervisor__staff_id")
         .values_list("staff__staff_id", "supervisor__staff_id", "signed_date", "frequency"),

@@ -246,9 +246,11 @@ def book_year_ahead(
     duration_minutes: int,
     location: str,
     submission: uuid.UUID | None = None,
+    announce: bool = True,
 ) -> list[Session]:
     """A session booked on each of `dates` (the year ahead), all or none; each is a booking of
-    its own, moved or cancelled on its own. The form posted twice books the year once."""
+    its own, moved or cancelled on its own. The form posted twice books the year once. The
+    supervisee is told once, of the first booking, unless `announce` is False."""
     with transaction.atomic():
         first = book_supervision(
             by=by,
@@ -260,6 +262,7 @@ def book_year_ahead(
             duration_minutes=duration_minutes,
             location=location,
             submission=submission,
+            announce=announce,
         )
         already = Session.objects.filter(
             supervisor=supervisor, supervisee=supervisee, date__in=dates[1:], start_time=start_time
