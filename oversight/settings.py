@@ -157,6 +157,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Take SQLite's write lock when a transaction starts, so a writer that read first waits its
     # turn instead of failing with "database is locked" (the audit trail's chain depends on it).
     DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # PostgreSQL compiles a query with LLVM when its estimated cost is high, and the estimates of
+    # the "took place" subqueries are (millions, for 117k sessions): loading the facts spent 160
+    # ms compiling a query that then ran in 60. Short queries are all this application runs.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 LANGUAGE_CODE = "en-gb"

@@ -31,8 +31,7 @@ import datetime as dt
 import gc
 from bisect import bisect_left
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass, fields
-from typing import Final
+from typing import Final, NamedTuple
 
 from oversight.engine.due_dates import ONE_DAY, Status, Window, next_due, one_off_status
 from oversight.engine.explain import (
@@ -79,8 +78,7 @@ from oversight.engine.working_days import england_and_wales
 SUBJECT_TYPES: Final = ("staff", "case", "team", "session")
 
 
-@dataclass(frozen=True, slots=True)
-class Obligation:
+class Obligation(NamedTuple):
     subject_type: str  # 'staff' | 'case' | 'team' | 'session'
     subject_id: str
     obligation: str
@@ -92,16 +90,16 @@ class Obligation:
 
 
 # The fields of an obligation row, in order: the columns of a report.
-OBLIGATION_FIELDS: Final = tuple(field.name for field in fields(Obligation))
+OBLIGATION_FIELDS: Final = Obligation._fields
 
 # What a window means, for the explanation and the rule column: (context, since, sourced).
 Reason = tuple[str, dt.date | None, Sourced]
 
-# A large council has hundreds of thousands of rows, and a frozen dataclass's generated __init__
-# (one object.__setattr__ per field) was a quarter of the engine's time. Setting the slots through
-# their descriptors makes exactly the same object at half the cost.
-_new_object = object.__new__
-_SLOT_SETTERS = tuple(Obligation.__dict__[name].__set__ for name in OBLIGATION_FIELDS)
+# A large council has hundreds of thousands of rows. An obligation is a named tuple, not a
+# dataclass, because making one is then a single C call: a frozen dataclass's generated __init__
+# (one object.__setattr__ per field) was a quarter of the engine's time, and setting its slots
+# through their descriptors still half of that.
+_new_tuple = tuple.__new__
 
 
 def _obligation(
@@ -114,17 +112,10 @@ def _obligation(
     rule: str,
     explanation: str,
 ) -> Obligation:
-    made: Obligation = _new_object(Obligation)
-    s0, s1, s2, s3, s4, s5, s6, s7 = _SLOT_SETTERS
-    s0(made, subject_type)
-    s1(made, subject_id)
-    s2(made, obligation)
-    s3(made, due_date)
-    s4(made, status)
-    s5(made, last_met)
-    s6(made, rule)
-    s7(made, explanation)
-    return made
+    return _new_tuple(
+        Obligation,
+        (subject_type, subject_id, obligation, due_date, status, last_met, rule, explanation),
+    )
 
 
 def compute_obligations(
@@ -843,6 +834,7 @@ class _Run:
         wanted = self.wanted["session"] if self.wanted is not None else None
         prepared: dict[tuple[str, dt.date], tuple[dt.date, dt.date, str, str]] = {}
         append = self.out.append
+        new_tuple = _new_tuple
         name = rule.name
         for s in self.sessions:
             sourced = deadlines.get(s.type)
@@ -867,15 +859,18 @@ class _Run:
             status = one_off_status(due, recorded, as_of, soon)
             outcome = f"written up {day(recorded)}" if recorded else "not written up yet"
             append(
-                _obligation(
-                    "session",
-                    s.session_id,
-                    name,
-                    due,
-                    status,
-                    recorded,
-                    rule_text,
-                    f"{intro}; {outcome} ({STATUS_WORDS[status]})",
+                new_tuple(
+                    Obligation,
+                    (
+                        "session",
+                        s.session_id,
+                        name,
+                        due,
+                        status,
+                        recorded,
+                        rule_text,
+                        f"{intro}; {outcome} ({STATUS_WORDS[status]})",
+                    ),
                 )
             )
 

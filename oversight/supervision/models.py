@@ -66,6 +66,15 @@ SESSION_DATA_SET_FIELDS = (
 )
 
 
+def _took_place() -> Q:
+    """The one definition of a session that took place, for `SessionQuerySet`."""
+    events = SessionEvent.objects.filter(session=OuterRef("pk"))
+    return ~Exists(events.filter(kind=SessionEvent.Kind.CANCELLED)) & (
+        ~Exists(events.filter(kind=SessionEvent.Kind.BOOKED))
+        | Exists(events.filter(kind=SessionEvent.Kind.HELD))
+    )
+
+
 class SessionQuerySet(models.QuerySet["Session"]):
     def on_or_before(self, day: dt.date) -> SessionQuerySet:
         return self.filter(date__lte=day)
@@ -83,11 +92,14 @@ class SessionQuerySet(models.QuerySet["Session"]):
         """Sessions that count towards obligations (issue 8): not cancelled, and either recorded
         elsewhere (imported: never booked in Oversight, so it counts from its date as RULES.md
         says) or booked here and confirmed held (explicitly, or by sending its record)."""
-        events = SessionEvent.objects.filter(session=OuterRef("pk"))
-        return self.exclude(Exists(events.filter(kind=SessionEvent.Kind.CANCELLED))).filter(
-            ~Exists(events.filter(kind=SessionEvent.Kind.BOOKED))
-            | Exists(events.filter(kind=SessionEvent.Kind.HELD))
-        )
+        return self.filter(_took_place())
+
+    def not_taken_place(self) -> SessionQuerySet:
+        """The sessions `took_place` leaves out: bookings not (yet) held, and cancelled ones.
+        Only a session with events can be one, so the query starts from the events: for the
+        whole council, reading every session and dropping these is much faster than asking of
+        each of 100,000 sessions whether it took place."""
+        return self.filter(pk__in=SessionEvent.objects.values("session")).exclude(_took_place())
 
     def awaiting_confirmation(self, supervisor: Staff, now: dt.datetime) -> SessionQuerySet:
         """The supervisor's bookings whose time has come, not yet confirmed held or cancelled:
