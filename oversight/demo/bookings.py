@@ -1,7 +1,7 @@
 """The demo council's year ahead (B 2.1): each supervisor with a demo sign-in has booked a year of
 one-to-ones with each person they supervise, at the agreed frequency or the policy's, starting
-within a few weeks of the demo's date, as a supervisor does with "Book the year ahead". They are
-plans: none counts until it takes place.
+a few days before each person's supervision falls due, as a supervisor does with "Book the year
+ahead". They are plans: none counts until it takes place.
 
 Deterministic from the seed, like the rest of the demo.
 """
@@ -12,6 +12,8 @@ import datetime as dt
 import random
 
 from oversight.audit.actor import Actor
+from oversight.facts.caseloads import is_professional_supervision
+from oversight.facts.live import staff_obligations
 from oversight.organisation.models import LineManagement
 from oversight.records.writing import book_year_ahead
 from oversight.supervision.models import Session
@@ -37,9 +39,26 @@ def book_the_year_ahead(seed: int, as_of: dt.date) -> int:
         frequency = supervision_frequency(supervisee, supervisor)
         if frequency is None:
             continue
-        first = as_of + dt.timedelta(days=rng.randrange(3, 21))
+        # Most supervisors book from the day supervision falls due, a few days early; someone
+        # overdue is booked as soon as the diary allows.
+        due = next(
+            (
+                o.due_date
+                for o in staff_obligations([supervisee], as_of)[supervisee.staff_id]
+                if is_professional_supervision(o)
+            ),
+            as_of,
+        )
+        first = max(
+            due - dt.timedelta(days=rng.randrange(0, 6)),
+            as_of + dt.timedelta(days=rng.randrange(1, 6)),
+        )
         while first.weekday() >= 5:
-            first += dt.timedelta(days=1)
+            first -= dt.timedelta(days=1)
+        if first <= as_of:
+            first = as_of + dt.timedelta(days=1)
+            while first.weekday() >= 5:
+                first += dt.timedelta(days=1)
         sessions = book_year_ahead(
             by=Actor(supervisor.user, "127.0.0.1"),
             supervisor=supervisor,
