@@ -28,6 +28,7 @@ from django.db import transaction
 
 from oversight.cases.models import Allocation, Case, CaseEvent, CaseStatus, SiblingGroup
 from oversight.demo import names
+from oversight.demo.appraisals import add_appraisals
 from oversight.demo.quality import add_quality_demo
 from oversight.engine.periods import add_months
 from oversight.facts.planner import refresh_planner_statistics
@@ -1537,6 +1538,7 @@ def generate(seed: int = 1, size: str = "small", as_of: dt.date | None = None) -
     with transaction.atomic():
         _save(council)
         add_quality_demo(seed, as_of)
+        add_appraisals(seed, as_of)
     # Loaded in bulk, without the signals that mark stale obligations: recompute them all.
     invalidate_obligations()
     refresh_planner_statistics()
