@@ -4,9 +4,9 @@ support the appraisal process").
 
 Everything here is read, never worked out a second way: whether supervision was in time comes
 from the obligations engine at each month end of the year (`facts.live.staff_obligations_on_days`),
-the learning, actions and observations from the records of the year that the reader may read
-(`access.queries.visible_sessions`), so a person reading their own evidence sees only what has
-been shared with them.
+the sessions of the year from those the reader may see (`access.queries.visible_sessions`), and
+the learning, actions and observations only from the records whose contents the reader may read,
+so a person reading their own evidence sees only what has been shared with them.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from oversight.access.queries import visible_sessions
+from oversight.access.staff import staff_of
 from oversight.engine.engine import Obligation
 from oversight.engine.explain import STATUS_WORDS
 from oversight.engine.indicators import month_ends
@@ -23,7 +24,13 @@ from oversight.engine.periods import parse_period
 from oversight.engine.rules import AnnualAppraisal, ProbationReview, ProfessionalSupervision
 from oversight.facts.live import council_policy, staff_obligations_on_days
 from oversight.organisation.models import Staff
-from oversight.records.models import Action, ActionStatus, LearningActivity, PracticeObservation
+from oversight.records.models import (
+    Action,
+    ActionStatus,
+    LearningActivity,
+    PracticeObservation,
+    Record,
+)
 from oversight.supervision.models import SESSION_TYPE_LABELS, Session
 
 # The evidence of "the year": the twelve months up to the day (N 4x4x4 "annual appraisal").
@@ -115,7 +122,15 @@ def gather(user: Any, staff: Staff, day: dt.date) -> Evidence:
         .select_related("supervisor")
         .order_by("date", "session_id")
     )
-    ids = [s.pk for s in sessions]
+    # A record's contents are read as its page shows them: by the supervisor who wrote it, and by
+    # others once it is shared (sent, agreed or recorded elsewhere); a draft is its author's.
+    me = staff_of(user)
+    shared = set(
+        Record.objects.shared().filter(pk__in=[s.pk for s in sessions]).values_list("pk", flat=True)
+    )
+    ids = [
+        s.pk for s in sessions if s.pk in shared or (me is not None and s.supervisor_id == me.pk)
+    ]
     counted: dict[str, int] = {}
     for session in sessions:
         counted[session.type] = counted.get(session.type, 0) + 1

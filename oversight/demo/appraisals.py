@@ -59,9 +59,10 @@ def _plan(rng: random.Random, appraisal: Appraisal, count: int) -> list[Developm
 
 
 def _last_appraisal_age(rng: random.Random) -> int:
-    """Months since the last annual appraisal: most within the year, some falling due now, a few
-    overdue."""
-    return rng.choices((2, 5, 8, 10, 11, 13, 15), weights=(18, 18, 18, 14, 12, 6, 4))[0]
+    """Days since the last annual appraisal: most within the year, some falling due within the
+    week, a few overdue."""
+    first, last = rng.choices(((30, 340), (358, 366), (372, 470)), weights=(80, 12, 8))[0]
+    return rng.randrange(first, last)
 
 
 def add_appraisals(seed: int, as_of: dt.date) -> int:
@@ -73,11 +74,15 @@ def add_appraisals(seed: int, as_of: dt.date) -> int:
         if months_in < 9:
             made += _probation(rng, person, as_of, plans)
             continue
-        held = add_months(as_of, -_last_appraisal_age(rng))
+        # Someone in their second year had their first appraisal near the end of their first.
+        held = max(
+            as_of - dt.timedelta(days=_last_appraisal_age(rng)),
+            add_months(person.start_date, 11),
+        )
         # The year before too, where they were here then: last year's plan to look back on.
         for on in (add_months(held, -12), held):
             manager = person.line_manager_on(on)
-            if on < add_months(person.start_date, 9) or manager is None:
+            if on > as_of or on < add_months(person.start_date, 9) or manager is None:
                 continue
             outcome = rng.choices(
                 (AppraisalOutcome.EXCEEDS, AppraisalOutcome.MEETS, AppraisalOutcome.PARTLY_MEETS),
@@ -110,7 +115,9 @@ def _probation(
         if on > as_of or manager is None or rng.random() < 0.25:
             break
         outcome = (
-            AppraisalOutcome.PROBATION_ON_TRACK if months == 3 else AppraisalOutcome.PROBATION_PASSED
+            AppraisalOutcome.PROBATION_ON_TRACK
+            if months == 3
+            else AppraisalOutcome.PROBATION_PASSED
         )
         appraisal = Appraisal.objects.create(
             staff=person,

@@ -72,7 +72,8 @@ def test_it_loads_the_lines_each_preset_shows_for_switching_it_on(preset: str) -
     assert annual.label == "appraisal and Personal Development Plan"
     assert (str(probation.length.period), str(probation.review_every.period)) == ("6m", "3m")
     # Neither policy gives a probation length or review points: both are preset choices.
-    assert probation.length.preset_choice and probation.review_every.preset_choice
+    assert probation.length.preset_choice
+    assert probation.review_every.preset_choice
     assert len(policy.obligations) == len(load_policy(preset).obligations) + 2
 
 
@@ -80,7 +81,8 @@ def test_newham_cites_its_annual_appraisal_and_bedford_marks_its_choice() -> Non
     [newham] = [r for r in switched_on("newham").obligations if isinstance(r, AnnualAppraisal)]
     [bedford] = [r for r in switched_on("bedford").obligations if isinstance(r, AnnualAppraisal)]
     assert (newham.every.source, newham.every.preset_choice) == ("N 4x4x4", None)
-    assert bedford.every.source == "B 2" and bedford.every.preset_choice
+    assert bedford.every.source == "B 2"
+    assert bedford.every.preset_choice
 
 
 def test_the_demo_and_the_tests_read_the_same_commented_lines() -> None:
@@ -105,7 +107,11 @@ def test_an_appraisal_is_due_a_year_after_the_start_when_there_has_been_none() -
 
 def test_an_appraisal_is_due_a_year_after_the_last_one() -> None:
     found = rows(council(Appraisal("W1", "M1", D(2024, 7, 2))), "appraisal")["W1"]
-    assert (found.due_date, found.status, found.last_met) == (D(2025, 7, 2), "due_soon", D(2024, 7, 2))
+    assert (found.due_date, found.status, found.last_met) == (
+        D(2025, 7, 2),
+        "due_soon",
+        D(2024, 7, 2),
+    )
     assert "last appraised 2 Jul 2024" in found.explanation
 
 

@@ -12,8 +12,6 @@ from django.utils import timezone
 
 from oversight.commands import as_of_date, require_migrated_database
 from oversight.dashboards.summaries import summarise_after_load
-from oversight.engine.loader import preset_names
-from oversight.engine.optional import with_optional_obligations
 from oversight.demo.generate import (
     PASSWORD,
     SIGN_IN_URL,
@@ -22,6 +20,8 @@ from oversight.demo.generate import (
     sign_in_details,
     what_the_database_holds,
 )
+from oversight.engine.loader import preset_names
+from oversight.engine.optional import with_optional_obligations
 
 
 class Command(BaseCommand):
