@@ -28,6 +28,7 @@ from oversight.organisation.models import Staff
 from oversight.transitions import WorkflowError
 
 LONGEST_SUMMARY = 10000
+NEEDS_PLAN = "Enter at least one objective for the Personal Development Plan"
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,7 @@ def _check(
         )
     if kind == AppraisalKind.ANNUAL and not plan:
         # N 4x4x4: "an annual appraisal and Personal Development Plan".
-        raise WorkflowError("Enter at least one objective for the Personal Development Plan.")
+        raise WorkflowError(NEEDS_PLAN)
     for item in plan:
         if not item.objective.strip():
             raise WorkflowError("Each item of the Personal Development Plan needs an objective.")

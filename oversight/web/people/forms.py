@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from oversight.appraisals.models import AppraisalKind, AppraisalOutcome
-from oversight.appraisals.recording import LONGEST_SUMMARY, PlannedObjective
+from oversight.appraisals.recording import LONGEST_SUMMARY, NEEDS_PLAN, PlannedObjective
 from oversight.formatting import long_date
 from oversight.organisation.models import Staff
 from oversight.quality.evidence import LONGEST_COMMENTS
@@ -212,6 +212,14 @@ class AppraisalForm(forms.Form):
             self.fields[f"by_when_{n}"] = GovukDateField(
                 label=f"Objective {n} by when", required=False
             )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        # Said beside the first objective, so the error summary leads there; the domain operation
+        # refuses an annual appraisal without a plan whatever the form says.
+        if cleaned.get("kind") == AppraisalKind.ANNUAL and not self.plan():
+            self.add_error("objective_1", NEEDS_PLAN)
+        return cleaned
 
     def plan_rows(self) -> list[dict[str, Any]]:
         return [
