@@ -21,6 +21,8 @@ from oversight.appraisals.models import (
 )
 from oversight.engine.periods import add_months
 from oversight.organisation.models import Staff
+from oversight.records.models import PracticeObservation
+from oversight.supervision.models import Session
 
 OBJECTIVES = (
     ("Complete the trauma-informed practice course and use it in direct work.", "Course, spring"),
@@ -65,18 +67,81 @@ def _last_appraisal_age(rng: random.Random) -> int:
     return rng.randrange(first, last)
 
 
+# In the demo manager's own team, whatever the draw: one appraisal overdue and one due this week,
+# so their My work shows both.
+SET_AGES = (400, 362)
+
+
+def _set_ages(as_of: dt.date) -> dict[int, int]:
+    """Days since the last appraisal of the demo manager's first long-serving supervisees."""
+    manager = Staff.objects.filter(user__username="manager").first()
+    if manager is None:
+        return {}
+    long_serving = (
+        manager.supervisees_on(as_of)
+        .filter(start_date__lt=add_months(as_of, -30))
+        .order_by("staff_id")
+    )
+    return dict(zip(long_serving.values_list("pk", flat=True), SET_AGES, strict=False))
+
+
+OBSERVED = (
+    (
+        "Warm and clear with mum; explained the plan in plain words and checked she understood.",
+        "Leave time to see the child on their own and record their words.",
+    ),
+    (
+        "Calm under challenge from dad; kept the focus on the children's safety.",
+        "Summarise the agreed actions before leaving, with who does what by when.",
+    ),
+    (
+        "Used play well to hear from a 6-year-old; good links with the school.",
+        "Bring the observation of the child into the written assessment.",
+    ),
+)
+
+
+def _observations(rng: random.Random, as_of: dt.date) -> None:
+    """What the demo manager's practice observations of the year found, for the appraisal's
+    evidence. The sessions were recorded elsewhere (locked), so written in bulk as the rest."""
+    manager = Staff.objects.filter(user__username="manager").first()
+    if manager is None:
+        return
+    sessions = Session.objects.filter(
+        type="practice_observation",
+        supervisee__in=manager.supervisees_on(as_of),
+        date__range=(evidence_from(as_of), as_of),
+        practice_observation__isnull=True,
+    ).order_by("date", "session_id")
+    observed = []
+    for session in sessions:
+        strengths, areas = rng.choice(OBSERVED)
+        observed.append(
+            PracticeObservation(
+                session=session,
+                setting=rng.choice(("home_visit", "conference", "direct_work")),
+                strengths=strengths,
+                areas_for_development=areas,
+            )
+        )
+    PracticeObservation.objects.bulk_create(observed)
+
+
 def add_appraisals(seed: int, as_of: dt.date) -> int:
     rng = random.Random(seed * 7919 + 16)
+    _observations(rng, as_of)
     plans: list[DevelopmentObjective] = []
     made = 0
+    set_ages = _set_ages(as_of)
     for person in Staff.objects.active_on(as_of).order_by("staff_id"):
         months_in = (as_of - person.start_date).days // 30
         if months_in < 9:
             made += _probation(rng, person, as_of, plans)
             continue
         # Someone in their second year had their first appraisal near the end of their first.
+        age = _last_appraisal_age(rng)
         held = max(
-            as_of - dt.timedelta(days=_last_appraisal_age(rng)),
+            as_of - dt.timedelta(days=set_ages.get(person.pk, age)),
             add_months(person.start_date, 11),
         )
         # The year before too, where they were here then: last year's plan to look back on.
