@@ -6,10 +6,12 @@ once the council's policy file switches the appraisal kinds on (the presets show
 from __future__ import annotations
 
 import datetime as dt
+import io
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -20,7 +22,9 @@ from oversight.audit.actor import Actor
 from oversight.audit.models import AuditEvent
 from oversight.demo.appraisals import add_appraisals
 from oversight.engine.engine import Obligation
+from oversight.engine.loader import load_policy
 from oversight.engine.optional import with_optional_obligations
+from oversight.engine.rules import AnnualAppraisal, ManagerEvidenceReview, ProbationReview
 from oversight.facts.live import staff_obligations_on_days
 from oversight.facts.owned import owned_obligations
 from oversight.obligations.store import differences, ensure_current
@@ -357,3 +361,19 @@ def test_the_demo_appraises_its_staff_and_reviews_its_new_starters(frozen_today:
         assert latest is not None
         assert latest.kind == "annual"
         assert latest.development_plan.exists()
+
+
+def test_the_demo_councils_own_policy_switches_the_appraisals_on(
+    settings: Any, tmp_path: Path
+) -> None:
+    settings.OVERSIGHT_POLICY = "bedford"
+    path = tmp_path / "demo-policy.toml"
+
+    call_command("demo", write_policy=str(path), stdout=io.StringIO())
+
+    kinds = {type(rule) for rule in load_policy(path).obligations}
+    assert {AnnualAppraisal, ProbationReview, ManagerEvidenceReview} <= kinds
+    assert len(load_policy(path).obligations) == len(load_policy("bedford").obligations) + 3
+    settings.OVERSIGHT_POLICY = str(path)
+    with pytest.raises(CommandError, match="names a policy file"):
+        call_command("demo", write_policy=str(tmp_path / "again.toml"))
