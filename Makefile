@@ -17,14 +17,25 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $@
 
+# The demo council's own policy file: the preset OVERSIGHT_POLICY names (Bedford's by default) with
+# the obligations the presets leave out switched on (appraisals, probation reviews, the review of
+# managers' evidence; ADR 0008). A policy file of your own (a path) is used as it is.
+DEMO_POLICY := data/demo-policy.toml
+
 run: $(STAMP)
-	$(BIN)/oversight migrate --no-input
-	$(BIN)/oversight demo --if-empty
+	@case "$${OVERSIGHT_POLICY:-bedford}" in \
+	  */*|*.toml) ;; \
+	  *) $(BIN)/oversight demo --write-policy $(DEMO_POLICY) >/dev/null || exit 1; \
+	     echo "The demo council follows $(DEMO_POLICY)";; \
+	esac
 	@# Reminders for the demo council, sent by the background worker that runs beside the server
 	@# (stopped with it): emails are written to data/sent-emails/ and shown under Admin, Reminders.
-	$(BIN)/oversight reminders --daily --weekly
-	@echo "Oversight is at http://127.0.0.1:$(PORT)/ (Ctrl+C stops it)."
-	$(BIN)/oversight db_worker --no-startup-delay --no-reload & worker=$$!; \
+	@case "$${OVERSIGHT_POLICY:-bedford}" in */*|*.toml) ;; *) export OVERSIGHT_POLICY=$(DEMO_POLICY);; esac; \
+	  $(BIN)/oversight migrate --no-input && \
+	  $(BIN)/oversight demo --if-empty && \
+	  $(BIN)/oversight reminders --daily --weekly || exit 1; \
+	  echo "Oversight is at http://127.0.0.1:$(PORT)/ (Ctrl+C stops it)."; \
+	  $(BIN)/oversight db_worker --no-startup-delay --no-reload & worker=$$!; \
 	  trap 'kill $$worker' EXIT; \
 	  OVERSIGHT_DEBUG=1 $(BIN)/oversight runserver 127.0.0.1:$(PORT)
 

@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "oversight.calendar",
     "oversight.dashboards",
     "oversight.quality",
+    "oversight.appraisals",
     "oversight.web",
     # Sign-in security: second factor, throttling, council single sign-on identities.
     "django_otp",

@@ -23,6 +23,7 @@ from oversight.engine.indicators import (
 )
 from oversight.engine.rules import (
     AgreementReview,
+    AnnualAppraisal,
     CaseSupervision,
     ConferenceChairReview,
     DecisionDiscussion,
@@ -31,6 +32,7 @@ from oversight.engine.rules import (
     ManagerEvidenceReview,
     Policy,
     PracticeObservation,
+    ProbationReview,
     ProfessionalSupervision,
     RecordCompletion,
     SupervisionAgreement,
@@ -71,6 +73,8 @@ TO_DO: dict[type, tuple[str, str]] = {
     DecisionDiscussion: ("Discuss the decision with the worker and record it", "child"),
     RecordCompletion: ("Finish writing up the record and send it", "record"),
     ManagerEvidenceReview: ("Review their supervision evidence", "evidence"),
+    AnnualAppraisal: ("Hold their appraisal and record it", "appraisal"),
+    ProbationReview: ("Hold their probation review and record it", "appraisal"),
 }
 
 

@@ -28,6 +28,7 @@ from django.db import transaction
 
 from oversight.cases.models import Allocation, Case, CaseEvent, CaseStatus, SiblingGroup
 from oversight.demo import names
+from oversight.demo.appraisals import add_appraisals
 from oversight.demo.bookings import book_the_year_ahead
 from oversight.demo.quality import add_quality_demo
 from oversight.engine.periods import add_months
@@ -1543,6 +1544,7 @@ def generate(seed: int = 1, size: str = "small", as_of: dt.date | None = None) -
         refresh_planner_statistics()
         add_quality_demo(seed, as_of)
         book_the_year_ahead(seed, as_of)
+        add_appraisals(seed, as_of)
     # Loaded in bulk, without the signals that mark stale obligations: recompute them all.
     invalidate_obligations()
     refresh_planner_statistics()

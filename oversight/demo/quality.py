@@ -32,6 +32,7 @@ from oversight.records.models import (
     Action,
     ActionStatus,
     CaseNote,
+    LearningActivity,
     ProfessionalRecord,
     Record,
 )
@@ -73,6 +74,20 @@ GOOD_PROFESSIONAL = {
     "fall in the same fortnight. Agreed protected writing time on Thursdays.",
     "workload": "{count} children; within capacity once the hearings are done.",
     "professional_development": "Attending the trauma-informed practice course in the spring.",
+}
+
+
+LEARNING = {
+    7: {
+        "activity": "Trauma-informed practice course (two days)",
+        "intended_outcome": "Use the window of tolerance in direct work with teenagers.",
+        "how_it_helped": "Used it to plan visits with a 14-year-old who had stopped engaging; "
+        "they now meet the worker at school.",
+    },
+    3: {
+        "activity": "Shadow a final hearing at the family court",
+        "intended_outcome": "Confidence giving evidence before the first final hearing.",
+    },
 }
 
 
@@ -177,10 +192,15 @@ def write_records(rng: random.Random, manager: Staff, as_of: dt.date) -> int:
                 duration_minutes=90,
             )
             if profile != "no_professional":
-                ProfessionalRecord.objects.create(
+                professional = ProfessionalRecord.objects.create(
                     session=record,
                     **_fill(GOOD_PROFESSIONAL, count=len(children) + rng.randrange(10, 16)),
                 )
+                if month in LEARNING:
+                    # The year's learning for the appraisal's evidence: one done, one planned.
+                    LearningActivity.objects.create(
+                        professional_record=professional, **LEARNING[month]
+                    )
             nearest = min(discussed, key=lambda d: abs((d - on).days), default=None)
             mine = {c.pk for c in children}
             for earlier in discussed.get(nearest, []) if nearest else []:

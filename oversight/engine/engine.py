@@ -19,10 +19,11 @@ Two ways, both cheap:
 - Pass a smaller ``Facts`` (the web app does this for one worker's caseload). It must hold, for
   each case wanted: the case, all its allocations, statuses and events, and every session listing
   it; for each staff member: the staff row, their line management rows (those in which they are
-  the manager too, for ``manager_evidence_review``), agreements and evidence reviews, and the
-  sessions where they are the supervisee; for a team: all its staff and its group sessions. Rows
-  for other subjects may be left out; their obligations are then simply not computed. Combine with
-  ``subjects`` to drop rows for subjects whose facts are incomplete (e.g. the worker's team).
+  the manager too, for ``manager_evidence_review``), agreements, evidence reviews and appraisals,
+  and the sessions where they are the supervisee; for a team: all its staff and its group
+  sessions. Rows for other subjects may be left out; their obligations are then simply not
+  computed. Combine with ``subjects`` to drop rows for subjects whose facts are incomplete (e.g.
+  the worker's team).
 """
 
 from __future__ import annotations
@@ -59,6 +60,7 @@ from oversight.engine.periods import Period, WorkingDayCalendar, parse_period
 from oversight.engine.rules import (
     KINDS,
     AgreementReview,
+    AnnualAppraisal,
     CaseSupervision,
     ConferenceChairReview,
     DecisionDiscussion,
@@ -67,6 +69,7 @@ from oversight.engine.rules import (
     ManagerEvidenceReview,
     Policy,
     PracticeObservation,
+    ProbationReview,
     ProfessionalSupervision,
     RecordCompletion,
     Sourced,
@@ -324,6 +327,17 @@ class _Run:
                 self.reviews.setdefault(review.staff_id, []).append(review.date)
         for dates_reviewed in self.reviews.values():
             dates_reviewed.sort()
+
+        # Appraisals by kind ("annual", "probation") and person, in date order.
+        self.appraised: dict[str, dict[str, list[dt.date]]] = {"annual": {}, "probation": {}}
+        for appraisal in facts.appraisals:
+            if appraisal.date <= as_of and appraisal.kind in self.appraised:
+                self.appraised[appraisal.kind].setdefault(appraisal.staff_id, []).append(
+                    appraisal.date
+                )
+        for by_person in self.appraised.values():
+            for dates_appraised in by_person.values():
+                dates_appraised.sort()
 
         supervisee_types: set[str] = set()
         team_types: set[str] = set()
@@ -618,6 +632,74 @@ class _Run:
                 [window],
                 f"{rule.label} by their line manager",
                 last_words,
+            )
+
+    def appraisal(self, rule: AnnualAppraisal) -> None:
+        """N 4x4x4, B 5: every member of staff appraised every period by their supervisor,
+        counted from the later of their last appraisal and their start (an appraisal from an
+        earlier spell of employment does not count)."""
+        for person in self.staff:
+            if not self.want("staff", person.staff_id):
+                continue
+            done = self.appraised["annual"].get(person.staff_id, ())
+            appraised = [d for d in done if d >= person.start_date]
+            last = appraised[-1] if appraised else None
+            window: Window[Reason] = Window(
+                rule.every.period,
+                None,
+                None,
+                (f"Started {day(person.start_date)}", None, rule.every),
+            )
+            self.recurring(
+                "staff",
+                person.staff_id,
+                rule.name,
+                last or person.start_date,
+                last,
+                [window],
+                rule.label,
+                f"last appraised {day(last)}" if last else "not appraised yet",
+            )
+
+    def probation_review(self, rule: ProbationReview) -> None:
+        """B 1.3, N 11.3: a new starter's probation runs ``length`` from their start date and is
+        reviewed ``review_every`` from the start and at its end. The reviews are counted in order
+        (the second review recorded meets the second review point), and one row shows the next
+        point not yet met, or the last once all are. A person is listed until one probation
+        length after their probation ended: a review still missing then is no longer a new
+        starter's obligation, and long-serving staff are never listed."""
+        length, step = rule.length.period, rule.review_every.period
+        for person in self.staff:
+            start = person.start_date
+            ends = length.add(start, self.calendar)
+            if self.as_of > length.add(ends, self.calendar) or not self.want(
+                "staff", person.staff_id
+            ):
+                continue
+            # Each point counted from the start, not from the point before, so months do not drift.
+            points: list[tuple[dt.date, Sourced]] = []
+            count = 1
+            while (point := Period(step.count * count, step.unit).add(start, self.calendar)) < ends:
+                points.append((point, rule.review_every))
+                count += 1
+            points.append((ends, rule.length))
+            held = [d for d in self.appraised["probation"].get(person.staff_id, ()) if d >= start]
+            at = min(len(held), len(points) - 1)
+            due, sourced = points[at]
+            met_on = held[at] if at < len(held) else None
+            which = "final review" if at == len(points) - 1 else f"review {at + 1}"
+            self.one_off(
+                "staff",
+                person.staff_id,
+                rule.name,
+                due,
+                met_on,
+                held[-1] if held else None,
+                sourced,
+                f"Probation from {day(start)} to {day(ends)}, reviewed {every(step)} and at its "
+                f"end: {which} of {len(points)} due",
+                f"held {day(met_on)}" if met_on else "",
+                f"{len(held)} of {len(points)} held" if held else "none held yet",
             )
 
     def practice_observation(self, rule: PracticeObservation) -> None:

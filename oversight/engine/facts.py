@@ -134,6 +134,21 @@ class EvidenceReview:
 
 
 @dataclass(frozen=True, slots=True)
+class Appraisal:
+    """An appraisal of ``staff_id`` by ``appraiser_id`` on ``date``: the annual appraisal with its
+    Personal Development Plan (N 4x4x4, B 5), or, with ``kind`` "probation", a review of a new
+    starter in their probationary period (N 11.3 "probation reports", B 1.3)."""
+
+    staff_id: str
+    appraiser_id: str
+    date: dt.date
+    kind: str = "annual"  # "annual" | "probation"
+
+
+APPRAISAL_KINDS = ("annual", "probation")
+
+
+@dataclass(frozen=True, slots=True)
 class Facts:
     staff: tuple[Staff, ...] = ()
     line_management: tuple[LineManagement, ...] = ()
@@ -145,3 +160,4 @@ class Facts:
     agreements: tuple[Agreement, ...] = ()
     team_memberships: tuple[TeamMembership, ...] = ()
     evidence_reviews: tuple[EvidenceReview, ...] = ()
+    appraisals: tuple[Appraisal, ...] = ()

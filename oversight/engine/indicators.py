@@ -22,6 +22,7 @@ from oversight.engine.periods import add_months
 from oversight.engine.report import write_aligned
 from oversight.engine.rules import (
     AgreementReview,
+    AnnualAppraisal,
     CaseSupervision,
     GroupSupervision,
     ManagerEvidenceReview,
@@ -62,6 +63,7 @@ RECURRING_RULES: Final = (
     GroupSupervision,
     CaseSupervision,
     ManagerEvidenceReview,
+    AnnualAppraisal,
 )
 
 Subject = tuple[str, str]  # (subject_type, subject_id), as in an obligation row

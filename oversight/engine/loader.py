@@ -18,6 +18,7 @@ from oversight.engine.periods import PERIOD_HELP, parse_period
 from oversight.engine.rules import (
     KINDS,
     AgreementReview,
+    AnnualAppraisal,
     CaseloadThreshold,
     CaseSupervision,
     ConferenceChairReview,
@@ -29,6 +30,7 @@ from oversight.engine.rules import (
     ObligationRule,
     Policy,
     PracticeObservation,
+    ProbationReview,
     ProfessionalSupervision,
     RecordCompletion,
     Sourced,
@@ -233,6 +235,8 @@ _KIND_KEYS: dict[str, set[str]] = {
     "decision_discussion": {"met_by", "lookback", "events"},
     "record_completion": {"deadlines"},
     "manager_evidence_review": {"every"},
+    "appraisal": {"every"},
+    "probation_review": {"length", "review_every"},
 }
 _SOURCED_KEYS = {"period", "source", "preset_choice"}
 _SECTION_NEEDS = {
@@ -684,6 +688,21 @@ class _Reader:
     ) -> ObligationRule | None:
         every = self.sourced_key(body, path, "every", source, at_least_one_day=True)
         return None if every is None else ManagerEvidenceReview(name, label, source, every)
+
+    def _appraisal(
+        self, body: Mapping[str, Any], path: KeyPath, name: str, label: str, source: str
+    ) -> ObligationRule | None:
+        every = self.sourced_key(body, path, "every", source, at_least_one_day=True)
+        return None if every is None else AnnualAppraisal(name, label, source, every)
+
+    def _probation_review(
+        self, body: Mapping[str, Any], path: KeyPath, name: str, label: str, source: str
+    ) -> ObligationRule | None:
+        length = self.sourced_key(body, path, "length", source, at_least_one_day=True)
+        review_every = self.sourced_key(body, path, "review_every", source, at_least_one_day=True)
+        if length is None or review_every is None:
+            return None
+        return ProbationReview(name, label, source, length, review_every)
 
 
 def _rough_days(sourced: Sourced) -> float:

@@ -9,7 +9,8 @@ policy names its obligations, and ownership follows the kind behind the name).
 
 - ``supervisor``: the subject's line manager on the day (B 1.3, N 4.1: the supervisor books and
   holds supervision, agrees the agreement, reviews it and observes practice; N 8.1: a manager's
-  line manager reviews the manager's supervision evidence).
+  line manager reviews the manager's supervision evidence; B 5: the appraisal is "led by those
+  immediately supervising staff", and so are the reviews of a new starter's probation).
 - ``worker_supervisor``: for a child, the line manager of the worker who holds the case on the day
   (case supervision and the discussions that decisions and allocation call for happen in the
   worker's supervision).
@@ -57,6 +58,8 @@ OWNER_ROLES: Final[dict[str, OwnerRole]] = {
     "conference_chair_review": OwnerRole.CHAIRS_MANAGER,
     "record_completion": OwnerRole.SESSION_LEAD,
     "manager_evidence_review": OwnerRole.SUPERVISOR,
+    "appraisal": OwnerRole.SUPERVISOR,
+    "probation_review": OwnerRole.SUPERVISOR,
 }
 
 # Every kind has exactly one role; a new kind of rule without one fails here, at import.

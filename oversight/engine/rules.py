@@ -159,6 +159,33 @@ class ManagerEvidenceReview:
     every: Sourced
 
 
+@dataclass(frozen=True, slots=True)
+class AnnualAppraisal:
+    """Each member of staff has an appraisal and Personal Development Plan ``every`` period (N
+    4x4x4 "an annual appraisal and Personal Development Plan"; B 5, the PDR "led by those
+    immediately supervising staff"), counted from the later of their last appraisal and their
+    start. No preset sets it: a council switches it on in its own policy file."""
+
+    name: str
+    label: str
+    source: str
+    every: Sourced
+
+
+@dataclass(frozen=True, slots=True)
+class ProbationReview:
+    """A new starter's probation: ``length`` from their start date, reviewed by their supervisor
+    ``review_every`` from the start and at its end (B 1.3 "staff in their probationary period";
+    N 11.3 "probation reports"). Neither policy gives the periods: both are preset choices. No
+    preset sets it: a council switches it on in its own policy file."""
+
+    name: str
+    label: str
+    source: str
+    length: Sourced
+    review_every: Sourced
+
+
 ObligationRule = (
     ProfessionalSupervision
     | SupervisionAgreement
@@ -171,6 +198,8 @@ ObligationRule = (
     | DecisionDiscussion
     | RecordCompletion
     | ManagerEvidenceReview
+    | AnnualAppraisal
+    | ProbationReview
 )
 
 KINDS: dict[str, type[ObligationRule]] = {
@@ -185,6 +214,8 @@ KINDS: dict[str, type[ObligationRule]] = {
     "decision_discussion": DecisionDiscussion,
     "record_completion": RecordCompletion,
     "manager_evidence_review": ManagerEvidenceReview,
+    "appraisal": AnnualAppraisal,
+    "probation_review": ProbationReview,
 }
 
 

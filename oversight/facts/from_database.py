@@ -21,6 +21,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Model, Q, QuerySet
 
+from oversight.appraisals.models import Appraisal
 from oversight.cases.models import Allocation, Case, CaseEvent, CaseStatus
 from oversight.engine import facts
 from oversight.organisation.models import LineManagement, Staff, Team, TeamMembership
@@ -116,8 +117,10 @@ def _load(
     sessions = Session.objects.all() if whole else Session.objects.took_place()
     agreements = for_staff(Agreement.objects.signed())
     reviews = for_staff(EvidenceReview.objects.all(), "manager")
+    appraisals = for_staff(Appraisal.objects.all())
     if as_of is not None:
         reviews = reviews.filter(reviewed_on__lte=as_of)
+        appraisals = appraisals.filter(held_on__lte=as_of)
         statuses = statuses.filter(start_date__lte=as_of)
         events = events.filter(date__lte=as_of)
         sessions = sessions.on_or_before(as_of)
@@ -206,6 +209,11 @@ def _load(
             "manager", "reviewer", "reviewed_on"
         )
     )
+    appraisal_rows = _fetch(
+        appraisals.order_by("staff_id", "held_on", "id").values_list(
+            "staff", "appraiser", "held_on", "kind"
+        )
+    )
     if not whole:
         # Supervisors, workers and managers outside the staff loaded: their IDs, in one query.
         staff_ids.resolve(
@@ -214,6 +222,7 @@ def _load(
                 *(row[1] for row in allocation_rows),
                 *(row[0] for row in line_management_rows),
                 *(row[1] for row in review_rows),
+                *(row[1] for row in appraisal_rows),
                 *(row[4] for row in session_rows),
                 *(row[5] for row in session_rows),
                 *(row[1] for row in line_management_rows),
@@ -289,6 +298,10 @@ def _load(
         evidence_reviews=tuple(
             facts.EvidenceReview(staff_ids[manager], staff_ids[reviewer], days[on])
             for manager, reviewer, on in review_rows
+        ),
+        appraisals=tuple(
+            facts.Appraisal(staff_ids[staff_pk], staff_ids[appraiser], days[on], kind)
+            for staff_pk, appraiser, on, kind in appraisal_rows
         ),
         team_memberships=tuple(
             facts.TeamMembership(staff_ids[staff_pk], str(team_names[team]), days[start], days[end])

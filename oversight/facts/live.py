@@ -63,6 +63,17 @@ def staff_obligations(staff: Iterable[Staff], as_of: dt.date) -> dict[str, list[
     return found
 
 
+def staff_obligations_on_days(
+    staff: Staff, days: Iterable[dt.date]
+) -> dict[dt.date, list[Obligation]]:
+    """One person's own obligations as the engine saw them on each of `days`, from one load of
+    their facts (the engine ignores every row dated after the day it computes for)."""
+    facts = load_facts(staff=Staff.objects.filter(pk=staff.pk), cases=Case.objects.none())
+    policy = council_policy()
+    subjects = {("staff", staff.staff_id)}
+    return {day: compute_obligations(policy, facts, day, subjects=subjects) for day in days}
+
+
 def worker_obligations(worker: Staff, as_of: dt.date) -> list[Obligation]:
     """A worker's own obligations and their caseload's, most urgent first (by due date)."""
     caseload = Case.objects.allocated_to(worker, as_of)

@@ -14,6 +14,7 @@ from typing import Any
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models.signals import post_delete, post_save, pre_save
 
+from oversight.appraisals.models import Appraisal
 from oversight.cases.models import Allocation, Case, CaseEvent, CaseStatus
 from oversight.obligations.models import StaleSubject
 from oversight.organisation.models import LineManagement, Staff
@@ -123,6 +124,8 @@ def _affected(instance: Any) -> list[Subject]:
         subjects = [*of_staff(instance.staff), ("staff", instance.manager.staff_id)]
     elif isinstance(instance, EvidenceReview):
         subjects = [("staff", instance.manager.staff_id)]
+    elif isinstance(instance, Appraisal):
+        subjects = [("staff", instance.staff.staff_id)]
     elif isinstance(instance, Staff):
         subjects = of_staff(instance)
         old_team = getattr(instance, "_team_when_loaded", None)
@@ -145,6 +148,7 @@ WATCHED = (
     LineManagement,
     Staff,
     EvidenceReview,
+    Appraisal,
 )
 
 # Connected for every sender: records are proxies of sessions and send signals as themselves.

@@ -37,6 +37,8 @@ KIND_WORDS = {
     "conference_chair_review": "Conference chair review",
     "record_completion": "Write up the record",
     "manager_evidence_review": "Review of the supervision evidence",
+    "appraisal": "Appraisal and Personal Development Plan",
+    "probation_review": "Probation review",
 }
 assert set(KIND_WORDS) == set(OWNER_ROLES)
 
@@ -128,6 +130,8 @@ class Describer:
                 return f"for {name}", reverse("agreements:staff", args=[person.pk])
             if kind == "manager_evidence_review":
                 return f"of {name}", reverse("people:evidence", args=[subject_id])
+            if kind in ("appraisal", "probation_review"):
+                return f"of {name}", reverse("people:appraisal", args=[subject_id])
             return f"for {name}", reverse("records:book") + f"?supervisee={subject_id}"
         if obligation.subject_type == "case":
             # A child is named by their case ID only: the least personal data an email can carry.

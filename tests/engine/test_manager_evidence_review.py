@@ -13,31 +13,19 @@ import pytest
 
 from oversight.engine.engine import Obligation, compute_obligations
 from oversight.engine.facts import EvidenceReview, Facts, LineManagement, Staff
-from oversight.engine.loader import PRESETS_DIR, PolicyError, load_policy, load_policy_text
+from oversight.engine.loader import PolicyError, load_policy, load_policy_text
+from oversight.engine.optional import with_optional_obligations
 from oversight.engine.owners import OWNER_ROLES, OwnerRole, Owners
 from oversight.engine.rules import ManagerEvidenceReview, Policy
 
 D = dt.date
 AS_OF = D(2025, 6, 30)
-BLOCK_START = "# [obligations.manager_evidence_review]"
-
-
-def evidence_lines(preset: str) -> str:
-    """The commented lines a preset shows for switching the review on, uncommented."""
-    lines = (PRESETS_DIR / f"{preset}.toml").read_text(encoding="utf-8").splitlines()
-    start = lines.index(BLOCK_START)
-    block = []
-    for line in lines[start:]:
-        if not line.startswith("# "):
-            break
-        block.append(line[2:])
-    return "\n".join(block) + "\n"
 
 
 def policy_text_with_evidence_review(preset: str) -> str:
-    """The preset with the review switched on, as a council's own policy file would have it."""
-    text = (PRESETS_DIR / f"{preset}.toml").read_text(encoding="utf-8")
-    return text + "\n" + evidence_lines(preset)
+    """The preset with the review switched on, as a council's own policy file would have it: the
+    lines the preset shows in its comment (engine/optional.py)."""
+    return with_optional_obligations(preset, ("manager_evidence_review",))
 
 
 def with_review(preset: str = "newham") -> Policy:

@@ -429,6 +429,7 @@ def _listed(action: tuple[str, str], row: RowBehind, the_team: Team) -> Listed:
         "observation": lambda: reverse("records:observation_new") + f"?staff={staff_id}",
         "chair": lambda: reverse("records:chair_new") + f"?staff={staff_id}",
         "evidence": lambda: reverse("people:evidence", args=[staff_id]),
+        "appraisal": lambda: reverse("people:appraisal", args=[staff_id]),
         "group": lambda: reverse("records:group_new") + f"?team={the_team.pk}",
         "child": lambda: subject_url,
         "record": lambda: subject_url,

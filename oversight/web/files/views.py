@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from oversight.access.appraisals import can_record_appraisal
 from oversight.access.evidence import can_review_evidence, manages_someone
 from oversight.access.files import (
     can_destroy_files,
@@ -32,6 +33,7 @@ from oversight.access.people import (
     can_record_leaver,
 )
 from oversight.access.queries import access_for, visible_agreements, visible_files
+from oversight.appraisals.models import Appraisal
 from oversight.audit.actor import Actor
 from oversight.audit.trail import audit
 from oversight.files.due import file_due_items
@@ -154,6 +156,11 @@ def file_detail(request: AuthenticatedHttpRequest, staff_id: str) -> HttpRespons
             "line_manager": line_manager,
             "sections": sections,
             "agreements": agreements,
+            # Section 3 (N 11.3): the appraisals and probation reviews recorded in Oversight.
+            "appraisals": list(
+                Appraisal.objects.of_staff(staff).latest_first().select_related("appraiser")
+            ),
+            "can_record_appraisal": can_record_appraisal(request.user, staff, day),
             "due_items": file_due_items([staff], day).get(staff.staff_id, []),
             "can_upload": bool(upload_sections(request.user, staff, day)),
             "can_record_leaver": can_record_leaver(request.user, staff, day),

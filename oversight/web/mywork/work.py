@@ -38,6 +38,8 @@ KIND_HEADINGS = {
     "supervision_agreement": "Supervision agreements",
     "agreement_review": "Agreement reviews",
     "manager_evidence_review": "Managers' supervision evidence to review",
+    "appraisal": "Appraisals and Personal Development Plans",
+    "probation_review": "Probation reviews",
     "group_supervision": "Group supervision",
     "record_completion": "Records to write up",
 }
@@ -196,6 +198,9 @@ class _Presenter:
         if kind == "manager_evidence_review":
             review = reverse("people:evidence", args=[staff_id])
             return name, files, "Review their supervision evidence", review
+        if kind in ("appraisal", "probation_review"):
+            appraise = reverse("people:appraisal", args=[staff_id])
+            return name, files, "Gather the evidence and record it", appraise
         if kind == "practice_observation":
             observe = reverse("records:observation_new") + f"?staff={staff_id}"
             return name, files, "Record an observation", observe

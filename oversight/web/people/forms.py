@@ -9,6 +9,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from oversight.appraisals.models import AppraisalKind, AppraisalOutcome
+from oversight.appraisals.recording import LONGEST_SUMMARY, NEEDS_PLAN, PlannedObjective
 from oversight.formatting import long_date
 from oversight.organisation.models import Staff
 from oversight.quality.evidence import LONGEST_COMMENTS
@@ -149,3 +151,93 @@ class EvidenceReviewForm(forms.Form):
             "max_length": f"Keep your comments to {LONGEST_COMMENTS} characters",
         },
     )
+
+
+# The Personal Development Plan's rows on the appraisal form: enough for a year's plan, without
+# JavaScript to add more (a later appraisal or probation review adds to it).
+PLAN_ROWS = 4
+
+
+class AppraisalForm(forms.Form):
+    """An appraisal or probation review and its Personal Development Plan (N 4x4x4, N 11.3, B 5).
+    The rules (the outcome fits the kind, an annual appraisal has a plan) are checked by the
+    domain operation, `appraisals.recording.record_appraisal`."""
+
+    kind = forms.ChoiceField(
+        label="What are you recording?",
+        choices=AppraisalKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select an annual appraisal or a probation review"},
+    )
+    held_on = GovukDateField(
+        label="Date of the appraisal",
+        help_text="For example, 27 3 2026",
+        error_messages={"required": "Enter the date of the appraisal"},
+    )
+    summary = forms.CharField(
+        label="Summary",
+        help_text=(
+            "What the year's supervision shows: the work done well, the learning and whether it "
+            "happened, the actions achieved and what to develop next."
+        ),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=LONGEST_SUMMARY,
+        error_messages={
+            "required": "Enter a summary of the appraisal",
+            "max_length": f"Keep the summary to {LONGEST_SUMMARY} characters",
+        },
+    )
+    outcome = forms.ChoiceField(
+        label="Outcome",
+        choices=AppraisalOutcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the outcome"},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for n in range(1, PLAN_ROWS + 1):
+            self.fields[f"objective_{n}"] = forms.CharField(
+                label=f"Objective {n}",
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                max_length=2000,
+            )
+            self.fields[f"support_{n}"] = forms.CharField(
+                label=f"Learning and support for objective {n}",
+                required=False,
+                max_length=2000,
+                help_text="For example a course, shadowing or a period of acting up.",
+            )
+            self.fields[f"by_when_{n}"] = GovukDateField(
+                label=f"Objective {n} by when", required=False
+            )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        # Said beside the first objective, so the error summary leads there; the domain operation
+        # refuses an annual appraisal without a plan whatever the form says.
+        if cleaned.get("kind") == AppraisalKind.ANNUAL and not self.plan():
+            self.add_error("objective_1", NEEDS_PLAN)
+        return cleaned
+
+    def plan_rows(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "number": n,
+                "objective": self[f"objective_{n}"],
+                "support": self[f"support_{n}"],
+                "by_when": self[f"by_when_{n}"],
+            }
+            for n in range(1, PLAN_ROWS + 1)
+        ]
+
+    def plan(self) -> list[PlannedObjective]:
+        data = self.cleaned_data
+        return [
+            PlannedObjective(
+                data[f"objective_{n}"], data.get(f"support_{n}") or "", data.get(f"by_when_{n}")
+            )
+            for n in range(1, PLAN_ROWS + 1)
+            if (data.get(f"objective_{n}") or "").strip()
+        ]

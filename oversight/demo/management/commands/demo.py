@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
@@ -18,6 +20,8 @@ from oversight.demo.generate import (
     sign_in_details,
     what_the_database_holds,
 )
+from oversight.engine.loader import preset_names
+from oversight.engine.optional import with_optional_obligations
 
 
 class Command(BaseCommand):
@@ -40,12 +44,21 @@ class Command(BaseCommand):
             "--as-of", help="YYYY-MM-DD: the day the history runs up to (default: today)"
         )
         parser.add_argument(
+            "--write-policy",
+            metavar="FILE",
+            help="write the demo council's own policy file (the preset OVERSIGHT_POLICY names, "
+            "with the obligations the presets leave out switched on) to FILE, and do nothing else",
+        )
+        parser.add_argument(
             "--if-empty",
             action="store_true",
             help="leave a database that already holds data as it is, instead of refusing",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["write_policy"]:
+            self._write_policy(Path(options["write_policy"]))
+            return
         require_migrated_database()
         as_of = as_of_date(options["as_of"]) if options["as_of"] else timezone.localdate()
         holds = what_the_database_holds()
@@ -101,3 +114,17 @@ class Command(BaseCommand):
             "These are demo accounts for an invented council only: never use them, or this "
             "password, with real data."
         )
+
+    def _write_policy(self, path: Path) -> None:
+        """The demo council follows a preset with the appraisals, probation reviews and the
+        review of managers' evidence switched on, as a council would in its own file (ADR 0008).
+        A policy file of one's own (OVERSIGHT_POLICY naming a path) is left as it is."""
+        preset = settings.OVERSIGHT_POLICY
+        if preset not in preset_names():
+            raise CommandError(
+                f"OVERSIGHT_POLICY names a policy file ({preset}), not a preset: the demo uses "
+                "that file as it is."
+            )
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(with_optional_obligations(preset), encoding="utf-8")
+        self.stdout.write(str(path))
