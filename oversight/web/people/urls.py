@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from oversight.web.people import views
+from oversight.web.people import kss, views
 
 app_name = "people"
 
@@ -15,4 +15,5 @@ urlpatterns = [
     path("<str:staff_id>/deputy/", views.cover, name="cover"),
     path("<str:staff_id>/deputy/<int:pk>/end/", views.cover_end, name="cover_end"),
     path("<str:staff_id>/evidence/", views.evidence, name="evidence"),
+    path("<str:staff_id>/kss/", kss.coverage, name="kss"),
 ]

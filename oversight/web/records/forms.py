@@ -229,10 +229,6 @@ class LearningActivityForm(forms.ModelForm):
     class Meta:
         model = LearningActivity
         fields = ["activity", "intended_outcome", "how_it_helped", "kss"]
-
-    def __init__(self, *args: Any, supervisee: Staff | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        choice_field(self, "kss").choices = statement_choices(supervisee)
         labels = {
             "activity": "What activity was undertaken",
             "intended_outcome": "Intended outcome",
@@ -244,6 +240,10 @@ class LearningActivityForm(forms.ModelForm):
             "how_it_helped": forms.Textarea,
         }
         error_messages = {"activity": {"required": "Enter what activity was undertaken"}}
+
+    def __init__(self, *args: Any, supervisee: Staff | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choice_field(self, "kss").choices = statement_choices(supervisee)
 
 
 LearningFormSet = modelformset_factory(

@@ -37,6 +37,7 @@ from oversight.formatting import long_date, state_name, state_tag, why_locked
 from oversight.model_fields import own_field
 from oversight.organisation.models import Staff
 from oversight.records import writing
+from oversight.records.kss import statement_titles
 from oversight.records.models import (
     Action,
     ActionUpdate,
@@ -61,7 +62,6 @@ from oversight.records.workflow import (
     WorkflowError,
     starts_at,
 )
-from oversight.records.kss import statement_titles
 from oversight.records.writing import audit_session
 from oversight.supervision.models import SESSION_TYPE_LABELS, SessionEvent
 from oversight.web.records.filters import RecordFilters
