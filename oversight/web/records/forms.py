@@ -163,7 +163,6 @@ class ProfessionalForm(forms.ModelForm):
         choices=Capacity.choices,
         required=False,
         widget=forms.RadioSelect,
-        help_text="Write what was agreed about the workload below.",
     )
     kss = kss_field(
         "Knowledge and skills statements discussed",
