@@ -1,8 +1,8 @@
 """Who sees a person's coverage of the Knowledge and Skills Statements (issue 16): "visible to them
 and their supervisor". The person, and the managers above them in line management on the day
 (their supervisor, that supervisor's managers, and a deputy covering for one of them). Not
-quality assurance or HR as such: it is a record of one person's development between them and
-their supervisors, and the appraisal that reads it is too."""
+quality assurance or HR as such: it is a record of one person's development, between them and
+their supervisors."""
 
 from __future__ import annotations
 

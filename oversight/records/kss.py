@@ -1,18 +1,18 @@
 """The Knowledge and Skills Statements (KSS) a professional supervision record can be tagged with,
 and a person's coverage of them over a period (issue 16).
 
-Newham's policy names two statements among its sources: the "Knowledge and Skills Statement for
-approved child and family practitioners, DfE 2014" and the "Knowledge and Skills Statements for
-Managers and practice supervisors, DfE 2015" (N, sources), and asks supervisors to ensure "the
-individual is developing and maintaining the capabilities outlined in the Knowledge and Skills
-Statement for Children and Families Social Workers" (N, continuing professional development).
-Its Appendix 9 quotes the practitioners' statement in full: its eleven headings and text are held
-here as the appendix gives them. The policy does not quote the practice supervisors' statement,
-so only its eight published headings are held, without text.
+Newham's policy is written "within the context of" two statements: the "Knowledge and Skills
+Statement for approved child and family practitioners, DfE 2014" and the "Knowledge and Skills
+Statements for Managers and practice supervisors, DfE 2015" (N 1), and asks that professional
+development supervision ensure "the individual is developing and maintaining the capabilities
+outlined in the Knowledge and Skills Statement for Children and Families Social Workers" (N 3,
+Professional Development Supervision). Its Appendix 9 quotes the practitioners' statement in full:
+its eleven headings and text are held here as the appendix gives them. The policy quotes nothing
+of the practice supervisors' statement, so only its eight published headings are held, no text.
 
 A record's tags are statement codes ("cfsw-3", "ps-2") stored on the record's professional part
-(the discussion) and on each learning activity; this module is the one place that knows what a
-code means.
+(the discussion) and on each of its learning activities; this module is the one place that knows
+what a code means.
 """
 
 from __future__ import annotations
@@ -268,7 +268,7 @@ PRACTITIONERS = Framework(
 PRACTICE_SUPERVISORS = Framework(
     "ps",
     "Knowledge and skills statement for practice supervisors",
-    "DfE 2015, cited by Newham among its sources; headings only (the policy quotes no text)",
+    "DfE 2015, cited in N 1; its headings only, as the policy quotes none of its text",
     (
         Statement("ps-1", 1, "Promote and govern excellent practice"),
         Statement("ps-2", 2, "Developing excellent practitioners"),
