@@ -645,6 +645,14 @@ MATRIX.update(
             other_team=url("people:team_caseloads", _pk("team_b")),
             allowed_other_team=roles("manager_b", "head", "auditor"),
         ),
+        # Knowledge and skills coverage (issue 16): the person and the managers above them; not
+        # quality assurance, as it is between them and their supervisors.
+        "people:kss": Row(
+            url("people:kss", _staff_id("worker")),
+            roles("worker", "manager", "head"),
+            other_team=url("people:kss", _staff_id("worker_b")),
+            allowed_other_team=roles("worker_b", "manager_b", "head"),
+        ),
         "people:reassign": Row(url("people:reassign", _staff_id("manager")), roles("head")),
         "people:reassigned": Row(url("people:reassigned", _staff_id("manager")), roles("head")),
         "people:leaver": Row(url("people:leaver", _staff_id("worker")), roles("manager", "head")),

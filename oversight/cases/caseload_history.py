@@ -12,7 +12,9 @@ allocated during the month, and today's mix by status. The threshold is the coun
 from __future__ import annotations
 
 import datetime as dt
+import statistics
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db.models import Q
@@ -21,7 +23,7 @@ from oversight.cases.models import STATUS_LABELS, Allocation, CaseStatus
 from oversight.engine.indicators import month_ends
 from oversight.engine.rules import CaseloadThreshold
 from oversight.facts.live import caseload_threshold
-from oversight.organisation.models import Staff
+from oversight.organisation.models import Staff, Team
 
 MONTHS = 12
 NO_STATUS = "No status recorded"
@@ -125,3 +127,45 @@ def _caseload(
         mix=sorted(mix.items(), key=lambda item: (-item[1], item[0])),
         threshold=threshold,
     )
+
+
+# Caseloads by team: the dashboards (issue 16, "dashboards show caseloads by team") --------------
+
+
+@dataclass(frozen=True)
+class TeamCaseloads:
+    """A team's case holders today and their caseloads, as a line of the dashboards' table."""
+
+    team: Team
+    holders: int
+    median: float | None  # None when the team has no case holder
+    largest: int | None
+    over: int  # case holders over the council's threshold
+    threshold: CaseloadThreshold
+
+
+def caseloads_by_team(teams: Sequence[Team], today: dt.date) -> list[TeamCaseloads]:
+    """Each team's case holders working there today (the people its caseloads page lists) and
+    their caseloads today, in the order given: three queries however many teams."""
+    holders = list(
+        Staff.objects.filter(team__in=[t.pk for t in teams], category="case_holder")
+        .active_on(today)
+        .order_by("name")
+    )
+    children: dict[int | None, list[int]] = defaultdict(list)
+    over: Counter[int | None] = Counter()
+    for found in caseloads_of(holders, today, months=1):
+        children[found.worker.team_id].append(found.now.children)
+        over[found.worker.team_id] += found.over
+    threshold = caseload_threshold()
+    return [
+        TeamCaseloads(
+            team=team,
+            holders=len(children[team.pk]),
+            median=statistics.median(children[team.pk]) if children[team.pk] else None,
+            largest=max(children[team.pk], default=None),
+            over=over[team.pk],
+            threshold=threshold,
+        )
+        for team in teams
+    ]

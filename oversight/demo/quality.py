@@ -19,6 +19,7 @@ from django.db.models import ProtectedError
 from oversight.access.evidence import can_review_evidence
 from oversight.access.quality import audit_role
 from oversight.audit.actor import Actor
+from oversight.cases.caseload_history import caseload_of
 from oversight.cases.models import Allocation, Case
 from oversight.engine.periods import add_months
 from oversight.organisation.models import Staff, Team
@@ -31,6 +32,7 @@ from oversight.quality.rubric import RUBRIC
 from oversight.records.models import (
     Action,
     ActionStatus,
+    Capacity,
     CaseNote,
     LearningActivity,
     ProfessionalRecord,
@@ -72,21 +74,54 @@ PLAN_UNCHANGED = "Placement stable. Supervised contact with mum continues weekly
 GOOD_PROFESSIONAL = {
     "welfare": "Finding the court work demanding; we think this is because two final hearings "
     "fall in the same fortnight. Agreed protected writing time on Thursdays.",
-    "workload": "{count} children; within capacity once the hearings are done.",
     "professional_development": "Attending the trauma-informed practice course in the spring.",
 }
-
-
+# The workload discussion (B 1.3), from the worker's real caseload on the day.
+WITHIN_CAPACITY = (
+    "{count} children; within capacity once the hearings are done.",
+    "{count} children. Manageable: the two sibling groups are stable and visits are in time.",
+    "{count} children; within capacity. Room for one new allocation next month, not a "
+    "sibling group.",
+)
+OVER_CAPACITY = (
+    "{count} children, {over_by} over the council's threshold of {threshold}. Not within "
+    "capacity: no new allocations until two children's cases close, and the two oldest "
+    "child in need cases to be reviewed for step-down."
+)
+# The Knowledge and Skills Statements each month's discussion covered (oldest month first): over
+# the months most of the practitioners' statements come up, and "the role of child and family
+# social work" never does, so the coverage page has a gap to show.
+KSS_DISCUSSED = (
+    ["cfsw-5", "cfsw-9"],
+    ["cfsw-7", "cfsw-10"],
+    ["cfsw-4", "cfsw-6"],
+    ["cfsw-8"],
+    ["cfsw-3", "cfsw-7"],
+    ["cfsw-2", "cfsw-5"],
+    ["cfsw-10", "cfsw-11"],
+    ["cfsw-6"],
+)
+# Learning recorded in some months (by the same index), with the statements it developed: two
+# done, and the latest still to happen, so the appraisal's evidence shows both.
 LEARNING = {
-    7: {
-        "activity": "Trauma-informed practice course (two days)",
+    2: {
+        "activity": "Court skills workshop: giving evidence in care proceedings",
+        "intended_outcome": "Confidence giving evidence before the first final hearing.",
+        "how_it_helped": "Gave evidence at a final hearing the next month; kept to the facts "
+        "and the child's own words.",
+        "kss": ["cfsw-8"],
+    },
+    5: {
+        "activity": "Trauma-informed practice course (three days)",
         "intended_outcome": "Use the window of tolerance in direct work with teenagers.",
         "how_it_helped": "Used it to plan visits with a 14-year-old who had stopped engaging; "
         "they now meet the worker at school.",
+        "kss": ["cfsw-2", "cfsw-5"],
     },
-    3: {
-        "activity": "Shadow a final hearing at the family court",
-        "intended_outcome": "Confidence giving evidence before the first final hearing.",
+    MONTHS_WRITTEN - 1: {
+        "activity": "Shadow a senior practitioner at a family group conference",
+        "intended_outcome": "Plan the first family group conference the worker leads.",
+        "kss": ["cfsw-3"],
     },
 }
 
@@ -153,6 +188,31 @@ def _brief_review(record: Record, case: Case, worker: Staff, on: dt.date) -> Non
     )
 
 
+def _professional(record: Record, worker: Staff, profile: str, index: int) -> None:
+    """The professional part: the workload discussion against the worker's caseload that day,
+    and the statements the discussion and any learning covered (fewer for the weaker writers)."""
+    caseload = caseload_of(worker, record.date, months=1)
+    now = caseload.now
+    said = OVER_CAPACITY if caseload.over else WITHIN_CAPACITY[index % len(WITHIN_CAPACITY)]
+    workload = said.format(
+        count=now.children, over_by=now.over_by, threshold=caseload.threshold.children
+    )
+    tags = KSS_DISCUSSED[index % len(KSS_DISCUSSED)]
+    if profile == "weak":
+        tags = tags[:1] if index % 3 == 0 else []
+    elif profile == "mixed":
+        tags = tags[:1]
+    professional = ProfessionalRecord.objects.create(
+        session=record,
+        workload=workload,
+        within_capacity=Capacity.NO if caseload.over else Capacity.YES,
+        kss=tags,
+        **GOOD_PROFESSIONAL,
+    )
+    if profile != "weak" and index in LEARNING:
+        LearningActivity.objects.create(professional_record=professional, **LEARNING[index])
+
+
 def write_records(rng: random.Random, manager: Staff, as_of: dt.date) -> int:
     """Monthly one-to-ones for the manager's first few case holders, written and sent here in
     place of the ones recorded elsewhere on those months."""
@@ -192,15 +252,10 @@ def write_records(rng: random.Random, manager: Staff, as_of: dt.date) -> int:
                 duration_minutes=90,
             )
             if profile != "no_professional":
-                professional = ProfessionalRecord.objects.create(
-                    session=record,
-                    **_fill(GOOD_PROFESSIONAL, count=len(children) + rng.randrange(10, 16)),
-                )
-                if month in LEARNING:
-                    # The year's learning for the appraisal's evidence: one done, one planned.
-                    LearningActivity.objects.create(
-                        professional_record=professional, **LEARNING[month]
-                    )
+                # Drawn as it was when the demo made up a caseload here, so that the samples and
+                # grades drawn after it from the same seed stay the same.
+                rng.randrange(10, 16)
+                _professional(record, worker, profile, MONTHS_WRITTEN - month)
             nearest = min(discussed, key=lambda d: abs((d - on).days), default=None)
             mine = {c.pk for c in children}
             for earlier in discussed.get(nearest, []) if nearest else []:

@@ -570,6 +570,11 @@ class ChildNote(RecordContent):
 # Professional (non-case) supervision: N Appendix 8 ----------------------------------------------
 
 
+class Capacity(models.TextChoices):
+    YES = "yes", "Yes"
+    NO = "no", "No"
+
+
 class ProfessionalRecord(Versioned, RecordContent):
     """The non-case part of a one-to-one, following Newham's professional supervision checklist."""
 
@@ -604,6 +609,18 @@ class ProfessionalRecord(Versioned, RecordContent):
         blank=True,
         help_text="Whether the caseload is within the supervisee's competence and capacity.",
     )
+    # B 1.3: supervision reviews the current caseload and "ensures that this is within the
+    # individual's professional competency and capacity"; the answer is kept apart from the notes
+    # above so it can be counted, blank when the discussion did not reach it.
+    within_capacity = models.CharField(
+        "is the caseload within the supervisee's competence and capacity?",
+        max_length=3,
+        choices=Capacity.choices,
+        blank=True,
+    )
+    # The Knowledge and Skills Statements the discussion covered, as codes
+    # (oversight/records/kss.py says what each means).
+    kss = models.JSONField("knowledge and skills statements discussed", default=list, blank=True)
     next_session_at = models.DateTimeField(
         "time and date of the next one-to-one", null=True, blank=True
     )
@@ -640,6 +657,7 @@ class LearningActivity(RecordContent):
     )
     intended_outcome = models.TextField("intended outcome", blank=True)
     how_it_helped = models.TextField("how it has helped you or the service", blank=True)
+    kss = models.JSONField("knowledge and skills statements", default=list, blank=True)
 
     class Meta:
         ordering = ["professional_record", "id"]

@@ -50,7 +50,7 @@ def test_a_head_of_service_drills_down_to_an_overdue_child_and_opens_them(
     screenshot(page, "dashboard-service")
     assert_accessible(page, context="service dashboard")
 
-    page.get_by_role("link", name="Court Team 1").click()
+    page.get_by_role("link", name="Court Team 1", exact=True).click()  # not its caseloads
     expect(page.get_by_role("heading", level=1)).to_have_text("Court Team 1")
     screenshot(page, "dashboard-team")
     assert_accessible(page, context="team dashboard")

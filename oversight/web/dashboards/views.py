@@ -29,6 +29,7 @@ from oversight.access.dashboards import (
 )
 from oversight.access.quality import can_view_team_results
 from oversight.audit.trail import audit
+from oversight.cases.caseload_history import caseloads_by_team
 from oversight.cases.models import Allocation, Case
 from oversight.dashboards.behind import RowBehind, rows_behind, tally, to_do
 from oversight.dashboards.downloads import CSV_TYPE, XLSX_TYPE, Sheet, as_csv, as_xlsx
@@ -239,7 +240,11 @@ def _dashboard(
         context["missing_months"] = TREND_MONTHS - len(found.trend)
         if team is not None:
             context.update(_behind(request, team, day.as_of, found))
-    context["quality"] = _quality(request, scope, team)
+    teams = _teams(scope, team)
+    context["quality"] = _quality(request, scope, teams, team)
+    # Today's, whatever date the figures are for: the caseloads page each row links to is today's.
+    context["caseloads_on"] = timezone.localdate()
+    context["caseloads"] = caseloads_by_team(teams, timezone.localdate())
     audit(
         request.user,
         "view",
@@ -261,19 +266,26 @@ class Quality:
     url: str
 
 
-def _quality(request: AuthenticatedHttpRequest, scope: Scope, team: Team | None) -> Quality:
+def _teams(scope: Scope, team: Team | None) -> list[Team]:
+    """The teams a dashboard covers: its own team, its service's or all of them."""
+    if team is not None:
+        return [team]
+    return list(
+        Team.objects.all()
+        if scope.type == "organisation"
+        else Team.objects.filter(service__name=scope.id)
+    )
+
+
+def _quality(
+    request: AuthenticatedHttpRequest, scope: Scope, teams: list[Team], team: Team | None
+) -> Quality:
     """How the records of the scope's teams were graded in quality assurance audits, with a link
     to the full results where the user may open them."""
     if team is not None:
-        teams = [team]
         url = reverse("quality:team_results", args=[team.pk])
         may_open = can_view_team_results(request.user, team)
     else:
-        teams = list(
-            Team.objects.all()
-            if scope.type == "organisation"
-            else Team.objects.filter(service__name=scope.id)
-        )
         url = reverse("quality:results")
         may_open = True
     grades = results.standing_grades([t.pk for t in teams])

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from oversight.web.people import appraisal, views
+from oversight.web.people import appraisal, kss, views
 
 app_name = "people"
 
@@ -17,4 +17,5 @@ urlpatterns = [
     path("<str:staff_id>/evidence/", views.evidence, name="evidence"),
     path("<str:staff_id>/appraisal/", appraisal.appraisal, name="appraisal"),
     path("<str:staff_id>/appraisal/pdf/", appraisal.appraisal_pdf, name="appraisal_pdf"),
+    path("<str:staff_id>/kss/", kss.coverage, name="kss"),
 ]

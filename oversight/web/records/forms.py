@@ -24,9 +24,11 @@ from django.utils import timezone
 from oversight.cases.models import Case
 from oversight.model_fields import own_field
 from oversight.organisation.models import Staff
+from oversight.records.kss import statement_choices
 from oversight.records.models import (
     Action,
     ActionStatus,
+    Capacity,
     CaseNote,
     ChairReview,
     Compliance,
@@ -133,6 +135,18 @@ class AgendaItemForm(forms.Form):
     )
 
 
+def kss_field(label: str, hint: str) -> forms.MultipleChoiceField:
+    """Tags from the Knowledge and Skills Statements (oversight/records/kss.py); the choices are
+    set for the supervisee by the form."""
+    return forms.MultipleChoiceField(
+        label=label,
+        help_text=hint,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Choose statements from the list"},
+    )
+
+
 class ProfessionalForm(forms.ModelForm):
     """The checklist topics of N Appendix 8, and when the next one-to-one will be."""
 
@@ -144,13 +158,27 @@ class ProfessionalForm(forms.ModelForm):
         help_text="For example, 09:30 or 14:15",
         required=False,
     )
+    within_capacity = forms.ChoiceField(
+        label="Is the caseload within the supervisee's competence and capacity?",
+        choices=Capacity.choices,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    kss = kss_field(
+        "Knowledge and skills statements discussed",
+        "Tick each statement the discussion covered.",
+    )
+
+    # Laid out in sections of their own on the page, not in the list of topics.
+    SECTIONED = ("workload", "within_capacity", "kss", "next_session_date", "next_session_time")
 
     class Meta:
         model = ProfessionalRecord
-        fields = ProfessionalRecord.TOPICS
+        fields = (*ProfessionalRecord.TOPICS, "within_capacity", "kss")
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, supervisee: Staff | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        choice_field(self, "kss").choices = statement_choices(supervisee)
         when = self.instance.next_session_at
         if when is not None and not self.is_bound:
             local = timezone.localtime(when)
@@ -192,9 +220,14 @@ class RemovableFormSet(BaseModelFormSet):
 
 
 class LearningActivityForm(forms.ModelForm):
+    kss = kss_field(
+        "Knowledge and skills statements it developed",
+        "Tick each statement the activity helped with.",
+    )
+
     class Meta:
         model = LearningActivity
-        fields = ["activity", "intended_outcome", "how_it_helped"]
+        fields = ["activity", "intended_outcome", "how_it_helped", "kss"]
         labels = {
             "activity": "What activity was undertaken",
             "intended_outcome": "Intended outcome",
@@ -206,6 +239,10 @@ class LearningActivityForm(forms.ModelForm):
             "how_it_helped": forms.Textarea,
         }
         error_messages = {"activity": {"required": "Enter what activity was undertaken"}}
+
+    def __init__(self, *args: Any, supervisee: Staff | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choice_field(self, "kss").choices = statement_choices(supervisee)
 
 
 LearningFormSet = modelformset_factory(

@@ -71,7 +71,7 @@ from oversight.web.records.forms import (
     error_summary,
 )
 from oversight.web.records.submissions import posted_submission, submission_to_show
-from oversight.web.records.views import audit_record
+from oversight.web.records.views import audit_record, caseload_at_session
 from oversight.web.requests import AuthenticatedHttpRequest
 
 OBLIGATION_NAMES = {
@@ -299,7 +299,8 @@ def professional(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         session=record
     )
     data = request.POST if request.method == "POST" else None
-    form = ProfessionalForm(data, instance=instance)
+    supervisee = record.supervisee
+    form = ProfessionalForm(data, instance=instance, supervisee=supervisee)
     actions = _actions(request, record, None, with_outcome=False)
     learning = LearningFormSet(
         data,
@@ -307,6 +308,7 @@ def professional(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         if instance.pk
         else LearningActivity.objects.none(),
         prefix="learning",
+        form_kwargs={"supervisee": supervisee},
     )
     previous = [a for a in previous_actions(record) if a.case_id is None]
     reviews = _review_forms(request, record, previous)
@@ -334,7 +336,9 @@ def professional(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 return locked(request, Record.of(record))
             except EditConflict as conflict:
                 stored = ProfessionalRecord.objects.filter(session=record).first()
-                saving = refuse(conflict, form, ProfessionalForm(instance=stored))
+                saving = refuse(
+                    conflict, form, ProfessionalForm(instance=stored, supervisee=supervisee)
+                )
             else:
                 return _saved(request, record, "records:professional")
 
@@ -350,6 +354,7 @@ def professional(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "reviews": reviews,
             "error_list": error_summary(form, actions, learning, *(f for _, f in reviews)),
             "quality_prompts": professional_prompts(record, instance) if instance.pk else [],
+            "caseload": caseload_at_session(record),
             **saving,
         },
     )

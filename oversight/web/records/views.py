@@ -30,12 +30,14 @@ from oversight.access.queries import visible_sessions
 from oversight.access.records import ONE_TO_ONE_TYPES, bookable_supervisees, viewable_record
 from oversight.access.staff import staff_of
 from oversight.audit.actor import Actor
+from oversight.cases.caseload_history import Caseload, caseload_of
 from oversight.engine.engine import Obligation
 from oversight.facts.write_ups import late_write_ups, write_ups
 from oversight.formatting import long_date, state_name, state_tag, why_locked
 from oversight.model_fields import own_field
 from oversight.organisation.models import Staff
 from oversight.records import writing
+from oversight.records.kss import statement_titles
 from oversight.records.models import (
     Action,
     ActionUpdate,
@@ -379,25 +381,53 @@ def record_contents(record: Record) -> dict[str, Any]:
                 "reviews": [r for r in reviews if r.action.case_id == case.pk],
             }
         )
+    learning = list(
+        LearningActivity.objects.filter(professional_record=professional) if professional else []
+    )
     return {
         "professional": professional,
         "professional_topics": _topics(professional) if professional else [],
-        "learning": list(
-            LearningActivity.objects.filter(professional_record=professional)
-            if professional
-            else []
-        ),
+        "professional_kss": statement_titles(professional.kss) if professional else [],
+        "workload": workload_discussion(record, professional),
+        "learning": [(a, statement_titles(a.kss)) for a in learning],
         "professional_actions": [a for a in actions if a.case_id is None],
         "professional_reviews": [r for r in reviews if r.action.case_id is None],
         "children": children,
     }
 
 
+def caseload_at_session(record: Record) -> Caseload | None:
+    """The supervisee's caseload on the day of the one-to-one (today, for one still to come): what
+    the workload discussion reviews (B 1.3). None for anyone who holds no cases that day and is
+    not a case holder, for whom there is no caseload to review."""
+    if record.type != "individual" or record.supervisee is None:
+        return None
+    found = caseload_of(record.supervisee, min(record.date, timezone.localdate()), months=1)
+    if found.now.children == 0 and record.supervisee.category != "case_holder":
+        return None
+    return found
+
+
+def workload_discussion(
+    record: Record, professional: ProfessionalRecord | None
+) -> dict[str, Any] | None:
+    """The workload discussion as the record shows it: the caseload that day, the answer to "is it
+    within capacity?" and the notes; None when the discussion said nothing of it."""
+    if professional is None or not (professional.within_capacity or professional.workload):
+        return None
+    return {
+        "caseload": caseload_at_session(record),
+        "within_capacity": professional.get_within_capacity_display(),
+        "notes": professional.workload,
+    }
+
+
 def _topics(professional: ProfessionalRecord) -> list[tuple[str, str]]:
+    # The workload notes are shown with the caseload and the answer about capacity instead.
     return [
         (capfirst(str(own_field(ProfessionalRecord, name).verbose_name)), text)
         for name in ProfessionalRecord.TOPICS
-        if (text := getattr(professional, name))
+        if name != "workload" and (text := getattr(professional, name))
     ]
 
 
