@@ -147,6 +147,25 @@ def test_it_gathers_the_years_evidence_from_supervision(
     assert "Record the appraisal" in shown
 
 
+def test_it_shows_the_knowledge_and_skills_statements_the_years_records_discussed(
+    org: Council, frozen_today: dt.date
+) -> None:
+    a_year_of_supervision(org)
+    professional = LearningActivity.objects.get(
+        activity="Shadow a court hearing"
+    ).professional_record
+    # Tagged when it was written (the record is now with the worker, so it cannot be edited).
+    ProfessionalRecord.objects.filter(pk=professional.pk).update(kss=["cfsw-8"])
+    LearningActivity.objects.filter(professional_record=professional).update(kss=["cfsw-2"])
+
+    shown = signed_in(org.manager.user).get(page(org.worker)).content.decode()
+
+    assert "Knowledge and Skills Statements discussed" in shown
+    assert "2 of 11 discussed" in shown
+    assert "(learning: Trauma-informed practice course)" in shown
+    assert shown.count("Not yet discussed") == 9
+
+
 def test_supervision_against_due_is_the_engines_answer_on_each_month_end(
     org: Council, frozen_today: dt.date
 ) -> None:

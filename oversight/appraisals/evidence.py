@@ -4,9 +4,10 @@ support the appraisal process").
 
 Everything here is read, never worked out a second way: whether supervision was in time comes
 from the obligations engine at each month end of the year (`facts.live.staff_obligations_on_days`),
-the sessions of the year from those the reader may see (`access.queries.visible_sessions`), and
-the learning, actions and observations only from the records whose contents the reader may read,
-so a person reading their own evidence sees only what has been shared with them.
+the sessions of the year from those the reader may see (`access.queries.visible_sessions`), the
+learning, actions and observations only from the records whose contents the reader may read, so
+a person reading their own evidence sees only what has been shared with them, and the Knowledge
+and Skills Statements discussed from `records.kss.kss_coverage` (shared records only).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from oversight.engine.periods import parse_period
 from oversight.engine.rules import AnnualAppraisal, ProbationReview, ProfessionalSupervision
 from oversight.facts.live import council_policy, staff_obligations_on_days
 from oversight.organisation.models import Staff
+from oversight.records.kss import FrameworkCoverage, kss_coverage
 from oversight.records.models import (
     Action,
     ActionStatus,
@@ -69,6 +71,8 @@ class Evidence:
     actions_counted: dict[str, int]
     observations: list[PracticeObservation]
     obligations: list[tuple[str, Obligation]] = field(default_factory=list)
+    # The Knowledge and Skills Statements the year's one-to-ones were tagged with (N Appendix 9).
+    kss: list[FrameworkCoverage] = field(default_factory=list)
 
     @property
     def in_time_count(self) -> int:
@@ -166,4 +170,5 @@ def gather(user: Any, staff: Staff, day: dt.date) -> Evidence:
         actions_counted=actions_counted,
         observations=observations,
         obligations=appraisal_obligations(staff, day),
+        kss=kss_coverage(staff, start, day),
     )
