@@ -653,6 +653,20 @@ MATRIX.update(
             other_team=url("people:kss", _staff_id("worker_b")),
             allowed_other_team=roles("worker_b", "manager_b", "head"),
         ),
+        # Appraisal (issue 16): whoever reads the person's supervision file reads it; only the
+        # managers above them record it.
+        "people:appraisal": Row(
+            url("people:appraisal", _staff_id("worker")),
+            READERS_OF_A,
+            other_team=url("people:appraisal", _staff_id("worker_b")),
+            allowed_other_team=READERS_OF_B,
+        ),
+        "people:appraisal_pdf": Row(
+            url("people:appraisal_pdf", _staff_id("worker")),
+            READERS_OF_A,
+            other_team=url("people:appraisal_pdf", _staff_id("worker_b")),
+            allowed_other_team=READERS_OF_B,
+        ),
         "people:reassign": Row(url("people:reassign", _staff_id("manager")), roles("head")),
         "people:reassigned": Row(url("people:reassigned", _staff_id("manager")), roles("head")),
         "people:leaver": Row(url("people:leaver", _staff_id("worker")), roles("manager", "head")),
