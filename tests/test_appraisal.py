@@ -163,7 +163,7 @@ def test_it_shows_the_knowledge_and_skills_statements_the_years_records_discusse
     assert "Knowledge and Skills Statements discussed" in shown
     assert "2 of 11 discussed" in shown
     assert "(learning: Trauma-informed practice course)" in shown
-    assert shown.count("Not yet discussed") == 9
+    assert shown.count("Not yet covered") == 9
 
 
 def test_supervision_against_due_is_the_engines_answer_on_each_month_end(
