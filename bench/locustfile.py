@@ -8,13 +8,34 @@ gives p50/p95/p99 for each.
 
 from __future__ import annotations
 
+import json
+import os
 import random
 import re
+from typing import Any
 
-from locust import HttpUser, between, task
+from locust import HttpUser, between, events, task
 
 PASSWORD = "oversight-demo"
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+# Every page's time once its person is signed in (the sign-in burst left out), written where
+# bench/load_bench.py asks, so it can give percentiles over the pages alone.
+PAGE_TIMES: list[float] = []
+
+
+@events.request.add_listener
+def _keep_page_time(name: str, response_time: float, **_: Any) -> None:
+    if not name.startswith("Sign"):
+        PAGE_TIMES.append(response_time)
+
+
+@events.quitting.add_listener
+def _write_page_times(**_: Any) -> None:
+    if path := os.environ.get("OVERSIGHT_PAGE_TIMES"):
+        with open(path, "w") as handle:
+            json.dump(PAGE_TIMES, handle)
 
 
 class SignedInPerson(HttpUser):
