@@ -31,6 +31,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 from bisect import bisect_left
+from collections import defaultdict
 from collections.abc import Collection, Iterable
 from typing import Final, NamedTuple
 
@@ -356,10 +357,17 @@ class _Run:
             ):
                 case_types |= rule.met_by
 
-        # Session dates by type, then by supervisee / team / case; one pass over the sessions.
-        self.by_supervisee: dict[str, dict[str, list[dt.date]]] = {t: {} for t in supervisee_types}
-        self.by_team: dict[str, dict[str, list[dt.date]]] = {t: {} for t in team_types}
-        self.by_case: dict[str, dict[str, list[dt.date]]] = {t: {} for t in case_types}
+        # Session dates by type, then by supervisee / team / case; one pass over the sessions
+        # (lists made on first use: a defaultdict's lookup is cheaper than get-then-test).
+        self.by_supervisee: dict[str, dict[str, list[dt.date]]] = {
+            t: defaultdict(list) for t in supervisee_types
+        }
+        self.by_team: dict[str, dict[str, list[dt.date]]] = {
+            t: defaultdict(list) for t in team_types
+        }
+        self.by_case: dict[str, dict[str, list[dt.date]]] = {
+            t: defaultdict(list) for t in case_types
+        }
         self.sessions: list[Session] = []
         by_supervisee, by_team, by_case = self.by_supervisee, self.by_team, self.by_case
         keep = self.sessions.append
@@ -370,27 +378,13 @@ class _Run:
             keep(s)
             t = s.type
             if t in supervisee_types and s.supervisee_id:
-                bucket = by_supervisee[t]
-                found = bucket.get(s.supervisee_id)
-                if found is None:
-                    bucket[s.supervisee_id] = [d]
-                else:
-                    found.append(d)
+                by_supervisee[t][s.supervisee_id].append(d)
             if t in team_types and s.team:
-                bucket = by_team[t]
-                found = bucket.get(s.team)
-                if found is None:
-                    bucket[s.team] = [d]
-                else:
-                    found.append(d)
+                by_team[t][s.team].append(d)
             if t in case_types and s.case_ids:
                 bucket = by_case[t]
                 for c in s.case_ids:
-                    found = bucket.get(c)
-                    if found is None:
-                        bucket[c] = [d]
-                    else:
-                        found.append(d)
+                    bucket[c].append(d)
 
         # Sorted once so that "latest" is the last item and "earliest from" a bisection. Sessions
         # usually arrive in date order, which makes these sorts nearly free.
