@@ -14,7 +14,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from oversight.cases.caseload_history import caseloads_by_team
+from oversight.cases.caseload_history import caseloads_by_team, caseloads_of, children_held_on
 from oversight.facts.live import caseload_threshold
 from oversight.organisation.models import Staff, Team
 from tests.council import Council
@@ -139,3 +139,19 @@ def test_the_caseloads_take_the_same_queries_however_many_teams_and_people(
 
     assert len(after) == len(before)
     assert Team.objects.count() == 7
+
+
+def test_its_count_of_children_is_the_caseload_pages_count_today(
+    org: Council, frozen_today: dt.date
+) -> None:
+    loaded(org)
+    # An ended allocation, and a second allocation of one child, count as the page counts them.
+    ended = CaseFactory()
+    AllocationFactory(case=ended, worker=org.colleague, start_date=FROM, end_date=FROM)
+    holders = list(Staff.objects.filter(category="case_holder"))
+
+    counts = children_held_on(holders, frozen_today)
+
+    assert counts  # someone holds children
+    for found in caseloads_of(holders, frozen_today, months=1):
+        assert counts.get(found.worker.pk, 0) == found.now.children, found.worker.name

@@ -17,7 +17,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Count, Q
 
 from oversight.cases.models import STATUS_LABELS, Allocation, CaseStatus
 from oversight.engine.indicators import month_ends
@@ -129,6 +129,20 @@ def _caseload(
     )
 
 
+def children_held_on(workers: Sequence[Staff], day: dt.date) -> dict[int, int]:
+    """How many children each worker held on `day` (by the worker's pk; none held: absent), the
+    count `caseloads_of` gives as a month end's `children`, in one query: the organisation's
+    dashboard counts a thousand case holders, and needs neither their history nor statuses."""
+    return dict(
+        Allocation.objects.active_on(day)
+        .filter(worker__in=[w.pk for w in workers])
+        .values("worker")
+        .annotate(children=Count("case", distinct=True))
+        .values_list("worker", "children")
+        .order_by()
+    )
+
+
 # Caseloads by team: the dashboards (issue 16, "dashboards show caseloads by team") --------------
 
 
@@ -152,12 +166,13 @@ def caseloads_by_team(teams: Sequence[Team], today: dt.date) -> list[TeamCaseloa
         .active_on(today)
         .order_by("name")
     )
+    threshold = caseload_threshold()
+    counts = children_held_on(holders, today)
     children: dict[int | None, list[int]] = defaultdict(list)
     over: Counter[int | None] = Counter()
-    for found in caseloads_of(holders, today, months=1):
-        children[found.worker.team_id].append(found.now.children)
-        over[found.worker.team_id] += found.over
-    threshold = caseload_threshold()
+    for holder in holders:
+        children[holder.team_id].append(counts.get(holder.pk, 0))
+        over[holder.team_id] += counts.get(holder.pk, 0) > threshold.children
     return [
         TeamCaseloads(
             team=team,
