@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from oversight.access.records import (
     bookable_supervisees,
+    joint_supervisee_choices,
     require_book_supervision,
     viewable_record,
     writable_record,
@@ -96,7 +97,9 @@ def book(request: AuthenticatedHttpRequest) -> HttpResponse:
     supervisee = get_object_or_404(Staff, staff_id=staff_id)
     require_book_supervision(request.user, supervisee)
     supervisor = require_staff(request.user, "book supervision")
-    form = BookSessionForm(request.POST or None)
+    form = BookSessionForm(
+        request.POST or None, joint_choices=joint_supervisee_choices(request.user, supervisee)
+    )
     if request.method == "POST" and form.is_valid():
         problem = writing.booking_date_problem(
             form.cleaned_data["date"], supervisee, timezone.localdate()
@@ -130,10 +133,12 @@ def book(request: AuthenticatedHttpRequest) -> HttpResponse:
             submission=posted_submission(request.POST),
             **data,
         )
+        names = " and ".join([supervisee.name, *(p.name for p in data["joint"])])
+        everyone = "all" if data["joint"] else "both"
         messages.success(
             request,
-            f"Session with {supervisee.name} booked for {long_date(session.date)}. You can "
-            "both add to the agenda.",
+            f"Session with {names} booked for {long_date(session.date)}. You can {everyone} "
+            "add to the agenda.",
         )
         return redirect("records:detail", pk=session.pk)
     return render(
@@ -233,8 +238,10 @@ def edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 def _owners(record: Record) -> StaffQuerySet:
-    """Who an action in a one-to-one can be given to: the supervisee or the supervisor."""
+    """Who an action in a one-to-one can be given to: the supervisee (each of them, in a joint
+    supervision) or the supervisor."""
     people = [p.pk for p in (record.supervisee, record.supervisor) if p is not None]
+    people += record.joint_rows.values_list("staff_id", flat=True)
     return Staff.objects.filter(pk__in=people).order_by("name")
 
 
@@ -358,18 +365,25 @@ def professional(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 # Choosing the children -------------------------------------------------------------------------
 
 
-def _caseload(record: Record) -> list[dict[str, Any]]:
-    """The supervisee's cases on the session date, most urgent first, with what is due."""
+def _supervisees(record: Record) -> list[Staff]:
+    """The supervisee and, in a joint supervision, the others supervised with them."""
     assert record.supervisee is not None
-    cases = {
-        c.pk: c
-        for c in Case.objects.allocated_to(record.supervisee, record.date)
-        | Case.objects.filter(session_cases__session=record)
-    }
+    joint = Staff.objects.filter(joint_rows__session=record).order_by("name")
+    return [record.supervisee, *joint]
+
+
+def _caseload(record: Record) -> list[dict[str, Any]]:
+    """The supervisees' cases on the session date, most urgent first, with what is due."""
+    cases: dict[int, Case] = {c.pk: c for c in Case.objects.filter(session_cases__session=record)}
     due: dict[str, list[Obligation]] = {}
-    for obligation in worker_obligations(record.supervisee, record.date):
-        if obligation.subject_type == "case" and obligation.status not in DONE:
-            due.setdefault(obligation.subject_id, []).append(obligation)
+    for supervisee in _supervisees(record):
+        cases |= {c.pk: c for c in Case.objects.allocated_to(supervisee, record.date)}
+        for obligation in worker_obligations(supervisee, record.date):
+            if obligation.subject_type == "case" and obligation.status not in DONE:
+                # A child two of them hold together is listed, and its obligations, once.
+                found = due.setdefault(obligation.subject_id, [])
+                if obligation not in found:
+                    found.append(obligation)
 
     def most_urgent_first(case: Case) -> tuple[bool, list[tuple[int, dt.date]], str]:
         # Children with something due first, comparing their obligations in order; then by ID.
@@ -444,9 +458,12 @@ def _case_for(record: Record, case_pk: int) -> Case:
     in_record = record.session_cases.filter(case=case).exists()
     if not in_record and not (
         record.supervisee
-        and Case.objects.allocated_to(record.supervisee, record.date).filter(pk=case.pk).exists()
+        and any(
+            Case.objects.allocated_to(supervisee, record.date).filter(pk=case.pk).exists()
+            for supervisee in _supervisees(record)
+        )
     ):
-        raise Http404("This child is not on the supervisee's caseload or in this record.")
+        raise Http404("This child is not on the supervisees' caseloads or in this record.")
     return case
 
 
