@@ -127,7 +127,10 @@ class RecordQuerySet(SessionQuerySet):
     def with_state(self) -> RecordQuerySet:
         if "workflow_state" in self.query.annotations:
             return self
-        return self.annotate(workflow_state=state_expression())
+        # Whether each is a joint supervision, read with it: a list shows each record's state
+        # ("With the supervisees") without asking again for every row.
+        joint = JointSupervisee.objects.filter(session=OuterRef("pk"))
+        return self.annotate(workflow_state=state_expression(), joint_annotated=Exists(joint))
 
     def in_state(self, *states: str) -> RecordQuerySet:
         # A lookup on with_state()'s annotation, which the plugin cannot follow across methods.
@@ -156,11 +159,14 @@ class RecordQuerySet(SessionQuerySet):
         )
         # The records agreed copy by copy first, from this person's own copies (a small indexed
         # read), so the database need not work out the state of every such record to find them.
-        copies = AttendeeCopy.objects.filter(staff=staff, sending=Subquery(latest_sending))
-        answered = Exists(AttendeeCopyTransition.objects.filter(copy=OuterRef("pk")))
-        unanswered_copies = list(copies.exclude(answered).values_list("session_id", flat=True))
-        # A joint supervision's first supervisee who has agreed their copy waits no longer.
-        answered_copies = list(copies.filter(answered).values_list("session_id", flat=True))
+        copies = (
+            AttendeeCopy.objects.filter(staff=staff, sending=Subquery(latest_sending))
+            .annotate(answered=Exists(AttendeeCopyTransition.objects.filter(copy=OuterRef("pk"))))
+            .values_list("session_id", "answered")
+        )
+        unanswered_copies = [session for session, answered in copies if not answered]
+        # A joint supervision's first supervisee who has answered their copy waits no longer.
+        answered_copies = [session for session, answered in copies if answered]
         return (
             self.in_state(State.SENT)
             .filter(Q(supervisee=staff) | Q(pk__in=unanswered_copies))
@@ -304,7 +310,11 @@ class Record(Session):
 
     def is_joint(self) -> bool:
         """Whether more than one worker was supervised in this case discussion."""
-        return self.supervisee_id is not None and self.joint_rows.exists()
+        if self.supervisee_id is None or self.type not in JointSupervisee.JOINT_TYPES:
+            return False
+        if "joint_annotated" in self.__dict__:  # RecordQuerySet.with_state()
+            return bool(self.__dict__["joint_annotated"])
+        return self.joint_rows.exists()
 
     def joint_names(self) -> list[str]:
         """The names of the others supervised with the supervisee, for the record's page."""
