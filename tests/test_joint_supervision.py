@@ -37,7 +37,8 @@ def family() -> Council:
     and jointly the colleague's since three days ago) and their sister Dina (the colleague's,
     child protection)."""
     org = smith_children(council())
-    assert org.amy is not None and org.ben is not None
+    assert org.amy is not None
+    assert org.ben is not None
     dina = CaseFactory(
         case_id="C-DINA",
         display_name="Dina Smith",
@@ -90,7 +91,9 @@ def note(**overrides: str) -> dict[str, str]:
 def joint_record(org: Council) -> Record:
     """Booked by the manager with the worker and the colleague, about Amy, Ben and Dina, each
     child's note written on the record's pages, and sent."""
-    assert org.amy is not None and org.ben is not None and org.case is not None
+    assert org.amy is not None
+    assert org.ben is not None
+    assert org.case is not None
     manager = client_for(org.manager)
     booked = manager.post(
         f"/records/new/?supervisee={org.worker.staff_id}",
@@ -128,7 +131,9 @@ def found(obligations: list[Obligation], case_id: str, name: str) -> Obligation:
 
 
 def test_it_meets_the_case_obligations_of_both_workers_children(family: Council) -> None:
-    assert family.amy is not None and family.ben is not None and family.case is not None
+    assert family.amy is not None
+    assert family.ben is not None
+    assert family.case is not None
     before = worker_obligations(family.colleague, TODAY)
     assert found(before, "C-DINA", "case_supervision").last_met is None
 
@@ -180,7 +185,8 @@ def test_it_returns_the_record_when_one_supervisee_returns_their_copy(family: Co
     assert answered[family.worker][0] == CopyState.AGREED
     assert answered[family.colleague][0] == CopyState.RETURNED
     returned = answered[family.colleague][1]
-    assert returned is not None and returned.reason == WHY
+    assert returned is not None
+    assert returned.reason == WHY
     with pytest.raises(WorkflowError):
         Record.objects.get(pk=record.pk).agree(by=family.worker.user)
 
@@ -216,7 +222,8 @@ def test_it_offers_only_people_the_supervisor_may_book_with(family: Council) -> 
     page = manager.get(url).content.decode()
     refused = manager.post(url, booking(joint=[str(family.outsider.pk)]))
 
-    assert "Colin Colleague" in page and "Olive Outsider" not in page
+    assert "Colin Colleague" in page
+    assert "Olive Outsider" not in page
     assert refused.status_code == 200
     assert "Choose people you supervise from the list" in refused.content.decode()
     assert not Record.objects.exists()

@@ -161,8 +161,8 @@ class RecordQuerySet(SessionQuerySet):
         # read), so the database need not work out the state of every such record to find them.
         copies = (
             AttendeeCopy.objects.filter(staff=staff, sending=Subquery(latest_sending))
-            .annotate(answered=Exists(AttendeeCopyTransition.objects.filter(copy=OuterRef("pk"))))
-            .values_list("session_id", "answered")
+            .annotate(has_answer=Exists(AttendeeCopyTransition.objects.filter(copy=OuterRef("pk"))))
+            .values_list("session_id", "has_answer")
         )
         unanswered_copies = [session for session, answered in copies if not answered]
         # A joint supervision's first supervisee who has answered their copy waits no longer.

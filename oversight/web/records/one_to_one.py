@@ -133,7 +133,10 @@ def book(request: AuthenticatedHttpRequest) -> HttpResponse:
             submission=posted_submission(request.POST),
             **data,
         )
-        names = " and ".join([supervisee.name, *(p.name for p in data["joint"])])
+        others = [p.name for p in data["joint"]]
+        names = ", ".join([supervisee.name, *others[:-1]]) + (
+            f" and {others[-1]}" if others else ""
+        )
         everyone = "all" if data["joint"] else "both"
         messages.success(
             request,
