@@ -213,6 +213,13 @@ def test_it_shows_the_record_to_each_supervisee_and_their_managers_only(family: 
     assert url in colleague.get("/").content.decode()
     assert url in colleague.get(reverse("records:list")).content.decode()
     assert f"/records/{record.pk}/agree/" in colleague.get(url).content.decode()
+    # The manager finds it among the colleague's records, as among the worker's.
+    manager = client_for(family.manager)
+    for who in (family.worker, family.colleague):
+        listed = manager.get(reverse("records:list") + f"?worker={who.staff_id}")
+        assert url in listed.content.decode(), who
+    others = manager.get(reverse("records:list") + f"?worker={family.outsider.staff_id}")
+    assert url not in others.content.decode()
 
 
 def test_it_offers_only_people_the_supervisor_may_book_with(family: Council) -> None:

@@ -74,7 +74,9 @@ class SessionQuerySet(models.QuerySet["Session"]):
         return self.filter(type__in=types)
 
     def involving(self, staff: Staff) -> Self:
-        return self.filter(Q(supervisor=staff) | Q(supervisee=staff))
+        # A joint supervision involves each of its supervisees (B 3.1.10).
+        joint = JointSupervisee.objects.filter(staff=staff).values("session")
+        return self.filter(Q(supervisor=staff) | Q(supervisee=staff) | Q(pk__in=joint))
 
     def not_cancelled(self) -> Self:
         return self.exclude(events__kind=SessionEvent.Kind.CANCELLED)
