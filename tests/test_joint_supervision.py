@@ -301,3 +301,34 @@ def test_it_changes_who_is_supervised_jointly_only_while_the_record_is_with_its_
         writing.set_joint_supervisees(record, [], by=actor)
 
     assert JointSupervisee.objects.filter(session=record).count() == 1
+
+
+def test_it_adds_a_worker_jointly_while_the_record_is_being_written(family: Council) -> None:
+    manager = client_for(family.manager)
+    booked = manager.post(f"/records/new/?supervisee={family.worker.staff_id}", booking())
+    assert booked.status_code == 302
+    record = Record.objects.get(type="case_discussion")
+    url = reverse("records:joint", args=[record.pk])
+
+    page = manager.get(url).content.decode()
+    refused = manager.post(url, {"joint": [str(family.outsider.pk)]})
+    added = manager.post(url, {"joint": [str(family.colleague.pk)]})
+
+    assert "Colin Colleague" in page
+    assert "Olive Outsider" not in page
+    assert refused.status_code == 200
+    assert "Choose people you supervise from the list" in refused.content.decode()
+    assert added.status_code == 302
+    assert list(Record.objects.get(pk=record.pk).joint_rows.values_list("staff", flat=True)) == [
+        family.colleague.pk
+    ]
+    edit = manager.get(reverse("records:edit", args=[record.pk])).content.decode()
+    assert "Wanda Worker and Colin Colleague" in edit
+    assert "Send to the supervisees" in edit
+    # Only the supervisor changes it.
+    assert client_for(family.worker).post(url, {"joint": []}).status_code == 403
+
+    assert manager.post(url, {}).status_code == 302
+    assert not JointSupervisee.objects.filter(session=record).exists()
+    removed = AuditEvent.objects.get(object_type="supervision.jointsupervisee", action="delete")
+    assert removed.detail["session"] == record.session_id

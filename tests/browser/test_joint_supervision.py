@@ -90,6 +90,11 @@ def test_joint_supervision_meets_both_workers_obligations(
 
     # The children of both workers are offered; the notes are written as on any record.
     record = Record.objects.get(type="case_discussion")
+    manager.goto(live_server.url + reverse("records:edit", args=[record.pk]))
+    expect(manager.get_by_text("Wanda Worker and Colin Colleague, jointly working")).to_be_visible()
+    manager.get_by_role("link", name="Change who else is supervised").click()
+    expect(manager.get_by_label("Colin Colleague")).to_be_checked()
+    assert_accessible(manager, context="who else is supervised in a case discussion")
     manager.goto(live_server.url + reverse("records:cases", args=[record.pk]))
     manager.get_by_label("Amy Smith").check()
     manager.get_by_label("Dina Smith").check()

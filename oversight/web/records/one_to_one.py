@@ -55,6 +55,7 @@ from oversight.records.workflow import (
     WorkflowError,
     require_staff,
 )
+from oversight.supervision.models import JointSupervisee
 from oversight.supervision.year_ahead import supervision_frequency, year_ahead
 from oversight.versions import EditConflict, seen_version, version_of
 from oversight.web.conflicts import refuse
@@ -64,6 +65,7 @@ from oversight.web.records.forms import (
     BookSessionForm,
     CaseNoteForm,
     ChooseCasesForm,
+    JointSupervisionForm,
     LearningFormSet,
     ProfessionalForm,
     ReviewActionForm,
@@ -236,8 +238,40 @@ def edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "children": children,
             "agenda": list(record.agenda_items.select_related("added_by")),
             "quality_prompts": record_prompts(record),
+            "can_be_joint": record.type in JointSupervisee.JOINT_TYPES,
+            "joint_names": record.joint_names(),
         },
     )
+
+
+def joint(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Who else is supervised in a case discussion, jointly working with the family (B 3.1.10):
+    chosen among the people the supervisor may book supervision with."""
+    record, refused = _writing(request, pk)
+    if refused:
+        return refused
+    if record.type not in JointSupervisee.JOINT_TYPES or record.supervisee is None:
+        raise Http404("Only a case discussion can be held jointly.")
+    chosen = Staff.objects.filter(joint_rows__session=record)
+    # Someone already in it stays offered, even if the supervisor no longer manages them.
+    offered = joint_supervisee_choices(request.user, record.supervisee) | chosen
+    form = JointSupervisionForm(
+        # Clearing every box posts nothing but the token, and still means "nobody else".
+        request.POST if request.method == "POST" else None,
+        joint_choices=offered.distinct().order_by("name", "staff_id"),
+        initial={"joint": list(chosen)},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            writing.set_joint_supervisees(
+                record, form.cleaned_data["joint"], by=Actor.from_request(request)
+            )
+        except RecordLocked:
+            return locked(request, Record.of(record))
+        messages.success(request, "Who is supervised saved")
+        return redirect("records:edit", pk=record.pk)
+    audit_record(request, "view", record, {"page": "joint"})
+    return render(request, "records/joint.html", {"record": record, "form": form})
 
 
 def _owners(record: Record) -> StaffQuerySet:
