@@ -5,12 +5,14 @@ the child, and each worker agrees or returns the record for themselves."""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from pypdf import PdfReader
 
 from oversight.access.queries import visible_sessions
 from oversight.audit.actor import Actor
@@ -22,6 +24,7 @@ from oversight.import_export.reader import read_dataset, to_facts
 from oversight.records import writing
 from oversight.records.models import AttendeeCopy, CopyState, Record
 from oversight.records.workflow import State, WorkflowError
+from oversight.reminders.models import Notification
 from oversight.supervision.models import JointSupervisee
 from tests.council import DAY, TODAY, Council, council, smith_children
 from tests.factories import START, AllocationFactory, CaseFactory, CaseStatusFactory
@@ -124,6 +127,11 @@ def give_back(record: Record, staff: Any) -> Any:
 
 def state_of(record: Record) -> str:
     return Record.objects.get(pk=record.pk).state
+
+
+def pdf_text(content: bytes) -> str:
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+    return " ".join(text.split())
 
 
 def found(obligations: list[Obligation], case_id: str, name: str) -> Obligation:
@@ -332,3 +340,19 @@ def test_it_adds_a_worker_jointly_while_the_record_is_being_written(family: Coun
     assert not JointSupervisee.objects.filter(session=record).exists()
     removed = AuditEvent.objects.get(object_type="supervision.jointsupervisee", action="delete")
     assert removed.detail["session"] == record.session_id
+
+
+def test_it_tells_each_supervisee_and_signs_the_paper_for_each(family: Council) -> None:
+    record = joint_record(family)
+    for who in (family.worker, family.colleague):
+        [told] = Notification.objects.filter(recipient=who, what__contains="sent to you to agree")
+        assert told.path == reverse("records:detail", args=[record.pk]), who
+    agree(record, family.worker)
+    agree(record, family.colleague)
+
+    paper = client_for(family.colleague).get(reverse("records:pdf", args=[record.pk]))
+    text = pdf_text(paper.content)
+
+    assert "Supervisees Wanda Worker, Colin Colleague (joint supervision)" in text
+    assert "Wanda Worker Agreed the record on 11 June 2025" in text
+    assert "Colin Colleague Agreed the record on 11 June 2025" in text
