@@ -543,6 +543,7 @@ MATRIX.update(
             url("records:professional", _extra_pk("one_to_one")), roles("manager")
         ),
         "records:cases": Row(url("records:cases", _pk("draft")), roles("manager")),
+        "records:joint": Row(url("records:joint", _pk("draft")), roles("manager")),
         "records:case_note": Row(
             url("records:case_note", _pk("draft"), _pk("child")), roles("manager")
         ),

@@ -15,7 +15,7 @@ from django.db.models import Q
 from oversight.access.queries import access_for
 from oversight.calendar.models import CalendarFeed, digest
 from oversight.records.models import GroupRecord
-from oversight.supervision.models import Session, SessionQuerySet
+from oversight.supervision.models import JointSupervisee, Session, SessionQuerySet
 
 # From three months back (recent sessions stay visible) to just over a year ahead (the year
 # booked ahead, B 2.1).
@@ -36,8 +36,11 @@ def sessions_in_feed(user: Any, day: dt.date) -> SessionQuerySet:
     if staff is None:
         return Session.objects.none()
     attended = GroupRecord.objects.filter(attendees=staff).values("session")
+    joint = JointSupervisee.objects.filter(staff=staff).values("session")
     return (
-        Session.objects.filter(Q(supervisor=staff) | Q(supervisee=staff) | Q(pk__in=attended))
+        Session.objects.filter(
+            Q(supervisor=staff) | Q(supervisee=staff) | Q(pk__in=attended) | Q(pk__in=joint)
+        )
         .filter(date__gte=day - FEED_FROM, date__lte=day + FEED_TO)
         .select_related("supervisor", "supervisee", "team")
         .prefetch_related("events")

@@ -34,7 +34,7 @@ from django.db.models import Q
 
 from oversight.access.queries import access_for
 from oversight.cases.models import Allocation, Case
-from oversight.supervision.models import Session
+from oversight.supervision.models import JointSupervisee, Session
 
 
 def can_view_record(user: Any, session: Session, day: dt.date | None = None) -> bool:
@@ -42,7 +42,8 @@ def can_view_record(user: Any, session: Session, day: dt.date | None = None) -> 
 
     A one-to-one record belongs to the supervisee's file, so it follows the supervisee: a
     supervisor who no longer manages them loses it, the new one gains it (N 12.1). A group record
-    belongs to whoever led it, the managers above them and the people who attended it.
+    belongs to whoever led it, the managers above them and the people who attended it. A joint
+    supervision belongs to each supervisee's file, so it follows each of them (B 3.1.10).
     """
     access = access_for(user, day)
     if access.is_qa:
@@ -50,7 +51,10 @@ def can_view_record(user: Any, session: Session, day: dt.date | None = None) -> 
     if access.staff is None:
         return False
     if session.supervisee_id is not None:
-        return access.in_line(session.supervisee)
+        if access.in_line(session.supervisee):
+            return True
+        joint = JointSupervisee.objects.filter(session_id=session.pk).select_related("staff")
+        return any(access.in_line(row.staff) for row in joint)
     if session.supervisor_id is not None and (
         session.supervisor_id in access.acting_as or access.manages(session.supervisor)
     ):

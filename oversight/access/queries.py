@@ -30,7 +30,13 @@ from oversight.access.models import Delegation
 from oversight.access.staff import staff_of
 from oversight.cases.models import Allocation, Case, CaseQuerySet
 from oversight.organisation.models import LineManagement, Staff, StaffQuerySet
-from oversight.supervision.models import Agreement, AgreementQuerySet, Session, SessionQuerySet
+from oversight.supervision.models import (
+    Agreement,
+    AgreementQuerySet,
+    JointSupervisee,
+    Session,
+    SessionQuerySet,
+)
 
 if TYPE_CHECKING:
     pass
@@ -249,6 +255,10 @@ def _sessions_q(access: Access) -> Q:
         return Q(pk__in=[])
     managed = access.managed_staff().values("pk")
     one_to_one = Q(supervisee=access.staff) | Q(supervisee__in=managed)
+    # A joint supervision is in each of its supervisees' files (B 3.1.10). A subquery, not a
+    # join, so a session with two supervisees is listed once.
+    joint = JointSupervisee.objects.filter(Q(staff=access.staff) | Q(staff__in=managed))
+    one_to_one |= Q(supervisee__isnull=False, pk__in=joint.values("session"))
     # A group has no supervisee: it belongs to whoever led it, the managers above them, and the
     # people who attended it (not everyone in the team: business support sit in teams too).
     led = Q(supervisor__in=access.acting_as) | Q(supervisor__in=managed)

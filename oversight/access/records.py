@@ -121,6 +121,15 @@ def bookable_supervisees(user: Any, day: dt.date | None = None) -> list[Staff]:
     return [p for p in people.order_by("name") if can_book_supervision(user, p, access.day)]
 
 
+def joint_supervisee_choices(
+    user: Any, supervisee: Staff, day: dt.date | None = None
+) -> StaffQuerySet:
+    """Who a case discussion with `supervisee` may also supervise jointly (B 3.1.10): others the
+    user may book supervision with, since each of them is supervised in it."""
+    others = [p.pk for p in bookable_supervisees(user, day) if p.pk != supervisee.pk]
+    return Staff.objects.filter(pk__in=others).order_by("name", "staff_id")
+
+
 # Starting the other kinds of record --------------------------------------------------------------
 
 

@@ -35,7 +35,7 @@ from oversight.engine.periods import add_months
 from oversight.facts.planner import refresh_planner_statistics
 from oversight.obligations.store import invalidate as invalidate_obligations
 from oversight.organisation.models import LineManagement, Service, Staff, Team, TeamMembership
-from oversight.supervision.models import Agreement, Session, SessionCase
+from oversight.supervision.models import Agreement, JointSupervisee, Session, SessionCase
 
 PASSWORD = "oversight-demo"
 EMAIL_DOMAIN = "demo-council.example"
@@ -538,6 +538,8 @@ class PlannedSession:
     recorded_date: dt.date | None
     families: list[Family]
     session_id: str = ""
+    # Others supervised jointly with the supervisee (B 3.1.10), for a few case discussions.
+    joint: list[PlannedStaff] = field(default_factory=list)
 
 
 @dataclass(eq=False)
@@ -1209,6 +1211,45 @@ def _plan_sessions(rng: random.Random, c: Council) -> None:
 
     for number, session in enumerate(c.sessions, start=1):
         session.session_id = f"S{number:07d}"
+    _plan_joint_supervision(c)
+
+
+def _plan_joint_supervision(c: Council) -> None:
+    """A few case discussions held jointly with a colleague working with the same family (B 3:
+    "where one or more members of staff are jointly working with a family, joint supervision may
+    be beneficial"; B 3.1.10): about one in sixty of the last year's, and the demo worker's
+    latest, each with another case holder in the team under the same supervisor that day.
+
+    A random stream of its own, so the rest of the council is as it was without them."""
+    rng = random.Random(f"joint supervision {c.seed}")
+    since = c.as_of - DAY * 365
+    discussions = [
+        s
+        for s in c.sessions
+        if s.type == "case_discussion"
+        and s.date >= since
+        and s.supervisee is not None
+        and s.supervisor is not None
+    ]
+    demo_worker = c.demo_posts["worker"].occupant_on(c.as_of)
+    theirs = [s for s in discussions if s.supervisee is demo_worker]
+    latest = max(theirs, key=lambda s: s.date) if theirs else None
+    for session in discussions:
+        if session is not latest and rng.random() >= 1 / 60:
+            continue
+        assert session.supervisee is not None
+        team = session.supervisee.team
+        if team is None:
+            continue
+        others = [
+            p
+            for p in team.case_holders
+            if p is not session.supervisee
+            and p.active_on(session.date)
+            and manager_on(p.post, session.date) is session.supervisor
+        ]
+        if others:
+            session.joint.append(rng.choice(others))
 
 
 def _supervision_dates(
@@ -1685,6 +1726,14 @@ def _save(c: Council) -> None:
             for planned, saved in zip(c.sessions, sessions, strict=True)
             for f in planned.families
             for pk in case_pks[f]
+        ],
+        batch_size=BATCH,
+    )
+    JointSupervisee.objects.bulk_create(
+        [
+            JointSupervisee(session_id=saved.pk, staff_id=staff_pk[person.index])
+            for planned, saved in zip(c.sessions, sessions, strict=True)
+            for person in planned.joint
         ],
         batch_size=BATCH,
     )

@@ -52,7 +52,13 @@ from oversight.records.workflow import (
     WorkflowError,
     require_staff,
 )
-from oversight.supervision.models import Session, SessionCase, SessionEvent, SessionQuerySet
+from oversight.supervision.models import (
+    JointSupervisee,
+    Session,
+    SessionCase,
+    SessionEvent,
+    SessionQuerySet,
+)
 from oversight.transitions import AppendOnlyError, TransitionRow
 from oversight.versions import Versioned
 
@@ -121,7 +127,10 @@ class RecordQuerySet(SessionQuerySet):
     def with_state(self) -> RecordQuerySet:
         if "workflow_state" in self.query.annotations:
             return self
-        return self.annotate(workflow_state=state_expression())
+        # Whether each is a joint supervision, read with it: a list shows each record's state
+        # ("With the supervisees") without asking again for every row.
+        joint = JointSupervisee.objects.filter(session=OuterRef("pk"))
+        return self.annotate(workflow_state=state_expression(), joint_annotated=Exists(joint))
 
     def in_state(self, *states: str) -> RecordQuerySet:
         # A lookup on with_state()'s annotation, which the plugin cannot follow across methods.
@@ -140,23 +149,28 @@ class RecordQuerySet(SessionQuerySet):
         return self.in_state(State.SENT).filter(supervisor=supervisor)
 
     def awaiting_agreement(self, staff: Staff) -> RecordQuerySet:
-        """Records waiting for this worker to agree or return; a group record, for each attendee
-        until they have agreed or returned their own copy of its latest sending."""
+        """Records waiting for this worker to agree or return; a group record (or a joint
+        supervision), for each attendee (supervisee) until they have agreed or returned their own
+        copy of its latest sending."""
         latest_sending = (
             RecordTransition.objects.filter(session=OuterRef("session"))
             .order_by("-id")
             .values("pk")[:1]
         )
-        # The group records first, from this attendee's own copies (a small indexed read), so
-        # the database need not work out the state of every group record to find them.
-        unanswered_copies = list(
+        # The records agreed copy by copy first, from this person's own copies (a small indexed
+        # read), so the database need not work out the state of every such record to find them.
+        copies = (
             AttendeeCopy.objects.filter(staff=staff, sending=Subquery(latest_sending))
-            .exclude(Exists(AttendeeCopyTransition.objects.filter(copy=OuterRef("pk"))))
-            .values_list("session_id", flat=True)
+            .annotate(has_answer=Exists(AttendeeCopyTransition.objects.filter(copy=OuterRef("pk"))))
+            .values_list("session_id", "has_answer")
         )
+        unanswered_copies = [session for session, answered in copies if not answered]
+        # A joint supervision's first supervisee who has answered their copy waits no longer.
+        answered_copies = [session for session, answered in copies if answered]
         return (
             self.in_state(State.SENT)
-            .filter(Q(supervisee=staff) | Q(supervisee__isnull=True, pk__in=unanswered_copies))
+            .filter(Q(supervisee=staff) | Q(pk__in=unanswered_copies))
+            .exclude(pk__in=answered_copies)
             .exclude(supervisor=staff)
         )
 
@@ -251,7 +265,11 @@ class Record(Session):
         if self.supervisor_id == staff.pk:
             return Role.SUPERVISOR
         if self.supervisee_id is not None:
-            return Role.SUPERVISEE if self.supervisee_id == staff.pk else None
+            if self.supervisee_id == staff.pk:
+                return Role.SUPERVISEE
+            # Joint supervision: each worker supervised in it is a supervisee (B 3.1.10).
+            joint = JointSupervisee.objects.filter(session_id=self.pk, staff=staff).exists()
+            return Role.SUPERVISEE if joint else None
         # A group has no single supervisee: any attendee other than the author can agree it.
         attended = GroupRecord.objects.filter(session_id=self.pk, attendees=staff).exists()
         return Role.SUPERVISEE if attended else None
@@ -286,8 +304,30 @@ class Record(Session):
 
     @property
     def agreed_by_each_attendee(self) -> bool:
-        """A group record has no single supervisee: each attendee agrees their own copy."""
-        return self.supervisee_id is None
+        """A group record has no single supervisee: each attendee agrees their own copy. A joint
+        supervision has several: each of them agrees their own copy too (B 3.1.10)."""
+        return self.supervisee_id is None or self.is_joint()
+
+    def is_joint(self) -> bool:
+        """Whether more than one worker was supervised in this case discussion."""
+        if self.supervisee_id is None or self.type not in JointSupervisee.JOINT_TYPES:
+            return False
+        if "joint_annotated" in self.__dict__:  # RecordQuerySet.with_state()
+            return bool(self.__dict__["joint_annotated"])
+        return self.joint_rows.exists()
+
+    def joint_names(self) -> list[str]:
+        """The names of the others supervised with the supervisee, for the record's page."""
+        return [row.staff.name for row in self.joint_rows.select_related("staff")]
+
+    def agreeing(self) -> models.QuerySet[Staff]:
+        """Who is sent a copy to agree: a group's attendees; a joint supervision's supervisees."""
+        supervisee = self.supervisee_id
+        if supervisee is None:
+            return self.group_attendees()
+        joint = JointSupervisee.objects.filter(session_id=self.pk).values("staff")
+        people = Staff.objects.filter(Q(pk=supervisee) | Q(pk__in=joint))
+        return people if self.supervisor_id is None else people.exclude(pk=self.supervisor_id)
 
     def copies(self) -> models.QuerySet[AttendeeCopy]:
         """The attendees' copies of the latest sending (none before the record is first sent),
@@ -325,7 +365,7 @@ class Record(Session):
                 self, "send_to_worker", by=by, on=on, checks=self._ready_to_send
             )
             if self.agreed_by_each_attendee:
-                for attendee in self.group_attendees():
+                for attendee in self.agreeing():
                     AttendeeCopy.objects.create(sending=sending, session=self, staff=attendee)
         return sending
 
@@ -377,7 +417,7 @@ class Record(Session):
         waiting = [c.staff.name for c in self.copies() if c.state != CopyState.AGREED]
         if waiting or not self.copies().exists():
             raise IncompleteRecord(
-                "Every attendee agrees their own copy of a group record. Still to agree: "
+                "Everyone it was sent to agrees their own copy of this record. Still to agree: "
                 + (", ".join(waiting) or "nobody was sent it")
                 + "."
             )

@@ -40,9 +40,9 @@ from oversight.records.models import (
     Record,
     ensure_editable,
 )
-from oversight.records.workflow import BookingProblem, mark_held
+from oversight.records.workflow import BookingProblem, WorkflowError, mark_held
 from oversight.reminders import events
-from oversight.supervision.models import Session, SessionCase, SessionEvent
+from oversight.supervision.models import JointSupervisee, Session, SessionCase, SessionEvent
 from oversight.transitions import NotAllowed, ReasonRequired
 from oversight.versions import claim
 
@@ -212,8 +212,10 @@ def book_supervision(
     location: str,
     submission: uuid.UUID | None = None,
     announce: bool = True,
+    joint: Iterable[Staff] = (),
 ) -> Session:
-    """A one-to-one (or case discussion) booked; the booking form posted twice books one."""
+    """A one-to-one (or case discussion) booked; the booking form posted twice books one. A case
+    discussion may be held jointly with `joint`, others working with the same family."""
 
     def create() -> Session:
         return Session.objects.create(
@@ -232,7 +234,32 @@ def book_supervision(
         if created:
             _booked(session, by, announce=announce)
             by.audit("create", session)
+            set_joint_supervisees(session, joint, by=by)
     return session
+
+
+def set_joint_supervisees(session: Session, people: Iterable[Staff], *, by: Actor) -> None:
+    """Make the others supervised jointly with the session's supervisee exactly `people` (B 3,
+    3.1.10), each row made or removed audited. Only a case discussion, and only while its record
+    is with its author: who agrees the record is part of what is sent."""
+    wanted = {p.pk: p for p in people if p.pk not in (session.supervisee_id, session.supervisor_id)}
+    if wanted and session.type not in JointSupervisee.JOINT_TYPES:
+        raise WorkflowError(
+            "Only a case discussion can be held jointly: a one-to-one's professional supervision "
+            "is about one worker alone."
+        )
+    if wanted and session.supervisee_id is None:
+        raise WorkflowError("A joint supervision needs a supervisee first.")
+    with transaction.atomic():
+        ensure_editable(session.pk)
+        have = {row.staff_id: row for row in JointSupervisee.objects.filter(session=session)}
+        for pk in sorted(have.keys() - wanted.keys()):
+            row = have[pk]
+            by.audit("delete", row, detail={"session": session.session_id})
+            row.delete()
+        for pk in sorted(wanted.keys() - have.keys()):
+            row = JointSupervisee.objects.create(session=session, staff=wanted[pk])
+            by.audit("create", row, detail={"session": session.session_id})
 
 
 def book_year_ahead(
@@ -247,10 +274,12 @@ def book_year_ahead(
     location: str,
     submission: uuid.UUID | None = None,
     announce: bool = True,
+    joint: Iterable[Staff] = (),
 ) -> list[Session]:
     """A session booked on each of `dates` (the year ahead), all or none; each is a booking of
     its own, moved or cancelled on its own. The form posted twice books the year once. The
     supervisee is told once, of the first booking, unless `announce` is False."""
+    joint = list(joint)  # for every session of the year, not only the first
     with transaction.atomic():
         first = book_supervision(
             by=by,
@@ -263,6 +292,7 @@ def book_year_ahead(
             location=location,
             submission=submission,
             announce=announce,
+            joint=joint,
         )
         already = Session.objects.filter(
             supervisor=supervisor, supervisee=supervisee, date__in=dates[1:], start_time=start_time
@@ -283,6 +313,7 @@ def book_year_ahead(
                     location=location,
                     # One email for the year: the first booking's.
                     announce=False,
+                    joint=joint,
                 )
                 for day in dates[1:]
             ),

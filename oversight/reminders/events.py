@@ -109,7 +109,8 @@ def _told(event: str, row_pk: int) -> Told | None:
         on = long_date(session.date)
         if event == RECORD_SENT:
             recipients = (
-                [session.supervisee]
+                # Each supervisee of a joint supervision agrees it for themselves (B 3.1.10).
+                [session.supervisee, *Staff.objects.filter(joint_rows__session=session)]
                 if session.supervisee is not None
                 else list(
                     Staff.objects.filter(

@@ -83,7 +83,9 @@ class SessionQuerySet(models.QuerySet["Session"]):
         return self.filter(type__in=types)
 
     def involving(self, staff: Staff) -> Self:
-        return self.filter(Q(supervisor=staff) | Q(supervisee=staff))
+        # A joint supervision involves each of its supervisees (B 3.1.10).
+        joint = JointSupervisee.objects.filter(staff=staff).values("session")
+        return self.filter(Q(supervisor=staff) | Q(supervisee=staff) | Q(pk__in=joint))
 
     def not_cancelled(self) -> Self:
         return self.exclude(events__kind=SessionEvent.Kind.CANCELLED)
@@ -149,6 +151,11 @@ class Session(Versioned):
         null=True, blank=True, help_text="When the record of the session was completed."
     )
     cases = models.ManyToManyField(Case, through="SessionCase", related_name="sessions")
+    # Joint supervision (B 3, 3.1.10): others jointly working with the family, supervised with
+    # the supervisee in the same case supervision session.
+    joint_supervisees = models.ManyToManyField(
+        Staff, through="JointSupervisee", related_name="joint_sessions", blank=True
+    )
     # The hidden token of the form that created the session (a booking, a new record): posted
     # twice (a double click, a resent form), it finds this session instead of making another.
     submission = models.UUIDField(null=True, blank=True, unique=True, editable=False)
@@ -182,6 +189,37 @@ class SessionCase(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} in {self.session}"
+
+
+class JointSupervisee(models.Model):
+    """Another worker supervised jointly with the session's supervisee (B 3: "where one or more
+    members of staff are jointly working with a family, joint supervision may be beneficial";
+    B 3.1.10).
+
+    Only a case discussion is supervised jointly: a one-to-one's professional part is about one
+    worker alone (B 2). The session lists the children of every supervisee discussed, so it meets
+    those children's case obligations whoever holds them; each supervisee agrees or returns the
+    record for themselves (records.AttendeeCopy).
+    """
+
+    JOINT_TYPES = ("case_discussion",)
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="joint_rows")
+    # Named `staff`, as other things about one person are, so the audit trail of the row is found
+    # among that person's (oversight.access.audit_trail).
+    staff = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, related_name="joint_rows", verbose_name="supervisee"
+    )
+
+    class Meta:
+        ordering = ["session", "staff__name", "id"]
+        verbose_name = "joint supervisee"
+        constraints = [
+            models.UniqueConstraint(fields=["session", "staff"], name="joint_supervisee_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.staff} jointly in {self.session}"
 
 
 class SessionEvent(models.Model):

@@ -20,6 +20,9 @@ pytestmark = [
 ]
 
 
+WORKLOAD = re.compile("^What was discussed about the caseload")
+
+
 def test_the_second_of_two_tabs_is_told_what_the_first_saved(page: Page, live_server) -> None:
     team = smith_children(council())
     record = team.session()
@@ -33,16 +36,14 @@ def test_the_second_of_two_tabs_is_told_what_the_first_saved(page: Page, live_se
     tab_a.get_by_role("button", name="Save draft").click()
     expect(tab_a.get_by_text("Draft saved")).to_be_visible()
 
-    tab_b.get_by_label(re.compile("^What was discussed about the caseload")).fill("B: eighteen children.")
+    tab_b.get_by_label(WORKLOAD).fill("B: eighteen children.")
     tab_b.get_by_role("button", name="Save draft").click()
 
     summary = tab_b.locator(".govuk-error-summary")
     expect(summary).to_contain_text(
         "You, in another tab or window, saved this record at 09:00, after you opened it."
     )
-    expect(tab_b.get_by_label(re.compile("^What was discussed about the caseload"))).to_have_value(
-        "B: eighteen children."
-    )
+    expect(tab_b.get_by_label(WORKLOAD)).to_have_value("B: eighteen children.")
     expect(tab_b.locator("#their-changes")).to_contain_text("A: finding the caseload heavy.")
     assert_accessible(tab_b, context="the page refusing a save made after another")
     screenshot(tab_b, "lost-updates-refused")

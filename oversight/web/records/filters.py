@@ -18,7 +18,7 @@ from oversight.facts.write_ups import sessions_late_to_write_up
 from oversight.organisation.models import Staff, Team
 from oversight.records.models import RecordQuerySet
 from oversight.records.workflow import State
-from oversight.supervision.models import SESSION_TYPE_LABELS, SessionQuerySet
+from oversight.supervision.models import SESSION_TYPE_LABELS, JointSupervisee, SessionQuerySet
 from oversight.web.widgets import GovukDateField
 
 CANCELLED = "cancelled"
@@ -67,10 +67,14 @@ def teams_on_records(visible: SessionQuerySet) -> list[Team]:
 
 
 def people_on_records(visible: SessionQuerySet) -> list[Staff]:
-    """Everyone named on a record in `visible`, as its supervisor or the person supervised."""
+    """Everyone named on a record in `visible`, as its supervisor or a person supervised (each
+    supervisee of a joint supervision)."""
+    joint = JointSupervisee.objects.filter(session__in=visible.values("pk")).values("staff")
     return list(
         Staff.objects.filter(
-            Q(pk__in=visible.values("supervisee")) | Q(pk__in=visible.values("supervisor"))
+            Q(pk__in=visible.values("supervisee"))
+            | Q(pk__in=visible.values("supervisor"))
+            | Q(pk__in=joint)
         ).order_by("name", "staff_id")
     )
 

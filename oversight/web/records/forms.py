@@ -78,6 +78,41 @@ class TimeOfDayField(forms.TimeField):
         return super().to_python(value)
 
 
+class StaffChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Staff) -> str:
+        return obj.name
+
+
+class StaffChoicesField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Staff) -> str:
+        return obj.name
+
+
+def joint_supervisees_field(first: str = "") -> StaffChoicesField:
+    """Who else is supervised in a case discussion, jointly working with the family (B 3.1.10);
+    the choices are set by the form, from oversight.access.records.joint_supervisee_choices."""
+    return StaffChoicesField(
+        label="Is anyone else working with the family supervised with them?",
+        help_text=f"{first}Select each worker jointly working with the family. The discussion "
+        "counts as case supervision of every child discussed, whoever holds them, and each "
+        "worker agrees the record for themselves.",
+        queryset=Staff.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        error_messages={"invalid_choice": "Choose people you supervise from the list"},
+    )
+
+
+class JointSupervisionForm(forms.Form):
+    joint = joint_supervisees_field()
+
+    def __init__(self, *args: Any, joint_choices: QuerySet[Staff], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["joint"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        field.queryset = joint_choices
+
+
 class BookSessionForm(forms.Form):
     kind = forms.ChoiceField(
         label="What kind of supervision is it?",
@@ -125,6 +160,24 @@ class BookSessionForm(forms.Form):
         initial="once",
         required=False,  # a form without the question books one session, as it always has
     )
+    # Joint supervision (B 3, 3.1.10): others working with the same family, supervised together.
+    joint = joint_supervisees_field("For a case discussion only. ")
+
+    def __init__(self, *args: Any, joint_choices: QuerySet[Staff], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["joint"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        field.queryset = joint_choices
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("joint") and cleaned.get("kind") != "case_discussion":
+            self.add_error(
+                "joint",
+                "Only a case discussion can be held jointly. Choose case discussion, or clear "
+                "the other workers",
+            )
+        return cleaned
 
 
 class AgendaItemForm(forms.Form):
@@ -387,16 +440,6 @@ class ResolveForm(forms.Form):
 
 def _text(label: str, hint: str = "") -> forms.CharField:
     return forms.CharField(label=label, help_text=hint, required=False, widget=forms.Textarea)
-
-
-class StaffChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Staff) -> str:
-        return obj.name
-
-
-class StaffChoicesField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Staff) -> str:
-        return obj.name
 
 
 class CompletableForm(forms.Form):

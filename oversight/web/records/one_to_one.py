@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from oversight.access.records import (
     bookable_supervisees,
+    joint_supervisee_choices,
     require_book_supervision,
     viewable_record,
     writable_record,
@@ -54,6 +55,7 @@ from oversight.records.workflow import (
     WorkflowError,
     require_staff,
 )
+from oversight.supervision.models import JointSupervisee
 from oversight.supervision.year_ahead import supervision_frequency, year_ahead
 from oversight.versions import EditConflict, seen_version, version_of
 from oversight.web.conflicts import refuse
@@ -63,6 +65,7 @@ from oversight.web.records.forms import (
     BookSessionForm,
     CaseNoteForm,
     ChooseCasesForm,
+    JointSupervisionForm,
     LearningFormSet,
     ProfessionalForm,
     ReviewActionForm,
@@ -96,7 +99,9 @@ def book(request: AuthenticatedHttpRequest) -> HttpResponse:
     supervisee = get_object_or_404(Staff, staff_id=staff_id)
     require_book_supervision(request.user, supervisee)
     supervisor = require_staff(request.user, "book supervision")
-    form = BookSessionForm(request.POST or None)
+    form = BookSessionForm(
+        request.POST or None, joint_choices=joint_supervisee_choices(request.user, supervisee)
+    )
     if request.method == "POST" and form.is_valid():
         problem = writing.booking_date_problem(
             form.cleaned_data["date"], supervisee, timezone.localdate()
@@ -130,10 +135,15 @@ def book(request: AuthenticatedHttpRequest) -> HttpResponse:
             submission=posted_submission(request.POST),
             **data,
         )
+        others = [p.name for p in data["joint"]]
+        names = ", ".join([supervisee.name, *others[:-1]]) + (
+            f" and {others[-1]}" if others else ""
+        )
+        everyone = "all" if data["joint"] else "both"
         messages.success(
             request,
-            f"Session with {supervisee.name} booked for {long_date(session.date)}. You can "
-            "both add to the agenda.",
+            f"Session with {names} booked for {long_date(session.date)}. You can {everyone} "
+            "add to the agenda.",
         )
         return redirect("records:detail", pk=session.pk)
     return render(
@@ -228,13 +238,47 @@ def edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "children": children,
             "agenda": list(record.agenda_items.select_related("added_by")),
             "quality_prompts": record_prompts(record),
+            "can_be_joint": record.type in JointSupervisee.JOINT_TYPES,
+            "joint_names": record.joint_names(),
         },
     )
 
 
+def joint(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Who else is supervised in a case discussion, jointly working with the family (B 3.1.10):
+    chosen among the people the supervisor may book supervision with."""
+    record, refused = _writing(request, pk)
+    if refused:
+        return refused
+    if record.type not in JointSupervisee.JOINT_TYPES or record.supervisee is None:
+        raise Http404("Only a case discussion can be held jointly.")
+    chosen = Staff.objects.filter(joint_rows__session=record)
+    # Someone already in it stays offered, even if the supervisor no longer manages them.
+    offered = joint_supervisee_choices(request.user, record.supervisee) | chosen
+    form = JointSupervisionForm(
+        # Clearing every box posts nothing but the token, and still means "nobody else".
+        request.POST if request.method == "POST" else None,
+        joint_choices=offered.distinct().order_by("name", "staff_id"),
+        initial={"joint": list(chosen)},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            writing.set_joint_supervisees(
+                record, form.cleaned_data["joint"], by=Actor.from_request(request)
+            )
+        except RecordLocked:
+            return locked(request, Record.of(record))
+        messages.success(request, "Who is supervised saved")
+        return redirect("records:edit", pk=record.pk)
+    audit_record(request, "view", record, {"page": "joint"})
+    return render(request, "records/joint.html", {"record": record, "form": form})
+
+
 def _owners(record: Record) -> StaffQuerySet:
-    """Who an action in a one-to-one can be given to: the supervisee or the supervisor."""
+    """Who an action in a one-to-one can be given to: the supervisee (each of them, in a joint
+    supervision) or the supervisor."""
     people = [p.pk for p in (record.supervisee, record.supervisor) if p is not None]
+    people += record.joint_rows.values_list("staff_id", flat=True)
     return Staff.objects.filter(pk__in=people).order_by("name")
 
 
@@ -363,18 +407,25 @@ def professional(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 # Choosing the children -------------------------------------------------------------------------
 
 
-def _caseload(record: Record) -> list[dict[str, Any]]:
-    """The supervisee's cases on the session date, most urgent first, with what is due."""
+def _supervisees(record: Record) -> list[Staff]:
+    """The supervisee and, in a joint supervision, the others supervised with them."""
     assert record.supervisee is not None
-    cases = {
-        c.pk: c
-        for c in Case.objects.allocated_to(record.supervisee, record.date)
-        | Case.objects.filter(session_cases__session=record)
-    }
+    joint = Staff.objects.filter(joint_rows__session=record).order_by("name")
+    return [record.supervisee, *joint]
+
+
+def _caseload(record: Record) -> list[dict[str, Any]]:
+    """The supervisees' cases on the session date, most urgent first, with what is due."""
+    cases: dict[int, Case] = {c.pk: c for c in Case.objects.filter(session_cases__session=record)}
     due: dict[str, list[Obligation]] = {}
-    for obligation in worker_obligations(record.supervisee, record.date):
-        if obligation.subject_type == "case" and obligation.status not in DONE:
-            due.setdefault(obligation.subject_id, []).append(obligation)
+    for supervisee in _supervisees(record):
+        cases |= {c.pk: c for c in Case.objects.allocated_to(supervisee, record.date)}
+        for obligation in worker_obligations(supervisee, record.date):
+            if obligation.subject_type == "case" and obligation.status not in DONE:
+                # A child two of them hold together is listed, and its obligations, once.
+                found = due.setdefault(obligation.subject_id, [])
+                if obligation not in found:
+                    found.append(obligation)
 
     def most_urgent_first(case: Case) -> tuple[bool, list[tuple[int, dt.date]], str]:
         # Children with something due first, comparing their obligations in order; then by ID.
@@ -449,9 +500,12 @@ def _case_for(record: Record, case_pk: int) -> Case:
     in_record = record.session_cases.filter(case=case).exists()
     if not in_record and not (
         record.supervisee
-        and Case.objects.allocated_to(record.supervisee, record.date).filter(pk=case.pk).exists()
+        and any(
+            Case.objects.allocated_to(supervisee, record.date).filter(pk=case.pk).exists()
+            for supervisee in _supervisees(record)
+        )
     ):
-        raise Http404("This child is not on the supervisee's caseload or in this record.")
+        raise Http404("This child is not on the supervisees' caseloads or in this record.")
     return case
 
 

@@ -106,14 +106,18 @@ def signatures(record: Record, history: list[RecordTransition]) -> list[dict[str
         )
     ]
     if record.agreed_by_each_attendee:
+        # A group's attendees, or a joint supervision's supervisees, each sign for themselves.
+        role = "Attendee" if record.supervisee_id is None else "Supervisee"
         for copy in record.copies():
             answer = copy.answered if copy.state == CopyState.AGREED else None
-            rows.append(_signature("Attendee", copy.staff.name, answer, "Agreed the record"))
+            rows.append(_signature(role, copy.staff.name, answer, "Agreed the record"))
         if sent is None and hasattr(record, "group_record"):
             rows += [
-                _signature("Attendee", person.name, None, "")
+                _signature(role, person.name, None, "")
                 for person in record.group_record.attendees.all()
             ]
+        elif sent is None and record.supervisee_id is not None:
+            rows += [_signature(role, person.name, None, "") for person in record.agreeing()]
         return rows
     agreed: RecordTransition | None = None
     if sent is not None:

@@ -18,6 +18,7 @@ urlpatterns = [
     path("<int:pk>/write/", one_to_one.edit, name="edit"),
     path("<int:pk>/write/professional/", one_to_one.professional, name="professional"),
     path("<int:pk>/write/cases/", one_to_one.choose_cases, name="cases"),
+    path("<int:pk>/write/joint/", one_to_one.joint, name="joint"),
     path("<int:pk>/write/cases/<int:case_pk>/", one_to_one.case_note, name="case_note"),
     path(
         "<int:pk>/write/cases/<int:case_pk>/copy/",

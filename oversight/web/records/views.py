@@ -160,9 +160,10 @@ def list_row(record: Record, late: Obligation | None) -> dict[str, Any]:
 
 
 def _listed_state(record: Record) -> str:
-    # A group record is sent to each attendee, not to "the worker".
+    # A group record is sent to each attendee, not to "the worker"; a joint supervision to each
+    # supervisee.
     if record.agreed_by_each_attendee and record.state == State.SENT:
-        return "With the attendees"
+        return f"With the {agreeing_word(record)}s"
     return state_name(record.state)
 
 
@@ -230,7 +231,7 @@ def render_detail(
         **attendee_agreement(record, me),
     }
     if context["attendee_rows"] and state == State.SENT:
-        context["state_name"] = "With the attendees"
+        context["state_name"] = f"With the {context['agreeing_word']}s"
     if context["booking_settled"] is not None and context["booking_settled"].kind == "cancelled":
         context["state_name"], context["state_tag"] = "Cancelled", "govuk-tag--grey"
         context["can_add_agenda"] = False
@@ -248,11 +249,17 @@ COPY_TAGS = {
 }
 
 
+def agreeing_word(record: Record) -> str:
+    """Who each agree their own copy: a group's attendees, a joint supervision's supervisees."""
+    return "attendee" if record.supervisee_id is None else "supervisee"
+
+
 def attendee_agreement(record: Record, me: Staff | None) -> dict[str, Any]:
     """Who of a group's attendees has agreed the record as last sent, who returned it and why,
     and who has not yet: one row each, the person's own marked."""
+    word = agreeing_word(record)
     if not record.agreed_by_each_attendee:
-        return {"attendee_rows": [], "attendees_agreed": 0, "my_copy": None}
+        return {"attendee_rows": [], "attendees_agreed": 0, "my_copy": None, "agreeing_word": word}
     rows = []
     for copy in record.copies():
         state = copy.state
@@ -270,6 +277,8 @@ def attendee_agreement(record: Record, me: Staff | None) -> dict[str, Any]:
         "attendee_rows": rows,
         "attendees_agreed": sum(r["state"] == CopyState.AGREED for r in rows),
         "my_copy": next((r for r in rows if r["is_me"]), None),
+        "agreeing_word": word,
+        "joint_names": record.joint_names() if record.supervisee_id is not None else [],
     }
 
 
@@ -284,7 +293,9 @@ def history_rows(record: Record, history: list[RecordTransition]) -> list[dict[s
     group = record.agreed_by_each_attendee
 
     def moved(state: str) -> str:
-        return "Sent to the attendees" if group and state == State.SENT else State(state).label
+        if group and state == State.SENT:
+            return f"Sent to the {agreeing_word(record)}s"
+        return State(state).label
 
     rows = [
         {
@@ -572,6 +583,8 @@ def send(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     def do() -> str:
         record.send_to_worker(by=request.user)
         worker = record.supervisee.name if record.supervisee else "the group's attendees"
+        if record.is_joint():
+            worker = "each supervisee"
         return f"Record sent to {worker} to agree"
 
     return _move(request, record, do)
@@ -584,7 +597,10 @@ def agree(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     def do() -> str:
         record.agree(by=request.user)
         if record.state != State.AGREED:
-            return "You agreed the record. It is agreed once every attendee has agreed it."
+            return (
+                f"You agreed the record. It is agreed once every {agreeing_word(record)} has "
+                "agreed it."
+            )
         return "You agreed the record"
 
     return _move(request, record, do)
