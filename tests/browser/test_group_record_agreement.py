@@ -93,8 +93,11 @@ def test_an_attendee_returns_it_and_the_author_sees_why(
     context: BrowserContext, live_server, office: Council
 ) -> None:
     record = sent_group(office)
+    # Each page is closed only once its answer has come back: closed with the form's request
+    # still in flight, the browser once never answered again and the test hung.
     worker = open_as(context, live_server, office.worker, record)
     worker.get_by_role("button", name="Agree", exact=True).click()
+    expect(worker.get_by_text("1 of 2 attendees have agreed")).to_be_visible()
     worker.close()
 
     colleague = open_as(context, live_server, office.colleague, record)
@@ -102,6 +105,7 @@ def test_an_attendee_returns_it_and_the_author_sees_why(
         "I presented the case, not Wanda."
     )
     colleague.get_by_role("button", name="Return to supervisor").click()
+    expect(colleague.get_by_role("button", name="Return to supervisor")).to_have_count(0)
     colleague.close()
 
     manager = open_as(context, live_server, office.manager, record)

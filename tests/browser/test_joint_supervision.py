@@ -99,7 +99,8 @@ def test_joint_supervision_meets_both_workers_obligations(
     manager.get_by_label("Amy Smith").check()
     manager.get_by_label("Dina Smith").check()
     assert_accessible(manager, context="choosing the children of a joint case discussion")
-    manager.get_by_role("button", name="Save the children chosen").click()
+    with manager.expect_navigation():  # saved before the notes are written below
+        manager.get_by_role("button", name="Save the children chosen").click()
     for case in (family.amy, family.case):
         CaseNoteFactory(session=record, case=case)
     # Sending the record confirms that the session took place.
