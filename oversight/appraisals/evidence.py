@@ -87,14 +87,15 @@ def _names_of(*kinds: type[Any]) -> set[str]:
     return {rule.name for rule in council_policy().obligations if isinstance(rule, kinds)}
 
 
-def supervision_month_ends(staff: Staff, day: dt.date) -> list[MonthEnd]:
+def supervision_month_ends(
+    staff: Staff, day: dt.date, found: dict[dt.date, list[Obligation]]
+) -> list[MonthEnd]:
     """Professional supervision at each of the last twelve month ends (the last is `day`), from
-    the engine: the same answer My work and the dashboards gave on each of those days."""
+    the engine's answers on those days (`found`, from `evidence_days`): the same answer My work
+    and the dashboards gave on each of them."""
     names = _names_of(ProfessionalSupervision)
-    days = [d for d in month_ends(day, MONTHS) if d >= staff.start_date]
-    found = staff_obligations_on_days(staff, days)
     rows = []
-    for on in days:
+    for on in _month_ends(staff, day):
         owed = [o for o in found[on] if o.obligation in names]
         if not owed:
             rows.append(MonthEnd(on, "", "Nothing owed", "No professional supervision was owed."))
@@ -104,16 +105,26 @@ def supervision_month_ends(staff: Staff, day: dt.date) -> list[MonthEnd]:
     return rows
 
 
-def appraisal_obligations(staff: Staff, day: dt.date) -> list[tuple[str, Obligation]]:
-    """The person's appraisal and probation review obligations on `day` with the policy's label
-    for each, as the engine says (none unless the council's policy file switches them on)."""
+def appraisal_obligations(staff: Staff, found: list[Obligation]) -> list[tuple[str, Obligation]]:
+    """The person's appraisal and probation review obligations among the engine's answers for a
+    day, with the policy's label for each (none unless the council's policy file switches them
+    on)."""
     labels = {
         rule.name: rule.label
         for rule in council_policy().obligations
         if isinstance(rule, AnnualAppraisal | ProbationReview)
     }
-    found = staff_obligations_on_days(staff, [day])[day]
     return [(labels[o.obligation], o) for o in found if o.obligation in labels]
+
+
+def _month_ends(staff: Staff, day: dt.date) -> list[dt.date]:
+    return [d for d in month_ends(day, MONTHS) if d >= staff.start_date]
+
+
+def evidence_days(staff: Staff, day: dt.date) -> dict[dt.date, list[Obligation]]:
+    """The person's own obligations on each month end of the year and on `day`, from one load of
+    their facts: what the month ends and the appraisal obligations are read from."""
+    return staff_obligations_on_days(staff, {*_month_ends(staff, day), day})
 
 
 def gather(user: Any, staff: Staff, day: dt.date) -> Evidence:
@@ -158,17 +169,18 @@ def gather(user: Any, staff: Staff, day: dt.date) -> Evidence:
         .select_related("session__supervisor")
         .order_by("session__date", "id")
     )
+    found = evidence_days(staff, day)
     return Evidence(
         staff=staff,
         start=start,
         end=day,
-        month_ends=supervision_month_ends(staff, day),
+        month_ends=supervision_month_ends(staff, day, found),
         sessions=sessions,
         sessions_by_type=by_type,
         learning=learning,
         actions=actions,
         actions_counted=actions_counted,
         observations=observations,
-        obligations=appraisal_obligations(staff, day),
+        obligations=appraisal_obligations(staff, found[day]),
         kss=kss_coverage(staff, start, day),
     )

@@ -35,6 +35,12 @@ class Statement:
     def label(self) -> str:
         return f"{self.number}. {self.title}"
 
+    @property
+    def tag(self) -> str:
+        """How a record's tag names it: the practice supervisors' statements say whose they are,
+        as their numbers repeat the practitioners'."""
+        return self.label if self.code.startswith("cfsw-") else f"Practice supervisors {self.label}"
+
 
 @dataclass(frozen=True)
 class Framework:
@@ -296,11 +302,7 @@ def frameworks_for(staff: Staff) -> tuple[Framework, ...]:
 def statement_choices(staff: Staff | None) -> list[tuple[str, str]]:
     """The tags a form offers for a supervisee's record, in the statements' own order."""
     frameworks = frameworks_for(staff) if staff is not None else (PRACTITIONERS,)
-    return [
-        (s.code, s.label if f is PRACTITIONERS else f"Practice supervisors {s.label}")
-        for f in frameworks
-        for s in f.statements
-    ]
+    return [(s.code, s.tag) for f in frameworks for s in f.statements]
 
 
 def statement_titles(codes: list[str]) -> list[str]:
@@ -308,10 +310,7 @@ def statement_titles(codes: list[str]) -> list[str]:
     is rather than dropped, so nothing written disappears from the record."""
     known = [STATEMENTS[c] for c in STATEMENTS if c in codes]
     unknown = [c for c in codes if c not in STATEMENTS]
-    return [
-        (s.label if s.code.startswith("cfsw-") else f"Practice supervisors {s.label}")
-        for s in known
-    ] + unknown
+    return [s.tag for s in known] + unknown
 
 
 # A person's coverage over a period -----------------------------------------------------------
