@@ -28,12 +28,14 @@ def book_the_year_ahead(seed: int, as_of: dt.date) -> int:
     sessions were booked."""
     rng = random.Random(seed * 7919 + 16)
     booked = 0
-    managed = (
+    managed = list(
         LineManagement.objects.active_on(as_of)
         .filter(manager__user__isnull=False, staff__end_date__isnull=True)
         .select_related("manager__user", "staff")
         .order_by("manager__staff_id", "staff__staff_id")
     )
+    # Everyone's supervision due dates from one run of the engine.
+    owed = staff_obligations([line.staff for line in managed], as_of)
     for line in managed:
         supervisor, supervisee = line.manager, line.staff
         frequency = supervision_frequency(supervisee, supervisor)
@@ -44,7 +46,7 @@ def book_the_year_ahead(seed: int, as_of: dt.date) -> int:
         due = next(
             (
                 o.due_date
-                for o in staff_obligations([supervisee], as_of)[supervisee.staff_id]
+                for o in owed[supervisee.staff_id]
                 if is_professional_supervision(o)
             ),
             as_of,
