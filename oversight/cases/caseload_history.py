@@ -113,7 +113,7 @@ def _caseload(
             if any(st == PLAN and _active(s, e, day) for st, s, e in statuses[case])
         )
         new = len({case for case, start, _ in allocations if month_start <= start <= day})
-        over_by = max(len(held) - threshold.children, 0)
+        over_by = threshold.over_by(len(held))
         found.append(MonthEnd(day, len(held), on_plan, new, over_by))
 
     mix: Counter[str] = Counter()
@@ -172,7 +172,7 @@ def caseloads_by_team(teams: Sequence[Team], today: dt.date) -> list[TeamCaseloa
     over: Counter[int | None] = Counter()
     for holder in holders:
         children[holder.team_id].append(counts.get(holder.pk, 0))
-        over[holder.team_id] += counts.get(holder.pk, 0) > threshold.children
+        over[holder.team_id] += threshold.over_by(counts.get(holder.pk, 0)) > 0
     return [
         TeamCaseloads(
             team=team,

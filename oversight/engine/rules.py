@@ -33,6 +33,10 @@ class CaseloadThreshold:
     source: str
     preset_choice: str | None = None
 
+    def over_by(self, held: int) -> int:
+        """How many children above the threshold a caseload of `held` is; 0 when within it."""
+        return max(held - self.children, 0)
+
 
 @dataclass(frozen=True, slots=True)
 class NewlyQualifiedStage:
