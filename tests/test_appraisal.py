@@ -269,6 +269,20 @@ def test_an_annual_appraisal_needs_a_personal_development_plan(
     assert not Appraisal.objects.exists()
 
 
+def test_a_plan_date_years_off_is_taken_for_a_mistyped_year(
+    org: Council, frozen_today: dt.date
+) -> None:
+    response = signed_in(org.manager.user).post(
+        page(org.worker), appraise(**date_fields("by_when_1", dt.date(3025, 12, 1)))
+    )
+
+    assert response.status_code == 200
+    assert "must be within 3 years of the appraisal: check the year of 1 December 3025" in (
+        response.content.decode()
+    )
+    assert not Appraisal.objects.exists()
+
+
 def test_an_outcome_must_fit_the_kind(org: Council, frozen_today: dt.date) -> None:
     with pytest.raises(WorkflowError, match="Choose the outcome of the probation review"):
         record_appraisal(

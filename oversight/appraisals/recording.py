@@ -24,11 +24,14 @@ from oversight.appraisals.models import (
     DevelopmentObjective,
 )
 from oversight.audit.actor import Actor
+from oversight.engine.periods import add_months
 from oversight.organisation.models import Staff
 from oversight.transitions import WorkflowError
 
 LONGEST_SUMMARY = 10000
 NEEDS_PLAN = "Enter at least one objective for the Personal Development Plan"
+# How far ahead a plan's dates may run: to the appraisal after next.
+PLAN_MONTHS = 36
 
 
 @dataclass(frozen=True)
@@ -80,6 +83,13 @@ def _check(
             raise WorkflowError("Each item of the Personal Development Plan needs an objective.")
         if item.by_when is not None and item.by_when < held_on:
             raise WorkflowError("A Personal Development Plan date must be after the appraisal.")
+        if item.by_when is not None and item.by_when > add_months(held_on, PLAN_MONTHS):
+            # A plan runs to the next appraisals; a date further off is a mistyped year.
+            raise WorkflowError(
+                "A Personal Development Plan date must be within "
+                f"{PLAN_MONTHS // 12} years of the appraisal: check the year of "
+                f"{item.by_when:%-d %B %Y}."
+            )
     return cleaned
 
 

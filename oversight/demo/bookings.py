@@ -44,11 +44,7 @@ def book_the_year_ahead(seed: int, as_of: dt.date) -> int:
         # Most supervisors book from the day supervision falls due, a few days early; someone
         # overdue is booked as soon as the diary allows.
         due = next(
-            (
-                o.due_date
-                for o in owed[supervisee.staff_id]
-                if is_professional_supervision(o)
-            ),
+            (o.due_date for o in owed[supervisee.staff_id] if is_professional_supervision(o)),
             as_of,
         )
         first = max(
