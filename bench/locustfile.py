@@ -12,6 +12,7 @@ import json
 import os
 import random
 import re
+import time
 from typing import Any
 
 from locust import HttpUser, between, events, task
@@ -20,15 +21,14 @@ PASSWORD = "oversight-demo"
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
-# Every page's time once its person is signed in (the sign-in burst left out), written where
-# bench/load_bench.py asks, so it can give percentiles over the pages alone.
-PAGE_TIMES: list[float] = []
+# Every request as (when it ended, page, milliseconds), written where bench/load_bench.py asks,
+# so it can give percentiles over the pages alone and over the steady state after the burst.
+PAGE_TIMES: list[tuple[float, str, float]] = []
 
 
 @events.request.add_listener
 def _keep_page_time(name: str, response_time: float, **_: Any) -> None:
-    if not name.startswith("Sign"):
-        PAGE_TIMES.append(response_time)
+    PAGE_TIMES.append((time.time(), name, response_time))
 
 
 @events.quitting.add_listener

@@ -162,7 +162,9 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # PostgreSQL compiles a query with LLVM when its estimated cost is high, and the estimates of
     # the "took place" subqueries are (millions, for 117k sessions): loading the facts spent 160
     # ms compiling a query that then ran in 60. Short queries are all this application runs.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "options", "-c jit=off -c max_parallel_workers_per_gather=0"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 LANGUAGE_CODE = "en-gb"

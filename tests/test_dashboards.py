@@ -17,8 +17,10 @@ from django.test import Client
 from django.urls import reverse
 
 from oversight.audit.models import AuditEvent
+from oversight.dashboards.behind import rows_behind
 from oversight.dashboards.models import Summary, SummaryFigure
 from oversight.engine.indicators import COLUMNS
+from oversight.facts.live import council_policy
 from tests.council import Council, child, days_ago, supervised
 from tests.factories import LineManagementFactory, ServiceFactory, StaffFactory, TeamFactory
 
@@ -236,6 +238,18 @@ def test_the_team_dashboard_lists_each_overdue_child_with_what_to_do(client, bus
     assert "Discuss the child in case supervision and record it" in html
     assert "Cara Jones" not in html  # another team's child
     assert "Something has been recorded since" not in html
+
+
+def test_the_rows_behind_todays_figures_read_from_the_store_are_the_engines(busy) -> None:
+    # Today's rows come from the obligations store; any other day's are computed live. Asked
+    # as if today were tomorrow, the same date is computed live, and gives the same rows.
+    policy = council_policy()
+    today = dt.date(2025, 6, 11)
+    child(busy.worker, name="Dan Brown", last_supervised=days_ago(80))
+    for team in (busy.team, busy.other_team):
+        from_store = rows_behind(policy, team, today, today=today)
+        assert from_store
+        assert from_store == rows_behind(policy, team, today, today=today + dt.timedelta(days=1))
 
 
 def test_the_team_dashboard_says_when_things_changed_since_the_figures(client, busy) -> None:

@@ -241,4 +241,4 @@ def test_it_switches_off_postgresqls_query_compiler_for_short_queries(tmp_path: 
     url = "postgres://someone@db.example:5432/oversight"
     shown = import_settings(tmp_path, "s.DATABASES['default']['OPTIONS']", DATABASE_URL=url)
     assert shown.returncode == 0, shown.stderr
-    assert "'options': '-c jit=off'" in shown.stdout
+    assert "'options': '-c jit=off -c max_parallel_workers_per_gather=0'" in shown.stdout

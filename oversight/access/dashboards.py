@@ -38,13 +38,6 @@ TEAM_REFUSED = (
 )
 
 
-def _teams_below(access: Access) -> set[int]:
-    """The teams of everyone below the user in line management on the day."""
-    return set(
-        access.managed_staff().exclude(team=None).values_list("team_id", flat=True).distinct()
-    )
-
-
 def _staffed_teams(day: dt.date) -> dict[int, int | None]:
     """Each team with someone working in it on the day, with its service."""
     return dict(
@@ -73,7 +66,9 @@ def can_view_organisation(user: Any, day: dt.date | None = None) -> bool:
         return False
     known: dict[dt.date, bool] = getattr(user, _ORGANISATION_CACHE, None) or {}
     if access.day not in known:
-        known[access.day] = _covers(access, set(_staffed_teams(access.day)), _teams_below(access))
+        known[access.day] = _covers(
+            access, set(_staffed_teams(access.day)), set(access.managed_teams)
+        )
         setattr(user, _ORGANISATION_CACHE, known)
     return known[access.day]
 
@@ -85,7 +80,7 @@ def visible_services(user: Any, day: dt.date | None = None) -> list[Service]:
         return list(Service.objects.order_by("name"))
     if not access.manages_anyone:
         return []
-    below = _teams_below(access)
+    below = set(access.managed_teams)
     teams_of: dict[int, set[int]] = {}
     for team, service in _staffed_teams(access.day).items():
         if service is not None:
@@ -100,7 +95,7 @@ def visible_teams(user: Any, day: dt.date | None = None) -> list[Team]:
     if can_view_organisation(user, access.day):
         return list(Team.objects.select_related("service").order_by("name"))
     services = [s.pk for s in visible_services(user, access.day)]
-    below = _teams_below(access)
+    below = set(access.managed_teams)
     return list(
         Team.objects.filter(Q(pk__in=below) | Q(service__in=services))
         .select_related("service")

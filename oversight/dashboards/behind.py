@@ -1,21 +1,27 @@
 """The rows behind one team's figures: which people, children, records and group sessions count,
 which are overdue or were met late, and what to do about each.
 
-Computed live for one team (a team's facts are small: its staff, the children they hold, their
-sessions), with the same rules as the figures: `belongings` places each row and
-`in_time_if_counted` decides whether it counts. The dashboard says so if these rows no longer add
-up to the stored figures (something happened since they were computed).
+For today they are read from the obligations store, whose rows carry the team `belongings` places
+them in; for an earlier date they are computed live for the team (a team's facts are small: its
+staff, the children they hold, their sessions). Either way `in_time_if_counted` decides whether a
+row counts, as for the figures. The dashboard says so if these rows no longer add up to the
+stored figures (something happened since they were computed).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from oversight.cases.models import Allocation, Case
 from oversight.engine.engine import Obligation, compute_obligations
 from oversight.engine.indicators import (
+    ONE_OFF_WINDOW,
     Figure,
     belongings,
     in_time_if_counted,
@@ -39,6 +45,8 @@ from oversight.engine.rules import (
 )
 from oversight.facts.from_database import load_facts
 from oversight.facts.scope import scope_for_staff
+from oversight.obligations.models import StoredObligation
+from oversight.obligations.store import as_obligation, ensure_current
 from oversight.organisation.models import Staff, Team
 from oversight.supervision.models import Session
 
@@ -86,24 +94,20 @@ def to_do(policy: Policy, obligation: str) -> tuple[str, str]:
     return ("Look at it and act", "subject")
 
 
-def rows_behind(policy: Policy, team: Team, as_of: dt.date) -> list[RowBehind]:
+def rows_behind(
+    policy: Policy, team: Team, as_of: dt.date, *, today: dt.date | None = None
+) -> list[RowBehind]:
     """Every row counted in the team's figures on as_of, most urgent first."""
     # Who may have rows in the team's figures on as_of: its members then and before (someone
     # who has since moved still counts there on an earlier month end); `belongings` places each.
     members = Staff.objects.in_team_by(team, as_of)
-    held = list(
-        Allocation.objects.active_on(as_of)
-        .filter(worker__in=members)
-        .values_list("case_id", flat=True)
-    )
-    facts = load_facts(staff=members, cases=Case.objects.filter(pk__in=held))
-    scope = scope_for_staff(members, as_of, teams=[team])
-    placed = belongings(facts, as_of)
     recurring = recurring_obligations(policy)
+    if as_of == (today or timezone.localdate()):
+        found = _placed_in_store(team, as_of, recurring)
+    else:
+        found = _placed_live(policy, team, members, as_of)
     counted: list[tuple[Obligation, bool]] = []
-    for o in compute_obligations(policy, facts, as_of, subjects=scope.subjects):
-        if placed.get((o.subject_type, o.subject_id)) != team.name:
-            continue
+    for o in found:
         in_time = in_time_if_counted(o, as_of, recurring)
         if in_time is not None:
             counted.append((o, in_time))
@@ -132,6 +136,39 @@ def rows_behind(policy: Policy, team: Team, as_of: dt.date) -> list[RowBehind]:
     rank = {"overdue": 0, "met_late": 1}
     rows.sort(key=lambda r: (rank.get(r.status, 2), r.obligation.due_date, r.obligation.subject_id))
     return rows
+
+
+def _placed_in_store(team: Team, today: dt.date, recurring: Collection[str]) -> list[Obligation]:
+    """Today's obligations the store places in the team that may count: recurring ones, overdue
+    ones and one-offs that fell due in the window (`in_time_if_counted` decides)."""
+    ensure_current(today)
+    return [
+        as_obligation(row)
+        for row in StoredObligation.objects.filter(team=team.name).filter(
+            Q(obligation__in=recurring)
+            | Q(status="overdue")
+            | Q(due_date__gte=today - ONE_OFF_WINDOW, due_date__lt=today)
+        )
+    ]
+
+
+def _placed_live(
+    policy: Policy, team: Team, members: QuerySet[Staff], as_of: dt.date
+) -> list[Obligation]:
+    """The engine's obligations on as_of that `belongings` places in the team."""
+    held = list(
+        Allocation.objects.active_on(as_of)
+        .filter(worker__in=members)
+        .values_list("case_id", flat=True)
+    )
+    facts = load_facts(staff=members, cases=Case.objects.filter(pk__in=held))
+    scope = scope_for_staff(members, as_of, teams=[team])
+    placed = belongings(facts, as_of)
+    return [
+        o
+        for o in compute_obligations(policy, facts, as_of, subjects=scope.subjects)
+        if placed.get((o.subject_type, o.subject_id)) == team.name
+    ]
 
 
 def _children(case_ids: list[str], as_of: dt.date) -> dict[str, tuple[str, Staff | None]]:

@@ -17,7 +17,7 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from oversight.appraisals.models import Appraisal
 from oversight.cases.models import Allocation, Case, CaseEvent, CaseStatus
 from oversight.obligations.models import StaleSubject
-from oversight.organisation.models import LineManagement, Staff
+from oversight.organisation.models import LineManagement, Staff, TeamMembership
 from oversight.quality.models import EvidenceReview
 from oversight.supervision.models import Agreement, Session, SessionCase, SessionEvent
 
@@ -45,6 +45,16 @@ def _cases_held_by(staff_pk: int) -> list[Subject]:
         ("case", case_id)
         for case_id in Allocation.objects.filter(worker_id=staff_pk).values_list(
             "case__case_id", flat=True
+        )
+    ]
+
+
+def _sessions_of(staff_pk: int) -> list[Subject]:
+    """The records of someone's supervision: each counts in the team they were in on its date."""
+    return [
+        ("session", session_id)
+        for session_id in Session.objects.filter(supervisee_id=staff_pk).values_list(
+            "session_id", flat=True
         )
     ]
 
@@ -131,6 +141,11 @@ def _affected(instance: Any) -> list[Subject]:
         old_team = getattr(instance, "_team_when_loaded", None)
         if old_team:
             subjects.append(("team", old_team))
+        if old_team != (instance.team.name if instance.team_id else None):
+            # Without periods of membership, the team someone is in now is theirs on every day.
+            subjects += _sessions_of(instance.pk)
+    elif isinstance(instance, TeamMembership):
+        subjects = [*of_staff(instance.staff), *_sessions_of(instance.staff_id)]
     else:
         subjects = []
     return subjects
@@ -147,6 +162,7 @@ WATCHED = (
     Agreement,
     LineManagement,
     Staff,
+    TeamMembership,
     EvidenceReview,
     Appraisal,
 )

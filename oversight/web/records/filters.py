@@ -12,7 +12,6 @@ import datetime as dt
 from typing import Any
 
 from django import forms
-from django.db.models import Q
 
 from oversight.facts.write_ups import sessions_late_to_write_up
 from oversight.organisation.models import Staff, Team
@@ -56,26 +55,35 @@ def _date_errors(which: str) -> dict[str, str]:
     }
 
 
-def teams_on_records(visible: SessionQuerySet) -> list[Team]:
-    """The teams of the records in `visible`: their supervisees' teams and the groups' teams."""
-    return list(
-        Team.objects.filter(
-            Q(pk__in=visible.filter(supervisee__isnull=False).values("supervisee__team"))
-            | Q(pk__in=visible.filter(supervisee__isnull=True).values("team"))
-        ).order_by("name")
+def on_records(visible: SessionQuerySet) -> tuple[list[Team], list[Staff]]:
+    """The teams and the people found on the records in `visible`.
+
+    The teams are the supervisees' teams and the groups' teams; the people are every supervisor
+    and every person supervised (each supervisee of a joint supervision). One pass over the
+    sessions gives the distinct few: asked as `IN` one subquery each, PostgreSQL read a
+    director's 100,000 sessions five times (0.8 s at the largest council).
+    """
+    team_ids: set[int] = set()
+    people_ids: set[int] = set()
+    found = (
+        visible.order_by()
+        .values_list("supervisee_id", "supervisor_id", "team_id", "supervisee__team_id")
+        .distinct()
     )
-
-
-def people_on_records(visible: SessionQuerySet) -> list[Staff]:
-    """Everyone named on a record in `visible`, as its supervisor or a person supervised (each
-    supervisee of a joint supervision)."""
-    joint = JointSupervisee.objects.filter(session__in=visible.values("pk")).values("staff")
-    return list(
-        Staff.objects.filter(
-            Q(pk__in=visible.values("supervisee"))
-            | Q(pk__in=visible.values("supervisor"))
-            | Q(pk__in=joint)
-        ).order_by("name", "staff_id")
+    for supervisee, supervisor, team, supervisees_team in found:
+        people_ids.update(pk for pk in (supervisee, supervisor) if pk is not None)
+        # A one-to-one belongs to its supervisee's team; a group (no supervisee) to its own.
+        belongs_to = supervisees_team if supervisee is not None else team
+        if belongs_to is not None:
+            team_ids.add(belongs_to)
+    people_ids.update(
+        JointSupervisee.objects.filter(session__in=visible.values("pk")).values_list(
+            "staff_id", flat=True
+        )
+    )
+    return (
+        list(Team.objects.filter(pk__in=team_ids).order_by("name")),
+        list(Staff.objects.filter(pk__in=people_ids).order_by("name", "staff_id")),
     )
 
 
@@ -142,7 +150,8 @@ class RecordFilters(forms.Form):
     @classmethod
     def for_records(cls, data: Any, visible: SessionQuerySet) -> RecordFilters:
         """The form with the teams and people on the records in `visible` as its choices."""
-        return cls(data, teams=teams_on_records(visible), people=people_on_records(visible))
+        teams, people = on_records(visible)
+        return cls(data, teams=teams, people=people)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
