@@ -143,21 +143,13 @@ def main() -> int:
     prepare_today()
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    # As the README's "Running it for real" says for 2 cores.
+    # Served as the README's "Running it for real" says: gunicorn.conf.py, read from ROOT.
     server = subprocess.Popen(
         [
             str(BIN / "gunicorn"),
             "oversight.wsgi",
             "--bind",
             f"127.0.0.1:{port}",
-            "--workers",
-            "3",
-            "--threads",
-            "4",
-            "--worker-class",
-            "gthread",
-            "--keep-alive",
-            "10",
             "--log-level",
             "warning",
         ],
@@ -195,7 +187,7 @@ def main() -> int:
             )
             print(
                 f"Load test: {USERS} signed-in people, two directors among them, {RUN_TIME}, "
-                f"gunicorn 3 workers x 4 threads on {os.cpu_count()} cores, PostgreSQL"
+                f"gunicorn as gunicorn.conf.py says on {os.cpu_count()} cores, PostgreSQL"
             )
             failures = report(Path(f"{prefix}_stats.csv"))
             requests = json.loads(page_times.read_text()) if page_times.exists() else []

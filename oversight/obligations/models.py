@@ -42,8 +42,11 @@ class StoredObligation(models.Model):
 class ObligationOwner(models.Model):
     """One person who must act on a stored obligation (engine/owners.py decides who)."""
 
+    # Deleted by the database with its obligation, in the same statement: the store is emptied
+    # and filled again each day, and Django's cascade fetched and deleted 126,000 rows in 1,260
+    # batches (3 s) to do it.
     obligation = models.ForeignKey(
-        StoredObligation, on_delete=models.CASCADE, related_name="owners"
+        StoredObligation, on_delete=models.DB_CASCADE, related_name="owners"
     )
     owner = models.CharField(max_length=50)  # a staff ID
 

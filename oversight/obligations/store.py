@@ -60,8 +60,7 @@ def refresh_all(today: dt.date) -> int:
     StaleSubject.objects.all().delete()
     facts = load_facts(as_of=today)
     found = compute_obligations(policy, facts, today)
-    ObligationOwner.objects.all().delete()
-    StoredObligation.objects.all().delete()
+    StoredObligation.objects.all().delete()  # and their owners (DB_CASCADE)
     count = _store(found, facts, today)
     StoreState.objects.all().delete()
     StoreState.objects.create(
