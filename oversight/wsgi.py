@@ -24,7 +24,7 @@ def warm() -> None:
     from django.urls import reverse
 
     reverse("login")  # imports every view and builds the table `reverse` reads
-    for folder in engines["django"].template_dirs:  # type: ignore[attr-defined]
+    for folder in engines["django"].template_dirs:
         for template in sorted(Path(folder).rglob("*.html")):
             get_template(template.relative_to(folder).as_posix())
 

@@ -17,6 +17,7 @@ import pytest
 import time_machine
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 
 from oversight.audit.actor import Actor
 from oversight.cases.models import Allocation, CaseEvent, CaseStatus
@@ -205,3 +206,20 @@ def test_its_check_command_reports_a_difference_and_fails() -> None:
     StoredObligation.objects.filter(subject_type="staff").update(due_date=today() + 999 * DAY)
     with pytest.raises(CommandError, match="differs from the engine"):
         call_command("obligations_store", "check", stdout=StringIO())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_its_daily_refresh_reuses_the_space_of_the_day_befores_rows() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite writes in place; PostgreSQL keeps deleted rows until vacuumed")
+    busy_council()
+
+    def size_after_refresh() -> int:
+        call_command("obligations_store", "refresh", stdout=StringIO())
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_relation_size(%s)", [StoredObligation._meta.db_table])
+            return int(cursor.fetchone()[0])
+
+    sizes = [size_after_refresh() for _ in range(4)]
+    # Without reclaiming, each day's rows would be written after the day before's dead ones.
+    assert sizes[3] <= sizes[1], sizes

@@ -46,7 +46,7 @@ from oversight.engine.rules import (
 from oversight.facts.from_database import load_facts
 from oversight.facts.scope import scope_for_staff
 from oversight.obligations.models import StoredObligation
-from oversight.obligations.store import as_obligation, ensure_current
+from oversight.obligations.store import OBLIGATION_COLUMNS, ensure_current
 from oversight.organisation.models import Staff, Team
 from oversight.supervision.models import Session
 
@@ -143,12 +143,14 @@ def _placed_in_store(team: Team, today: dt.date, recurring: Collection[str]) -> 
     ones and one-offs that fell due in the window (`in_time_if_counted` decides)."""
     ensure_current(today)
     return [
-        as_obligation(row)
-        for row in StoredObligation.objects.filter(team=team.name).filter(
+        Obligation(*columns)
+        for columns in StoredObligation.objects.filter(team=team.name)
+        .filter(
             Q(obligation__in=recurring)
             | Q(status="overdue")
             | Q(due_date__gte=today - ONE_OFF_WINDOW, due_date__lt=today)
         )
+        .values_list(*OBLIGATION_COLUMNS)
     ]
 
 

@@ -18,7 +18,7 @@ from oversight.engine.owners import OUTSTANDING, kinds_of
 from oversight.facts.live import council_policy
 from oversight.formatting import urgency
 from oversight.obligations.models import ObligationOwner, StoredObligation
-from oversight.obligations.store import as_obligation, ensure_current
+from oversight.obligations.store import OBLIGATION_COLUMNS, ensure_current
 from oversight.organisation.models import LineManagement, Staff
 
 
@@ -48,13 +48,16 @@ def owned_obligations(people: Iterable[Staff], as_of: dt.date) -> OwnedWork:
         "obligation_id", "owner"
     ):
         owned[obligation_pk].append(owner)
-    for row in StoredObligation.objects.filter(pk__in=list(owned), status__in=OUTSTANDING).order_by(
-        "due_date", "pk"
+    for pk, worker, *columns in (
+        StoredObligation.objects.filter(pk__in=list(owned), status__in=OUTSTANDING)
+        .order_by("due_date", "pk")
+        .values_list("pk", "worker", *OBLIGATION_COLUMNS)
     ):
-        for owner in owned[row.pk]:
-            by_owner[owner].append(as_obligation(row))
-        if row.subject_type == "case" and row.worker:
-            worker_of[row.subject_id] = row.worker
+        obligation = Obligation(*columns)
+        for owner in owned[pk]:
+            by_owner[owner].append(obligation)
+        if obligation.subject_type == "case" and worker:
+            worker_of[obligation.subject_id] = worker
     for found in by_owner.values():
         found.sort(key=urgency)
     chairs: dict[str, list[str]] = defaultdict(list)

@@ -47,3 +47,17 @@ def refresh_planner_statistics(
             cursor.execute(f"ANALYZE {tables}")
         elif connection.vendor == "sqlite":
             cursor.execute("PRAGMA optimize")
+
+
+def reclaim_space(models: Iterable[type[Model]], using: str = DEFAULT_DB_ALIAS) -> None:
+    """VACUUM (ANALYZE) the tables of `models` on PostgreSQL, outside any transaction: rows
+    deleted in bulk stay behind, read by every later scan, until they are reclaimed. Autovacuum
+    does it in its own time, if it is on; the obligations store empties itself each day, and a
+    director's My work read five times as many pages after a few days of refreshes (40 ms, not 5).
+    On SQLite, nothing: it is written in place."""
+    connection = connections[using]
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return
+    tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in models)
+    with connection.cursor() as cursor:
+        cursor.execute(f"VACUUM (ANALYZE) {tables}")

@@ -142,7 +142,7 @@ def _affected(instance: Any) -> list[Subject]:
         old_team = getattr(instance, "_team_when_loaded", None)
         if old_team:
             subjects.append(("team", old_team))
-        if old_team != (instance.team.name if instance.team_id else None):
+        if old_team != (instance.team.name if instance.team is not None else None):
             # Without periods of membership, the team someone is in now is theirs on every day.
             subjects += _sessions_of(instance.pk)
     elif isinstance(instance, TeamMembership):

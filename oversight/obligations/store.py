@@ -23,7 +23,7 @@ from oversight.engine.indicators import belongings
 from oversight.engine.owners import Owners
 from oversight.facts.from_database import load_facts
 from oversight.facts.live import council_policy
-from oversight.facts.planner import refresh_planner_statistics
+from oversight.facts.planner import reclaim_space, refresh_planner_statistics
 from oversight.obligations.models import (
     ObligationOwner,
     StaleSubject,
@@ -53,9 +53,16 @@ def ensure_current(today: dt.date) -> None:
         StaleSubject.objects.filter(pk__in=[pk for pk, _, _ in stale]).delete()
 
 
-@transaction.atomic
 def refresh_all(today: dt.date) -> int:
-    """Recompute every obligation for `today`; the number of rows stored."""
+    """Recompute every obligation for `today`; the number of rows stored. Outside a transaction
+    (cron's daily run), the space the day before's rows took is then reclaimed."""
+    count = _refresh_all(today)
+    reclaim_space([StoredObligation, ObligationOwner, StaleSubject])
+    return count
+
+
+@transaction.atomic
+def _refresh_all(today: dt.date) -> int:
     policy = council_policy()
     StaleSubject.objects.all().delete()
     facts = load_facts(as_of=today)
@@ -167,17 +174,22 @@ def _store(found: Iterable[Obligation], facts: engine_facts.Facts, today: dt.dat
     return len(rows)
 
 
+# The stored columns an engine `Obligation` is made of, in its order: read with `values_list`
+# where many rows are read, so that no model instance is made for each.
+OBLIGATION_COLUMNS = (
+    "subject_type",
+    "subject_id",
+    "obligation",
+    "due_date",
+    "status",
+    "last_met",
+    "rule",
+    "explanation",
+)
+
+
 def as_obligation(row: StoredObligation) -> Obligation:
-    return Obligation(
-        row.subject_type,
-        row.subject_id,
-        row.obligation,
-        row.due_date,
-        row.status,  # type: ignore[arg-type]  # one of the engine's statuses, as stored
-        row.last_met,
-        row.rule,
-        row.explanation,
-    )
+    return Obligation(*(getattr(row, column) for column in OBLIGATION_COLUMNS))
 
 
 def differences(today: dt.date) -> list[str]:

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -67,6 +67,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     heads_teams = any(person.pk not in direct for person in below)
     loads = caseloads([staff], today)
     waiting = _waiting_for(staff, covering, today)
+    booked = _booked_sessions([staff, *supervisees], today)
     my_children = _children(loads.cases.get(staff.pk, []))
 
     context = {
@@ -78,7 +79,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         "waiting": waiting,
         "waiting_count": sum(len(found) for found in waiting.values()),
         "my_supervision": loads.supervision_of(staff),
-        "booked": _booked_sessions([staff], today).get(staff.pk),
+        "booked": booked.get(staff.pk),
         "my_actions": _linked_actions(
             Action.objects.open()
             .for_owner(staff)
@@ -102,7 +103,6 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         (names[staff_id], item) for staff_id, items in renewals.items() for item in items
     ]
     if supervisees:
-        booked = _booked_sessions(supervisees, today)
         supervision = {
             item.obligation.subject_id: item.obligation
             for item in work.items()
@@ -139,25 +139,16 @@ def _waiting_for(staff: Staff, covering: list[Staff], today: dt.date) -> dict[st
     found: dict[str, list[Any]] = {
         "to_confirm": list(
             Session.objects.filter(
-                pk__in=[
-                    pk
+                _any_of(
+                    Session.objects.awaiting_confirmation(person, timezone.now())
                     for person in leads
-                    for pk in Session.objects.awaiting_confirmation(
-                        person, timezone.now()
-                    ).values_list("pk", flat=True)
-                ]
+                )
             )
             .select_related("supervisee", "team")
             .order_by("date", "start_time")
         ),
         "returned": _linked(
-            Record.objects.filter(
-                pk__in=[
-                    pk
-                    for person in leads
-                    for pk in Record.objects.returned_to(person).values_list("pk", flat=True)
-                ]
-            )
+            Record.objects.filter(_any_of(Record.objects.returned_to(person) for person in leads))
             .annotate(return_reason=Subquery(latest_reason))
             .select_related("supervisee", "team")
             .order_by("date")
@@ -173,6 +164,13 @@ def _waiting_for(staff: Staff, covering: list[Staff], today: dt.date) -> dict[st
         ),
     }
     return {kind: items for kind, items in found.items() if items}
+
+
+def _any_of(querysets: Iterable[QuerySet[Any]]) -> Q:
+    """Rows in any of `querysets` (one each for the person and each manager they cover for), as
+    one subquery: the page asks them in one query rather than one per person and one more."""
+    first, *rest = [found.order_by().values("pk") for found in querysets]
+    return Q(pk__in=first.union(*rest, all=True) if rest else first)
 
 
 def _agreements_to_confirm(staff: Staff, today: dt.date) -> list[Agreement]:
