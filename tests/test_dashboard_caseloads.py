@@ -148,7 +148,7 @@ def test_its_count_of_children_is_the_caseload_pages_count_today(
     # An ended allocation, and a second allocation of one child, count as the page counts them.
     ended = CaseFactory()
     AllocationFactory(case=ended, worker=org.colleague, start_date=FROM, end_date=FROM)
-    holders = list(Staff.objects.filter(category="case_holder"))
+    holders = Staff.objects.filter(category="case_holder")
 
     counts = children_held_on(holders, frozen_today)
 

@@ -19,8 +19,9 @@ from django.urls import reverse
 from oversight.audit.models import AuditEvent
 from oversight.dashboards.behind import rows_behind
 from oversight.dashboards.models import Summary, SummaryFigure
-from oversight.engine.indicators import COLUMNS
+from oversight.engine.indicators import COLUMNS, Figure
 from oversight.facts.live import council_policy
+from oversight.web.dashboards.charts import trend_chart
 from tests.council import Council, child, days_ago, supervised
 from tests.factories import LineManagementFactory, ServiceFactory, StaffFactory, TeamFactory
 
@@ -416,3 +417,19 @@ def test_the_whole_organisations_obligations_report_is_the_commands(client, busy
     client.force_login(busy.manager_user)
     refused = client.get(reverse("dashboards:organisation_download", args=["obligations", "csv"]))
     assert refused.status_code == 403
+
+
+def test_a_charts_words_are_escaped_and_its_bars_carry_their_numbers() -> None:
+    months = [dt.date(2025, month, 28) for month in (4, 5, 6)]
+    figure = Figure(months[2], "team", "<b>Team</b>", "case_supervision", 10, 9, 0, 1)
+    chart = trend_chart('x"1', "Case <supervision> & co", [(months[0], None), (months[2], figure)])
+
+    svg = str(chart.svg())
+
+    assert "<supervision>" not in svg
+    assert "<b>" not in svg
+    assert "Case &lt;supervision&gt; &amp; co: percentage in time" in svg
+    assert 'id="x&quot;1-title"' in svg
+    assert ">90%</text>" in svg
+    assert ">none</text>" in svg
+    assert svg.count("<rect ") == 1  # the month with nothing stored has no bar

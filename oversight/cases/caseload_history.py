@@ -17,7 +17,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 
 from oversight.cases.models import STATUS_LABELS, Allocation, CaseStatus
 from oversight.engine.indicators import month_ends
@@ -129,13 +129,14 @@ def _caseload(
     )
 
 
-def children_held_on(workers: Sequence[Staff], day: dt.date) -> dict[int, int]:
-    """How many children each worker held on `day` (by the worker's pk; none held: absent), the
-    count `caseloads_of` gives as a month end's `children`, in one query: the organisation's
-    dashboard counts a thousand case holders, and needs neither their history nor statuses."""
+def children_held_on(workers: QuerySet[Staff], day: dt.date) -> dict[int, int]:
+    """How many children each of `workers` held on `day` (by the worker's pk; none held:
+    absent), the count `caseloads_of` gives as a month end's `children`, in one query: the
+    organisation's dashboard counts a thousand case holders, and needs neither their history nor
+    statuses (nor their thousand ids sent back as a list: `workers` is read as a subquery)."""
     return dict(
         Allocation.objects.active_on(day)
-        .filter(worker__in=[w.pk for w in workers])
+        .filter(worker__in=workers.values("pk"))
         .values("worker")
         .annotate(children=Count("case", distinct=True))
         .values_list("worker", "children")
@@ -161,18 +162,16 @@ class TeamCaseloads:
 def caseloads_by_team(teams: Sequence[Team], today: dt.date) -> list[TeamCaseloads]:
     """Each team's case holders working there today (the people its caseloads page lists) and
     their caseloads today, in the order given: three queries however many teams."""
-    holders = list(
-        Staff.objects.filter(team__in=[t.pk for t in teams], category="case_holder")
-        .active_on(today)
-        .order_by("name")
-    )
+    holders = Staff.objects.filter(
+        team__in=[t.pk for t in teams], category="case_holder"
+    ).active_on(today)
     threshold = caseload_threshold()
     counts = children_held_on(holders, today)
     children: dict[int | None, list[int]] = defaultdict(list)
     over: Counter[int | None] = Counter()
-    for holder in holders:
-        children[holder.team_id].append(counts.get(holder.pk, 0))
-        over[holder.team_id] += threshold.over_by(counts.get(holder.pk, 0)) > 0
+    for holder, team in holders.values_list("pk", "team_id"):
+        children[team].append(counts.get(holder, 0))
+        over[team] += threshold.over_by(counts.get(holder, 0)) > 0
     return [
         TeamCaseloads(
             team=team,
