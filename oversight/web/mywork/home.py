@@ -9,8 +9,8 @@ service) sees each team below them in numbers. The engine runs once for all of i
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from collections.abc import Iterable
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -63,8 +63,10 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     direct = {person.pk for person in supervisees}
     # Everyone below in line management, so a head of service sees every team under them.
     # The chain the access rules already walked for this request (with any chain deputised for).
-    below = list(access.managed_staff().exclude(pk=staff.pk).select_related("team"))
-    heads_teams = any(person.pk not in direct for person in below)
+    # As (pk, staff ID, team) rows: a director has 1,500 people below them, and making each a
+    # model instance with its team took 30 ms.
+    below = list(access.managed_staff().exclude(pk=staff.pk).values_list("pk", "staff_id", "team"))
+    heads_teams = any(pk not in direct for pk, _, _ in below)
     loads = caseloads([staff], today)
     waiting = _waiting_for(staff, covering, today)
     booked = _booked_sessions([staff, *supervisees], today)
@@ -270,22 +272,21 @@ def _linked_actions(actions: Iterable[Action], today: dt.date) -> list[Action]:
     return found
 
 
-def _team_summaries(below: list[Staff], today: dt.date) -> list[TeamSummary]:
+def _team_summaries(
+    below: Sequence[tuple[int, str, int | None]], today: dt.date
+) -> list[TeamSummary]:
     """Each team below in numbers, read from the obligations store: a director has a thousand
-    people below them, and the page must not run the engine over all of them."""
-    teams: dict[int, Team] = {}
-    members: dict[int, list[Staff]] = defaultdict(list)
-    for person in below:
-        if person.team is not None:
-            teams[person.team.pk] = person.team
-            members[person.team.pk].append(person)
+    people below them, and the page must not run the engine over all of them. `below` holds each
+    person as (pk, staff ID, team)."""
+    people: Counter[int] = Counter(team for _, _, team in below if team is not None)
+    teams = Team.objects.in_bulk(list(people))
     counts = overdue_by_team(
-        [team.name for team in teams.values()], [person.staff_id for person in below], today
+        [team.name for team in teams.values()], [staff_id for _, staff_id, _ in below], today
     )
     return sorted(
         (
-            TeamSummary(teams[pk], len(people), *counts.get(teams[pk].name, (0, 0)))
-            for pk, people in members.items()
+            TeamSummary(team, people[pk], *counts.get(team.name, (0, 0)))
+            for pk, team in teams.items()
         ),
         key=lambda s: s.team.name,
     )
