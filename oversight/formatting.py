@@ -11,6 +11,8 @@ import datetime as dt
 from typing import Protocol
 
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 
 def long_date(day: dt.date | None) -> str:
@@ -99,3 +101,19 @@ class HasStatusAndDueDate(Protocol):
 def urgency(obligation: HasStatusAndDueDate) -> tuple[int, dt.date]:
     """The sort key that puts the most urgent obligation first."""
     return URGENCY.get(obligation.status, NOTHING_DUE), obligation.due_date
+
+
+# Each status of an obligation as its tag: the words and the class that colours them.
+STATUS_TAGS = {
+    "overdue": ("Overdue", "app-tag--overdue"),
+    "due_soon": ("Due soon", "app-tag--due-soon"),
+    "met": ("Done", "app-tag--met"),
+    "met_late": ("Done late", "app-tag--met-late"),
+}
+ON_TRACK = ("On track", "app-tag--ok")
+
+
+def status_tag(status: str) -> SafeString:
+    """The tag for an obligation's status, as HTML (`{{ obligation.status|status_tag }}`)."""
+    words, css_class = STATUS_TAGS.get(status, ON_TRACK)
+    return format_html('<strong class="govuk-tag {}">{}</strong>', css_class, words)
