@@ -15,7 +15,9 @@ Before the load the obligations store and the dashboards' figures are brought up
 today, as the nightly run would have: the test measures the day's pages, not the first request
 of the day.
 
-Target (issue 15): p95 <= 150 ms over all pages, 0 errors, directors included.
+Target (issue 15): p95 <= 150 ms over all pages, 0 errors, directors included: over every page
+opened once its person has signed in, the pages opened during the others' sign-in burst included.
+The same over the pages after the burst is printed beside it.
 """
 
 from __future__ import annotations
