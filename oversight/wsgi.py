@@ -5,10 +5,16 @@ work each process would otherwise do on its first requests is done once: importi
 (the URL configuration, about 0.5 s) and compiling every template. Without it, each worker's first
 pages after a restart took a second longer, and at nine o'clock those are everyone's first pages.
 Nothing here touches the database: connections are each worker's own.
+
+Then everything made so far (modules, templates, settings: alive as long as the process) is moved
+out of the garbage collector's sight with `gc.freeze()`, as Python's documentation advises before
+forking: the collector no longer walks it on every full collection (5 % of a worker's time on My
+work, 1 % after), nor writes to its pages, which the workers then share with the parent.
 """
 
 from __future__ import annotations
 
+import gc
 import os
 from pathlib import Path
 
@@ -30,3 +36,4 @@ def warm() -> None:
 
 
 warm()
+gc.freeze()

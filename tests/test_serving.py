@@ -1,6 +1,7 @@
 """Serving with gunicorn (README, "Running it for real"): the configuration in gunicorn.conf.py
 loads, and the application is warmed before the workers are forked, every view imported and every
-template compiled, with no database connection opened."""
+template compiled, with no database connection opened, and all of it frozen out of the garbage
+collector's way."""
 
 from __future__ import annotations
 
@@ -29,16 +30,18 @@ def test_it_warms_the_application_without_touching_the_database(tmp_path: Path) 
         "from django.db import connection\n"
         "from django.template import engines\n"
         "[loader] = engines['django'].engine.template_loaders\n"
+        "import gc\n"
         "print(len(loader.get_template_cache), 'oversight.web.mywork.home' in sys.modules,"
-        " connection.connection is None)",
+        " connection.connection is None, gc.get_freeze_count() > 0)",
         tmp_path=tmp_path,
     )
     assert shown.returncode == 0, shown.stderr
-    compiled, views_imported, no_connection = shown.stdout.split()
+    compiled, views_imported, no_connection, frozen = shown.stdout.split()
     ours = len(list((REPO / "oversight").rglob("templates/**/*.html")))
     assert int(compiled) >= ours
     assert views_imported == "True"
     assert no_connection == "True"
+    assert frozen == "True"  # what the workers share, out of the collector's way
 
 
 def test_its_gunicorn_configuration_loads(tmp_path: Path) -> None:

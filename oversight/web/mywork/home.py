@@ -138,6 +138,9 @@ def _waiting_for(staff: Staff, covering: list[Staff], today: dt.date) -> dict[st
         RecordTransition.objects.filter(session=OuterRef("pk")).order_by("-id").values("reason")[:1]
     )
     leads = [staff, *covering]
+    # Bookings to confirm and records returned are a supervisor's: someone who has led no
+    # session (most workers) is spared the two queries, the dearest on their page to build.
+    leads_sessions = Session.objects.filter(supervisor__in=leads).exists()
     found: dict[str, list[Any]] = {
         "to_confirm": list(
             Session.objects.filter(
@@ -148,13 +151,17 @@ def _waiting_for(staff: Staff, covering: list[Staff], today: dt.date) -> dict[st
             )
             .select_related("supervisee", "team")
             .order_by("date", "start_time")
-        ),
+        )
+        if leads_sessions
+        else [],
         "returned": _linked(
             Record.objects.filter(_any_of(Record.objects.returned_to(person) for person in leads))
             .annotate(return_reason=Subquery(latest_reason))
             .select_related("supervisee", "team")
             .order_by("date")
-        ),
+        )
+        if leads_sessions
+        else [],
         "to_agree": _linked(
             Record.objects.awaiting_agreement(staff).select_related("supervisor").order_by("date")
         ),
