@@ -27,6 +27,7 @@ from django.http import Http404
 from django.template import Context, Template
 
 from oversight import organisation
+from oversight.access import queries
 from oversight.access.agreements import (
     agreement_for_user,
     agreement_to_edit,
@@ -73,7 +74,7 @@ from oversight.access.queries import (
 from oversight.access.staff import staff_of
 from oversight.cases.models import Allocation, Case
 from oversight.organisation.models import LineManagement, Staff
-from oversight.supervision.models import SessionCase
+from oversight.supervision.models import JointSupervisee, SessionCase
 from tests.factories import (
     AgreementFactory,
     AllocationFactory,
@@ -582,6 +583,30 @@ def test_it_lists_in_a_bounded_number_of_queries(
     assert rows
     with django_assert_max_num_queries(1):
         list(listing(director, DAY))
+
+
+def test_it_finds_the_same_records_however_wide_the_reach(org: Any, monkeypatch: Any) -> None:
+    # Someone whose reach is most of the council is answered another way (WIDE_REACH): the same
+    # sessions either way, for everyone, joint supervisions and groups included.
+    joint = SessionFactory(
+        supervisor=org.tm_b, supervisee=org.b1, type="case_discussion", date=dt.date(2024, 5, 2)
+    )
+    JointSupervisee.objects.create(session=joint, staff=org.a1)
+    people = ("director", "head", "tm_a", "tm_b", "a1", "a2", "b1", "leaver", "chair", "bs")
+
+    def seen() -> dict[str, set[Any]]:
+        return {
+            name: set(visible_sessions(fresh(getattr(org, f"u_{name}")), DAY)) for name in people
+        }
+
+    narrow = seen()
+    monkeypatch.setattr(queries, "WIDE_REACH", 0)
+    assert seen() == narrow
+    assert narrow["a1"] == {org.s_a1, org.group_a, joint}
+    assert narrow["tm_a"] == {org.s_tm_a, org.s_a1, org.s_a2, org.group_a, joint}
+    assert joint in narrow["b1"]
+    assert joint in narrow["director"]
+    assert joint not in narrow["a2"]
 
 
 def test_it_stops_the_chain_at_the_depth_limit_and_survives_a_loop(
