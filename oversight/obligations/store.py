@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Collection, Iterable
 from typing import NamedTuple
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from oversight.cases.models import Allocation, Case
@@ -42,27 +42,60 @@ def invalidate() -> None:
 
 
 def ensure_current(today: dt.date) -> None:
-    policy = council_policy()
+    if not _is_current(today):
+        refresh_all(today, unless_current=True)
+    elif StaleSubject.objects.exists():
+        _catch_up(today)
+
+
+def _is_current(today: dt.date) -> bool:
     state = StoreState.objects.first()
-    if state is None or state.valid_on != today or state.policy != policy.name:
-        refresh_all(today)
-        return
+    return state is not None and state.valid_on == today and state.policy == council_policy().name
+
+
+@transaction.atomic
+def _catch_up(today: dt.date) -> None:
+    """Recompute the stale subjects, one reader at a time: the list is read again under the lock,
+    so a second reader finds it empty rather than storing the same rows again."""
+    _only_one_writer()
     stale = list(StaleSubject.objects.values_list("pk", "subject_type", "subject_id"))
     if stale:
         refresh_subjects({(kind, ident) for _, kind, ident in stale}, today)
         StaleSubject.objects.filter(pk__in=[pk for pk, _, _ in stale]).delete()
 
 
-def refresh_all(today: dt.date) -> int:
-    """Recompute every obligation for `today`; the number of rows stored. Outside a transaction
-    (cron's daily run), the space the day before's rows took is then reclaimed."""
-    count = _refresh_all(today)
+def refresh_all(today: dt.date, *, unless_current: bool = False) -> int:
+    """Recompute every obligation for `today` (unless another process has just done it, with
+    `unless_current`); the number of rows stored. Outside a transaction (cron's daily run), the
+    space the day before's rows took is then reclaimed."""
+    count = _refresh_all(today, unless_current)
     reclaim_space([StoredObligation, ObligationOwner, StaleSubject])
     return count
 
 
+# Any constant: the key of PostgreSQL's lock on writing the store.
+_STORE_LOCK = 7_010_015
+
+
+def _only_one_writer() -> None:
+    """Wait until no other transaction is writing the store, and hold it until this one ends.
+
+    Two readers finding the store behind at once (the day's first pages, if cron's refresh did
+    not run) both recomputed it, and the second's rows were stored beside the first's: each
+    deletes only what it can see. On PostgreSQL an advisory lock; SQLite lets one writer in at a
+    time already (transactions start IMMEDIATE, settings.py).
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_STORE_LOCK])
+
+
 @transaction.atomic
-def _refresh_all(today: dt.date) -> int:
+def _refresh_all(today: dt.date, unless_current: bool = False) -> int:
+    _only_one_writer()
+    if unless_current and _is_current(today):
+        # Another reader recomputed it while this one waited for the lock.
+        return StoreState.objects.values_list("rows", flat=True).get()
     policy = council_policy()
     StaleSubject.objects.all().delete()
     facts = load_facts(as_of=today)
