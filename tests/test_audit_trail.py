@@ -5,8 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import os
-import threading
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -29,6 +28,7 @@ from oversight.audit.trail import (
     changes,
     verify_chain,
 )
+from tests.concurrency import at_once, only_on_postgresql
 from tests.factories import SessionFactory, StaffFactory, UserFactory
 
 UTC = dt.UTC
@@ -295,31 +295,17 @@ def test_it_chains_past_a_rolled_back_operation(clock: Clock) -> None:
     assert verify_chain().intact
 
 
+@only_on_postgresql
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(
-    "postgres" not in os.environ.get("DATABASE_URL", ""),
-    reason="SQLite's in-memory test database cannot be shared between threads; "
-    "SQLite serialises writers itself",
-)
 def test_it_keeps_one_chain_under_concurrent_writers() -> None:
-    errors: list[BaseException] = []
-
-    def write(worker: int) -> None:
-        try:
+    def writer(worker: int) -> Callable[[], None]:
+        def write() -> None:
             for n in range(10):
                 audit(None, "view", object_type="test.concurrency", object_id=f"{worker}-{n}")
-        except BaseException as error:  # handed to the main thread to report
-            errors.append(error)
-        finally:
-            connection.close()
 
-    threads = [threading.Thread(target=write, args=(worker,)) for worker in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+        return write
 
-    assert errors == []
+    assert at_once(*(writer(worker) for worker in range(8))) == []
     result = verify_chain()
     assert result.intact, result.message
     assert result.entries == 80

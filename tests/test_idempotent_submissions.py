@@ -7,14 +7,12 @@ token under a unique constraint, so two posts arriving at the same moment cannot
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import threading
 import uuid
 from typing import Any
 
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +22,7 @@ from oversight.audit.models import AuditEvent
 from oversight.records import writing
 from oversight.records.models import Action, OversightNote
 from oversight.supervision.models import Session
+from tests.concurrency import at_once, only_on_postgresql
 from tests.council import TODAY, conference_children, council, date_fields, no_actions
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
@@ -157,45 +156,27 @@ def test_a_group_record_posted_twice_creates_one_record() -> None:
     assert Session.objects.filter(type="group").count() == 1
 
 
+@only_on_postgresql
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(
-    "postgres" not in os.environ.get("DATABASE_URL", ""),
-    reason="SQLite's in-memory test database cannot be shared between threads; "
-    "SQLite serialises writers itself",
-)
 def test_two_posts_of_one_booking_at_the_same_moment_book_one_session() -> None:
     team = council()
     token = uuid.uuid4()
-    start = threading.Barrier(2)
     booked: list[int] = []
-    failed: list[BaseException] = []
 
     def post() -> None:
-        start.wait()
-        try:
-            session = writing.book_supervision(
-                by=Actor(team.manager_user),
-                supervisor=team.manager,
-                supervisee=team.worker,
-                kind="individual",
-                date=TODAY,
-                start_time=dt.time(14, 30),
-                duration_minutes=90,
-                location="Meeting room 2",
-                submission=token,
-            )
-            booked.append(session.pk)
-        except BaseException as error:  # handed to the main thread to check
-            failed.append(error)
-        finally:
-            connection.close()
+        session = writing.book_supervision(
+            by=Actor(team.manager_user),
+            supervisor=team.manager,
+            supervisee=team.worker,
+            kind="individual",
+            date=TODAY,
+            start_time=dt.time(14, 30),
+            duration_minutes=90,
+            location="Meeting room 2",
+            submission=token,
+        )
+        booked.append(session.pk)
 
-    threads = [threading.Thread(target=post) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-    assert failed == []
+    assert at_once(post, post) == []
     assert len(set(booked)) == 1
     assert Session.objects.filter(submission=token).count() == 1

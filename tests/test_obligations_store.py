@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import threading
 from collections.abc import Callable
 from io import StringIO
 
@@ -18,7 +17,7 @@ import pytest
 import time_machine
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection, connections
+from django.db import connection
 
 from oversight.audit.actor import Actor
 from oversight.cases.models import Allocation, CaseEvent, CaseStatus
@@ -29,6 +28,7 @@ from oversight.organisation.transfers import reassign_supervisees, rows_to_move
 from oversight.records import writing
 from oversight.records.models import Record
 from oversight.supervision.models import Agreement, Session
+from tests.concurrency import at_once, only_on_postgresql
 from tests.council import (
     NOW,
     TERMS,
@@ -226,34 +226,19 @@ def test_its_daily_refresh_reuses_the_space_of_the_day_befores_rows() -> None:
     assert sizes[3] <= sizes[1], sizes
 
 
+@only_on_postgresql
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("catching_up", ["the new day", "a change"])
 def test_two_readers_at_once_bring_it_up_to_date_once(catching_up: str) -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip("SQLite lets one writer in at a time; the race is PostgreSQL's")
     org = busy_council()
     if catching_up == "the new day":
         store.refresh_all(today() - DAY)
     else:
         store.refresh_all(today())
         Changes(org, random.Random(1)).write_and_send()
-    ready = threading.Barrier(2)
-    failures: list[BaseException] = []
 
     def read() -> None:
-        try:
-            ready.wait()
-            store.ensure_current(today())
-        except BaseException as failure:  # reported below, not lost in the thread
-            failures.append(failure)
-        finally:
-            connections.close_all()
+        store.ensure_current(today())
 
-    readers = [threading.Thread(target=read) for _ in range(2)]
-    for reader in readers:
-        reader.start()
-    for reader in readers:
-        reader.join()
-
-    assert failures == []
+    assert at_once(read, read) == []
     assert store.differences(today()) == []  # no row twice, none missing

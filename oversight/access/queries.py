@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.utils import timezone
 
 from oversight.access.models import Delegation
@@ -38,6 +38,7 @@ from oversight.supervision.models import (
     Session,
     SessionQuerySet,
 )
+from oversight.unions import pk_in_any
 
 if TYPE_CHECKING:
     pass
@@ -303,19 +304,14 @@ def _sessions_q(access: Access) -> Q:
         groups.filter(group_record__attendees=me).values("pk"),
     ]
     if len(access.managed) > WIDE_REACH:
-        return Q(supervisee=me) | Q(supervisee__in=managed) | _in_any(others)
-    return _in_any(
+        return Q(supervisee=me) | Q(supervisee__in=managed) | pk_in_any(others)
+    return pk_in_any(
         [
             sessions.filter(supervisee=me).values("pk"),
             sessions.filter(supervisee__in=managed).values("pk"),
             *others,
         ]
     )
-
-
-def _in_any(parts: list[QuerySet[Any, Any]]) -> Q:
-    first, *rest = parts
-    return Q(pk__in=first.union(*rest, all=True))
 
 
 def visible_sessions(user: Any, day: dt.date | None = None) -> SessionQuerySet:

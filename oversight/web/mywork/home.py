@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import F, OuterRef, Q, Subquery
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -44,6 +44,7 @@ from oversight.records.models import (
     RecordTransition,
 )
 from oversight.supervision.models import Agreement, AgreementState, Session
+from oversight.unions import pk_in_any
 from oversight.web.mywork.links import book_supervision_url, record_url
 from oversight.web.mywork.work import my_work
 from oversight.web.requests import AuthenticatedHttpRequest
@@ -144,8 +145,8 @@ def _waiting_for(staff: Staff, covering: list[Staff], today: dt.date) -> dict[st
     found: dict[str, list[Any]] = {
         "to_confirm": list(
             Session.objects.filter(
-                _any_of(
-                    Session.objects.awaiting_confirmation(person, timezone.now())
+                pk_in_any(
+                    Session.objects.awaiting_confirmation(person, timezone.now()).values("pk")
                     for person in leads
                 )
             )
@@ -155,7 +156,9 @@ def _waiting_for(staff: Staff, covering: list[Staff], today: dt.date) -> dict[st
         if leads_sessions
         else [],
         "returned": _linked(
-            Record.objects.filter(_any_of(Record.objects.returned_to(person) for person in leads))
+            Record.objects.filter(
+                pk_in_any(Record.objects.returned_to(person).values("pk") for person in leads)
+            )
             .annotate(return_reason=Subquery(latest_reason))
             .select_related("supervisee", "team")
             .order_by("date")
@@ -173,13 +176,6 @@ def _waiting_for(staff: Staff, covering: list[Staff], today: dt.date) -> dict[st
         ),
     }
     return {kind: items for kind, items in found.items() if items}
-
-
-def _any_of(querysets: Iterable[QuerySet[Any]]) -> Q:
-    """Rows in any of `querysets` (one each for the person and each manager they cover for), as
-    one subquery: the page asks them in one query rather than one per person and one more."""
-    first, *rest = [found.order_by().values("pk") for found in querysets]
-    return Q(pk__in=first.union(*rest, all=True) if rest else first)
 
 
 def _agreements_to_confirm(staff: Staff, today: dt.date) -> list[Agreement]:
