@@ -56,6 +56,7 @@ from oversight.engine.facts import (
     Facts,
     Session,
     Staff,
+    holding_allocations,
 )
 from oversight.engine.periods import Period, WorkingDayCalendar, parse_period
 from oversight.engine.rules import (
@@ -394,12 +395,7 @@ class _Run:
                     dates.sort()
 
         # Cases carry obligations only when open and allocated on as_of.
-        self.allocation: dict[str, Allocation] = {}
-        for al in facts.allocations:
-            if _active(al.start_date, al.end_date, as_of):
-                held_al = self.allocation.get(al.case_id)
-                if held_al is None or al.start_date > held_al.start_date:
-                    self.allocation[al.case_id] = al
+        self.allocation: dict[str, Allocation] = holding_allocations(facts.allocations, as_of)
         self.cases: list[Case] = [
             c
             for c in facts.cases

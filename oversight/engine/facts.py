@@ -7,6 +7,7 @@ engine never sees Django: the web app and the CSV reader both build these and ha
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -161,3 +162,24 @@ class Facts:
     team_memberships: tuple[TeamMembership, ...] = ()
     evidence_reviews: tuple[EvidenceReview, ...] = ()
     appraisals: tuple[Appraisal, ...] = ()
+
+
+def holding_allocations(allocations: Iterable[Allocation], day: dt.date) -> dict[str, Allocation]:
+    """The allocation holding each case on `day`: of those active on it, the one with the latest
+    start, and on the same start the smallest worker_id (INDICATORS.md, "Where a row belongs";
+    RULES.md's "current allocation"). The one rule for the engine, the owners and the figures:
+    each once kept whichever of two same-day allocations it read first."""
+    held: dict[str, Allocation] = {}
+    for allocation in allocations:
+        if allocation.start_date > day or (
+            allocation.end_date is not None and allocation.end_date < day
+        ):
+            continue
+        kept = held.get(allocation.case_id)
+        if (
+            kept is None
+            or allocation.start_date > kept.start_date
+            or (allocation.start_date == kept.start_date and allocation.worker_id < kept.worker_id)
+        ):
+            held[allocation.case_id] = allocation
+    return held

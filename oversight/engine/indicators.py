@@ -17,7 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Final, TextIO
 
 from oversight.engine.engine import Obligation, compute_obligations
-from oversight.engine.facts import Facts
+from oversight.engine.facts import Facts, holding_allocations
 from oversight.engine.periods import add_months
 from oversight.engine.report import write_aligned
 from oversight.engine.rules import (
@@ -162,19 +162,10 @@ def belongings(facts: Facts, as_of: dt.date) -> dict[Subject, str]:
             found["staff", person.staff_id] = team
     found.update((("team", team), team) for team in teams.teams())
 
-    # The allocations active on as_of, so that the one to keep for each case sorts last: the
-    # latest start, and on the same start the smallest worker_id (hence the reversed sort).
-    active = sorted(
-        (
-            a
-            for a in facts.allocations
-            if a.start_date <= as_of and (a.end_date is None or a.end_date >= as_of)
-        ),
-        key=lambda a: a.worker_id,
-        reverse=True,
-    )
-    active.sort(key=lambda a: a.start_date)
-    holder = {a.case_id: a.worker_id for a in active}
+    holder = {
+        case_id: allocation.worker_id
+        for case_id, allocation in holding_allocations(facts.allocations, as_of).items()
+    }
     for case_id, worker_id in holder.items():
         team = teams.team_of(worker_id, as_of)
         if team:

@@ -34,7 +34,7 @@ from enum import StrEnum
 from typing import Final
 
 from oversight.engine.engine import Obligation
-from oversight.engine.facts import Facts
+from oversight.engine.facts import Facts, holding_allocations
 from oversight.engine.rules import KINDS, Policy
 
 
@@ -104,14 +104,11 @@ class Owners:
                     manager[lm.staff_id] = (lm.manager_id, lm.start_date)
         self.manager = {staff_id: found for staff_id, (found, _) in manager.items()}
 
-        # As the engine: the allocation active on as_of with the latest start holds the case.
-        holder: dict[str, tuple[str, dt.date]] = {}
-        for allocation in facts.allocations:
-            if _active(allocation.start_date, allocation.end_date, as_of):
-                held = holder.get(allocation.case_id)
-                if held is None or allocation.start_date > held[1]:
-                    holder[allocation.case_id] = (allocation.worker_id, allocation.start_date)
-        self.holder = {case_id: worker for case_id, (worker, _) in holder.items()}
+        # As the engine: the allocation holding the case on as_of.
+        self.holder = {
+            case_id: allocation.worker_id
+            for case_id, allocation in holding_allocations(facts.allocations, as_of).items()
+        }
 
         present = [s for s in facts.staff if _active(s.start_date, s.end_date, as_of)]
         self.chairs_managers: tuple[str, ...] = tuple(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 
@@ -15,7 +16,9 @@ from oversight.engine.facts import (
     LineManagement,
     Session,
     Staff,
+    holding_allocations,
 )
+from oversight.engine.indicators import belongings
 from oversight.engine.loader import load_policy
 from oversight.engine.owners import OWNER_ROLES, OwnerRole, Owners, owned_by
 from oversight.engine.rules import KINDS
@@ -131,3 +134,29 @@ def test_it_lists_only_outstanding_obligations_for_each_owner(owned) -> None:
     }
     assert all(o.status in ("overdue", "due_soon", "ok") for o in mine["M1"])
     assert not any(o.obligation == "conference_chair_review" for o in mine["M1"])
+
+
+@pytest.mark.parametrize("listed", ["W1 first", "W2 first"])
+def test_two_allocations_of_one_day_give_the_child_to_the_smaller_worker_id_everywhere(
+    listed: str,
+) -> None:
+    # A child allocated to two workers on the same day (a handover recorded twice): the engine,
+    # the owners and the figures each take the smaller worker_id (INDICATORS.md), whichever
+    # allocation is read first.
+    same_day = (Allocation("C1", "W1", D(2025, 6, 2)), Allocation("C1", "W2", D(2025, 6, 2)))
+    found = replace(
+        council(),
+        cases=(Case("C1", D(2025, 6, 2)),),
+        allocations=same_day if listed == "W1 first" else same_day[::-1],
+    )
+    policy = load_policy("bedford")
+    initial = next(
+        o
+        for o in compute_obligations(policy, found, AS_OF)
+        if o.subject_id == "C1" and o.obligation == "initial_case_discussion"
+    )
+
+    assert "Allocated to W1" in initial.explanation
+    assert Owners(policy, found, AS_OF).holder["C1"] == "W1"
+    assert belongings(found, AS_OF)["case", "C1"] == "Court Team"
+    assert holding_allocations(found.allocations, AS_OF)["C1"].worker_id == "W1"
