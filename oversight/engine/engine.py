@@ -56,6 +56,7 @@ from oversight.engine.facts import (
     Facts,
     Session,
     Staff,
+    active_on,
     holding_allocations,
 )
 from oversight.engine.periods import Period, WorkingDayCalendar, parse_period
@@ -148,10 +149,6 @@ def compute_obligations(
 
 
 _KIND_NAMES: Final = {rule_type: kind for kind, rule_type in KINDS.items()}
-
-
-def _active(start: dt.date, end: dt.date | None, on: dt.date) -> bool:
-    return start <= on and (end is None or end >= on)
 
 
 class _Run:
@@ -291,13 +288,13 @@ class _Run:
         self.staff: list[Staff] = [
             s
             for s in facts.staff
-            if s.category in policy_categories and _active(s.start_date, s.end_date, as_of)
+            if s.category in policy_categories and active_on(s.start_date, s.end_date, as_of)
         ]
 
         # The current line manager: the relationship active on as_of, latest start first.
         self.manager: dict[str, tuple[str, dt.date]] = {}
         for lm in facts.line_management:
-            if _active(lm.start_date, lm.end_date, as_of):
+            if active_on(lm.start_date, lm.end_date, as_of):
                 held = self.manager.get(lm.staff_id)
                 if held is None or lm.start_date > held[1]:
                     self.manager[lm.staff_id] = (lm.manager_id, lm.start_date)
@@ -399,7 +396,7 @@ class _Run:
         self.cases: list[Case] = [
             c
             for c in facts.cases
-            if c.case_id in self.allocation and _active(c.open_date, c.close_date, as_of)
+            if c.case_id in self.allocation and active_on(c.open_date, c.close_date, as_of)
         ]
         self.statuses: dict[str, list[CaseStatus]] = {}
         for st in facts.case_statuses:

@@ -164,6 +164,12 @@ class Facts:
     appraisals: tuple[Appraisal, ...] = ()
 
 
+def active_on(start: dt.date, end: dt.date | None, day: dt.date) -> bool:
+    """A dated fact (an employment, a line management, an allocation, a case) is in force on
+    `day`: both dates inclusive, no end for one that goes on."""
+    return start <= day and (end is None or end >= day)
+
+
 def holding_allocations(allocations: Iterable[Allocation], day: dt.date) -> dict[str, Allocation]:
     """The allocation holding each case on `day`: of those active on it, the one with the latest
     start, and on the same start the smallest worker_id (INDICATORS.md, "Where a row belongs";
@@ -171,9 +177,7 @@ def holding_allocations(allocations: Iterable[Allocation], day: dt.date) -> dict
     each once kept whichever of two same-day allocations it read first."""
     held: dict[str, Allocation] = {}
     for allocation in allocations:
-        if allocation.start_date > day or (
-            allocation.end_date is not None and allocation.end_date < day
-        ):
+        if not active_on(allocation.start_date, allocation.end_date, day):
             continue
         kept = held.get(allocation.case_id)
         if (

@@ -17,7 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Final, TextIO
 
 from oversight.engine.engine import Obligation, compute_obligations
-from oversight.engine.facts import Facts, holding_allocations
+from oversight.engine.facts import Facts, active_on, holding_allocations
 from oversight.engine.periods import add_months
 from oversight.engine.report import write_aligned
 from oversight.engine.rules import (
@@ -132,7 +132,7 @@ class TeamsOnDays:
         if periods is None:
             return self.current.get(staff_id)
         for start, end, team in periods:
-            if start <= day and (end is None or end >= day):
+            if active_on(start, end, day):
                 return team
         return None
 

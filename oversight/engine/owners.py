@@ -34,7 +34,7 @@ from enum import StrEnum
 from typing import Final
 
 from oversight.engine.engine import Obligation
-from oversight.engine.facts import Facts, holding_allocations
+from oversight.engine.facts import Facts, active_on, holding_allocations
 from oversight.engine.rules import KINDS, Policy
 
 
@@ -84,10 +84,6 @@ def role_of(policy: Policy, obligation: Obligation) -> OwnerRole | None:
     return OWNER_ROLES[kind] if kind is not None else None
 
 
-def _active(start: dt.date, end: dt.date | None, on: dt.date) -> bool:
-    return start <= on and (end is None or end >= on)
-
-
 class Owners:
     """The owners of obligations computed from ``facts`` on ``as_of`` under ``policy``."""
 
@@ -98,7 +94,7 @@ class Owners:
         # As the engine: the line management active on as_of, the latest start if two overlap.
         manager: dict[str, tuple[str, dt.date]] = {}
         for lm in facts.line_management:
-            if _active(lm.start_date, lm.end_date, as_of):
+            if active_on(lm.start_date, lm.end_date, as_of):
                 held = manager.get(lm.staff_id)
                 if held is None or lm.start_date > held[1]:
                     manager[lm.staff_id] = (lm.manager_id, lm.start_date)
@@ -110,7 +106,7 @@ class Owners:
             for case_id, allocation in holding_allocations(facts.allocations, as_of).items()
         }
 
-        present = [s for s in facts.staff if _active(s.start_date, s.end_date, as_of)]
+        present = [s for s in facts.staff if active_on(s.start_date, s.end_date, as_of)]
         self.chairs_managers: tuple[str, ...] = tuple(
             sorted(
                 {
