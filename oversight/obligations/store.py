@@ -66,11 +66,14 @@ def _catch_up(today: dt.date) -> None:
 
 def refresh_all(today: dt.date, *, unless_current: bool = False) -> int:
     """Recompute every obligation for `today` (unless another process has just done it, with
-    `unless_current`); the number of rows stored. Outside a transaction (cron's daily run), the
-    space the day before's rows took is then reclaimed."""
-    count = _refresh_all(today, unless_current)
+    `unless_current`); the number of rows stored."""
+    return _refresh_all(today, unless_current)
+
+
+def reclaim() -> None:
+    """Reclaim the space the day before's rows took (cron's daily refresh, after committing): not
+    in a page's request, which recomputes the store only if that run did not happen."""
     reclaim_space([StoredObligation, ObligationOwner, StaleSubject])
-    return count
 
 
 # Any constant: the key of PostgreSQL's lock on writing the store.

@@ -2,7 +2,8 @@
 computation.
 
 Run `refresh` at the start of each day (cron, shortly after midnight) and after any bulk load;
-pages would otherwise do it on the day's first read. `check` exits 1 and lists every difference.
+pages would otherwise do it on the day's first read. It then reclaims the day before's rows.
+`check` exits 1 and lists every difference.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ class Command(BaseCommand):
         started = time.perf_counter()
         if options["action"] == "refresh":
             rows = store.refresh_all(today)
+            store.reclaim()
             self.stdout.write(
                 f"Stored {rows} obligations for {today} in {time.perf_counter() - started:.1f} s."
             )
